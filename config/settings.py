@@ -1,0 +1,56 @@
+"""The one settings object of duban (environment prefix ``DUBAN_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CONFIG_DIR = Path(__file__).resolve().parent
+
+
+class ReminderPolicy(BaseModel):
+    """When departments are told about due items; a plan may override any field."""
+
+    before_working_days: list[int] = Field(default_factory=lambda: [30, 7, 1])
+    on_due_day: bool = True
+    overdue_every_working_days: int = 5
+    escalate_after_working_days: int = 10
+    support_lead_time_working_days: int = 5
+    send_hour: int = 9
+
+
+class Settings(BaseSettings):
+    """Everything an office may configure, from the environment or a ``.env`` file."""
+
+    model_config = SettingsConfigDict(env_prefix="DUBAN_", env_file=".env", extra="ignore",
+                                      env_nested_delimiter="__")
+
+    database_url: str = "sqlite:///duban.db"
+    timezone: str = "Asia/Shanghai"
+    data_dir: Path = Path("duban-data")
+    directory_file: Path | None = None
+    secret_key: str | None = None
+    portal_base_url: str = "http://127.0.0.1:8000"
+    portal_host: str = "127.0.0.1"
+    portal_port: int = 8000
+    year_column_due: str = Field(default="12-31", description="MM-DD a bare year column falls due")
+    reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    notify_retries: int = 3
+    notify_backoff_seconds: float = 0.5
+    notify_concurrency: int = 32
+    round_frequency: str = "quarterly"
+    round_deadline_working_days: int = 5
+    round_chase_every_working_days: int = 3
+    link_valid_days: int = 60
+    upload_max_bytes: int = 10 * 1024 * 1024
+    scoring_file: Path = CONFIG_DIR / "scoring.yaml"
+    digest_template: Path = CONFIG_DIR / "templates" / "digest.md.j2"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings; tests call ``get_settings.cache_clear()``."""
+    return Settings()

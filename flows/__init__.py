@@ -1,0 +1,1 @@
+"""duban's entry points: Prefect flows, the ``duban`` CLI and the schedules."""

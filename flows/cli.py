@@ -1,0 +1,46 @@
+"""The ``duban`` command line: thin commands over the plain functions in ``tasks``."""
+
+from __future__ import annotations
+
+import typer
+
+from flows import (
+    directory_commands,
+    evaluation_commands,
+    plan_commands,
+    reminder_commands,
+    status_commands,
+)
+from flows.console import command, console
+
+app = typer.Typer(
+    name="duban",
+    help="duban (督办): track multi-department government plans from import to evaluation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root() -> None:
+    """duban (督办): track multi-department government plans from import to evaluation."""
+
+
+@command(app, "init")
+def init_command() -> None:
+    """Create or upgrade the database schema (safe to run again)."""
+    from config import get_settings
+    from models.db import migrate
+
+    migrate()
+    console.print(f"database ready: {get_settings().database_url}", highlight=False)
+
+
+for _module in (plan_commands, directory_commands, reminder_commands, status_commands, evaluation_commands):
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,45 @@
+"""Rich consoles and the decorator that turns domain errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from tasks.errors import DubanError, ImportFailed, ValidationFailed
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_error(exc: DubanError) -> None:
+    """Print a domain error (and each located problem) to stderr."""
+    err_console.print(f"[bold red]error:[/bold red] {str(exc).splitlines()[0]}", highlight=False)
+    problems = getattr(exc, "problems", None) if isinstance(exc, ImportFailed | ValidationFailed) else None
+    for problem in problems or []:
+        err_console.print(f"  - {problem}", highlight=False, markup=False)
+    if not problems and len(str(exc).splitlines()) > 1:
+        err_console.print("\n".join(str(exc).splitlines()[1:]), highlight=False, markup=False)
+
+
+def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+    """Register ``fn`` on ``app`` so that a ``DubanError`` becomes its exit code."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*a: Any, **k: Any) -> Any:
+            try:
+                return fn(*a, **k)
+            except DubanError as exc:
+                report_error(exc)
+                raise typer.Exit(exc.exit_code) from None
+
+        app.command(*args, **kwargs)(wrapper)
+        return fn
+
+    return decorate

@@ -1,0 +1,118 @@
+"""Plans, their revisions, tasks, assignments and milestones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import json_field, timestamp_field
+
+ROLE_LEAD = "lead"
+ROLE_SUPPORT = "support"
+ROLE_RESPONSIBLE = "responsible"
+ROLES = (ROLE_LEAD, ROLE_SUPPORT, ROLE_RESPONSIBLE)
+
+
+class Plan(SQLModel, table=True):
+    """A multi-year plan and its review points."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    title: str
+    issuing_office: str | None = None
+    doc_number: str | None = None
+    issued_on: date | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    midterm_year: int | None = None
+    final_year: int | None = None
+    coordination_channels: list[str] = json_field()
+    reminder_policy: dict = json_field(dict)
+    revision: int = 1
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class PlanRevision(SQLModel, table=True):
+    """One import of a plan's document; what it changed is kept forever."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    number: int
+    source_file: str
+    source_format: str
+    source_hash: str
+    changes: dict = json_field(dict)
+    imported_at: datetime = timestamp_field()
+
+
+class Task(SQLModel, table=True):
+    """One obligation (a row of the division-of-labour table)."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str
+    section: str = ""
+    section_path: list[str] = json_field()
+    text: str
+    remark: str | None = None
+    source_file: str | None = None
+    source_ref: str | None = None
+    position: int = 0
+    active: bool = True
+    created_revision: int = 1
+    updated_revision: int = 1
+
+
+class Assignment(SQLModel, table=True):
+    """A unit's role on a task: lead (牵头), support (配合) or responsible (责任单位)."""
+
+    __table_args__ = (UniqueConstraint("task_id", "department_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    role: str
+    unit_text: str = ""
+    position: int = 0
+
+
+class Milestone(SQLModel, table=True):
+    """What must stand by a date, or a recurring duty, of one task."""
+
+    __table_args__ = (UniqueConstraint("task_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    key: str
+    label: str
+    text: str
+    due_date: date | None = Field(default=None, index=True)
+    soft: bool = False
+    ongoing_after: bool = False
+    recurrence: str | None = None
+    recurrence_count: int | None = None
+    recurrence_start: date | None = None
+    recurrence_end: date | None = None
+    undated_reason: str | None = None
+    position: int = 0
+    active: bool = True
+
+
+class MilestoneCompletion(SQLModel, table=True):
+    """A milestone (or one period of a recurring duty) marked done; append-only."""
+
+    __table_args__ = (UniqueConstraint("milestone_id", "period", "occurrence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    milestone_id: int = Field(foreign_key="milestone.id", index=True)
+    period: str = ""
+    occurrence: int = 1
+    completed_on: date
+    source: str = "manual"
+    update_id: int | None = Field(default=None, foreign_key="statusupdate.id")
+    recorded_at: datetime = timestamp_field()

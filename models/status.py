@@ -1,0 +1,108 @@
+"""Reporting rounds, status updates, reviews, evidence and portal access."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import json_field, timestamp_field
+
+STATES = ("未启动", "推进中", "已完成", "滞后", "受阻")
+REVIEW_PENDING = "pending"
+REVIEW_ACCEPTED = "accepted"
+REVIEW_RETURNED = "returned"
+
+
+class ReportingRound(SQLModel, table=True):
+    """A status-collection round of a plan for one period (e.g. 2016Q2)."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    period: str
+    period_start: date
+    period_end: date
+    deadline: date
+    opened_at: datetime = timestamp_field()
+    closed_at: datetime | None = timestamp_field(nullable=True, default_now=False)
+
+
+class RoundExpectation(SQLModel, table=True):
+    """A unit expected to report on a task in a round (fixed when the round opens)."""
+
+    __table_args__ = (UniqueConstraint("round_id", "department_id", "task_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reportinground.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+
+
+class StatusUpdate(SQLModel, table=True):
+    """One report on a task by a unit; append-only, corrections are new rows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    round_id: int | None = Field(default=None, foreign_key="reportinground.id", index=True)
+    role: str = "lead"
+    state: str
+    percent: int | None = None
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
+    supersedes_id: int | None = Field(default=None, foreign_key="statusupdate.id")
+    channel: str = "portal"
+    submitted_by: str = ""
+    submitted_at: datetime = timestamp_field()
+    review_state: str = REVIEW_PENDING
+
+
+class UpdateReview(SQLModel, table=True):
+    """The coordination office's decision on an update: accepted or returned (退回)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="statusupdate.id", index=True)
+    decision: str
+    reason: str = ""
+    reviewed_by: str = ""
+    reviewed_at: datetime = timestamp_field()
+
+
+class Evidence(SQLModel, table=True):
+    """A file (佐证材料) attached to a status update, stored outside the web root."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    update_id: int = Field(foreign_key="statusupdate.id", index=True)
+    filename: str
+    stored_path: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime = timestamp_field()
+
+
+class AccessLink(SQLModel, table=True):
+    """A signed, expiring, revocable link a unit uses to open the portal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    round_id: int | None = Field(default=None, foreign_key="reportinground.id")
+    nonce: str = Field(unique=True, index=True)
+    expires_at: datetime = timestamp_field()
+    revoked_at: datetime | None = timestamp_field(nullable=True, default_now=False)
+    created_at: datetime = timestamp_field()
+
+
+class OfficeUser(SQLModel, table=True):
+    """A coordination-office account for the dashboard (bcrypt-hashed password)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    password_hash: str
+    roles: list[str] = json_field()
+    created_at: datetime = timestamp_field()

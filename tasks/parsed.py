@@ -1,0 +1,79 @@
+"""What an importer recognised in a document, before it is resolved and stored.
+
+Every importer (spreadsheet, Word table, text dump, prose) returns a ``ParsedPlan``;
+one shared pipeline then resolves unit names, dates the milestones and stores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tasks.errors import Problem
+
+
+@dataclass
+class ParsedMilestone:
+    """A schedule cell: its column label (``2016年``, ``完成时限``) and its text."""
+
+    label: str
+    text: str
+
+
+@dataclass
+class ParsedTask:
+    """One obligation with its raw unit names by role (already split, not resolved)."""
+
+    text: str
+    ref: str
+    code: str | None = None
+    section_path: list[str] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    milestones: list[ParsedMilestone] = field(default_factory=list)
+    remark: str | None = None
+
+
+@dataclass
+class ParsedTarget:
+    """A baseline or target cell/phrase of an indicator, as text (``≥95``, ``1/80``)."""
+
+    kind: str  # baseline | target
+    text: str
+    year: int | None = None
+    scope: str = ""
+
+
+@dataclass
+class ParsedIndicator:
+    """A quantitative indicator with its baselines and targets as found."""
+
+    name: str
+    ref: str
+    code: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    direction: str | None = None
+    statement: str | None = None
+    task_code: str | None = None
+    targets: list[ParsedTarget] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPlan:
+    """Everything an importer recognised in one document."""
+
+    source_file: str
+    source_format: str
+    title: str | None = None
+    issuing_office: str | None = None
+    doc_number: str | None = None
+    issued_on: date | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    midterm_year: int | None = None
+    final_year: int | None = None
+    tasks: list[ParsedTask] = field(default_factory=list)
+    indicators: list[ParsedIndicator] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
