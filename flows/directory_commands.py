@@ -1,9 +1,66 @@
-"""CLI commands (registered by flows.cli)."""
+"""CLI commands for the department directory: ``duban departments [load FILE]`` (registered by flows.cli)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.table import Table
+
+from flows.console import command, console
+
+departments_app = typer.Typer(help="The department directory (units, aliases, groups, channels).",
+                              invoke_without_command=True, no_args_is_help=False)
+
+
+@departments_app.callback()
+def departments_root(ctx: typer.Context) -> None:
+    """List the department directory (or run a subcommand such as ``load``)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_command)
+
+
+@command(departments_app, "list")
+def list_command() -> None:
+    """List every department, group and the coordination office."""
+    from models import KIND_GROUP
+    from models.db import migrate, session_scope
+    from tasks.directory import aliases_of, expand_members, list_departments
+
+    migrate()
+    table = Table("name", "kind", "aliases", "channels", "members / note")
+    with session_scope() as session:
+        departments = list_departments(session)
+        aliases = aliases_of(session)
+        groups = [d.id for d in departments if d.kind == KIND_GROUP]
+        members = expand_members(session, groups)
+        for dept in departments:
+            note = "provisional: not in the directory" if dept.provisional else ""
+            if dept.kind == KIND_GROUP:
+                note = "、".join(m.name for m in members.get(dept.id, []))
+            table.add_row(dept.name, dept.kind, "、".join(aliases.get(dept.id, [])), str(len(dept.channels)), note)
+    console.print(table)
+    console.print(f"{len(departments)} entries", highlight=False)
+
+
+@command(departments_app, "load")
+def load_command(path: Path = typer.Argument(..., help="The directory YAML file.")) -> None:
+    """Load (or re-load) the department directory from YAML; re-loading updates, never duplicates."""
+    from models.db import migrate, session_scope
+    from tasks.directory import load_directory
+
+    migrate()
+    with session_scope() as session:
+        summary = load_directory(session, path)
+    console.print(f"created {len(summary.created)}, updated {len(summary.updated)}, "
+                  f"unchanged {len(summary.unchanged)}, groups {len(summary.groups)}", highlight=False)
+    if summary.merged_provisional:
+        console.print("provisional units now known as aliases: " + "、".join(summary.merged_provisional),
+                      highlight=False)
+    if summary.not_in_file:
+        console.print("kept (not in this file): " + "、".join(summary.not_in_file), highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the duban CLI."""
+    app.add_typer(departments_app, name="departments")

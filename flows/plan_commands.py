@@ -1,9 +1,141 @@
-"""CLI commands (registered by flows.cli)."""
+"""CLI commands for plans: import, plans, tasks, export, template (registered by flows.cli)."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.table import Table
+
+from flows.console import command, console, err_console
+from tasks.errors import ValidationFailed
+
+
+def _print_report(report: Any) -> None:
+    """What an import recognised (tasks, counts, changes) and every problem with its row."""
+    table = Table(title=f"{report.title} — {report.source_file}", show_lines=False)
+    for name in ("code", "section", "task", "lead", "support", "responsible", "milestones"):
+        table.add_column(name, overflow="fold")
+    for row in report.tasks[:200]:
+        dues = ", ".join(f"{m['label']}:{m['due'] or '—'}{'~' if m['soft'] else ''}{'↻' if m['recurrence'] else ''}"
+                         for m in row["milestones"])
+        table.add_row(row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
+                      "、".join(row["support"]), "、".join(row["responsible"]), dues)
+    console.print(table)
+    if len(report.tasks) > 200:
+        console.print(f"… and {len(report.tasks) - 200} more tasks", highlight=False)
+    console.print("  ".join(f"{k}={v}" for k, v in report.counts.items()), highlight=False)
+    if report.dry_run:
+        state = "dry run: nothing written"
+    elif not report.changed:
+        state = f"unchanged: plan {report.plan_code} stays at revision {report.revision}"
+    else:
+        verb = "created" if report.created else "updated"
+        state = f"{verb} plan {report.plan_code}, revision {report.revision}"
+    if report.changes and not report.created:
+        state += (f" (added {len(report.changes['added'])}, removed {len(report.changes['removed'])}, "
+                  f"changed {len(report.changes['changed'])})")
+    console.print(state, highlight=False)
+    for problem in report.problems:
+        err_console.print(f"[yellow]{problem.severity}:[/yellow] {problem}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the duban CLI."""
+
+    @command(app, "import")
+    def import_command(
+        path: Path = typer.Argument(..., help="The plan document (.xlsx, .csv, .docx or text)."),
+        plan: str | None = typer.Option(None, "--plan", help="Plan code (default: from the file name)."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Read and check everything, write nothing."),
+        as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+    ) -> None:
+        """Import a plan's division-of-labour table; re-importing updates it as a new revision."""
+        from models.db import migrate, session_scope
+        from tasks.plan_import import import_plan
+
+        migrate()
+        with session_scope() as session:
+            report = import_plan(session, path, plan_code=plan, dry_run=dry_run)
+        if as_json:
+            console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+        else:
+            _print_report(report)
+
+    @command(app, "plans")
+    def plans_command() -> None:
+        """List the imported plans."""
+        from sqlmodel import func, select
+
+        from models import Plan, Task
+        from models.db import migrate, session_scope
+
+        migrate()
+        table = Table("code", "title", "period", "revision", "tasks")
+        with session_scope() as session:
+            counts = dict(session.exec(select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)).all())
+            for plan in session.exec(select(Plan).order_by(Plan.code)):
+                period = f"{plan.period_start or '?'}–{plan.period_end or '?'}"
+                table.add_row(plan.code, plan.title, period, str(plan.revision), str(counts.get(plan.id, 0)))
+        console.print(table)
+
+    @command(app, "tasks")
+    def tasks_command(
+        plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
+        department: str | None = typer.Option(None, "--department", help="Only tasks of this unit (or its groups)."),
+        due_before: str | None = typer.Option(None, "--due-before", help="Milestone due on or before YYYY-MM-DD."),
+    ) -> None:
+        """List active tasks with their units and next due date."""
+        from models.db import migrate, session_scope
+        from tasks.export import list_tasks
+
+        try:
+            before = date.fromisoformat(due_before) if due_before else None
+        except ValueError:
+            raise ValidationFailed(f"--due-before: '{due_before}' is not a date (YYYY-MM-DD)") from None
+        migrate()
+        with session_scope() as session:
+            rows = list_tasks(session, plan_code=plan, department=department, due_before=before)
+        table = Table("plan", "code", "section", "task", "lead", "support", "next due")
+        for row in rows:
+            table.add_row(row["plan"], row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
+                          "、".join(row["support"] or row["responsible"]), row["next_due"] or "—")
+        console.print(table)
+        console.print(f"{len(rows)} task(s)", highlight=False)
+
+    @command(app, "export")
+    def export_command(
+        plan: str = typer.Option(..., "--plan", help="Plan code."),
+        fmt: str = typer.Option("json", "--format", help="json or xlsx."),
+        output: Path | None = typer.Option(None, "-o", "--output", help="Output file (json: default stdout)."),
+    ) -> None:
+        """Export a plan as JSON (the stable machine interface) or as a re-importable .xlsx."""
+        from models.db import migrate, session_scope
+        from tasks.export import export_plan, export_xlsx
+
+        if fmt not in ("json", "xlsx"):
+            raise ValidationFailed(f"--format must be json or xlsx, not '{fmt}'")
+        migrate()
+        with session_scope() as session:
+            if fmt == "xlsx":
+                target = export_xlsx(session, plan, output or Path(f"{plan}.xlsx"))
+                console.print(f"wrote {target}", highlight=False)
+                return
+            text = json.dumps(export_plan(session, plan), ensure_ascii=False, indent=2)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+            console.print(f"wrote {output}", highlight=False)
+        else:
+            typer.echo(text)
+
+    @command(app, "template")
+    def template_command(
+        output: Path = typer.Option(Path("plan.xlsx"), "-o", "--output", help="Where to write the template."),
+    ) -> None:
+        """Write the canonical .xlsx template (header, an example row, instructions)."""
+        from tasks.template import write_template
+
+        console.print(f"wrote {write_template(output)}", highlight=False)

@@ -1,9 +1,240 @@
-"""CLI commands (registered by flows.cli)."""
+"""CLI commands for status reporting: rounds, unit links, spreadsheet forms, office users, the portal."""
 
 from __future__ import annotations
 
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.table import Table
+
+from flows.console import command, console
+
+round_app = typer.Typer(help="Reporting rounds: open, status, chase.", no_args_is_help=True)
+link_app = typer.Typer(help="Print (or revoke) a unit's personal portal link.", invoke_without_command=True)
+user_app = typer.Typer(help="Coordination-office accounts for the dashboard.", no_args_is_help=True)
+
+ROUND_HELP = "Round as PLAN/PERIOD (e.g. hangzhou/2016Q2) or its numeric id."
+
+
+def _plan(session: Any, code: str) -> Any:
+    from sqlmodel import select
+
+    from models import Plan
+    from tasks.errors import NotFound
+
+    plan = session.exec(select(Plan).where(Plan.code == code)).first()
+    if plan is None:
+        raise NotFound(f"no plan with code {code!r} (see `duban plans`)")
+    return plan
+
+
+def _department(session: Any, name: str) -> Any:
+    from tasks.directory import UnitResolver
+    from tasks.errors import NotFound
+
+    dept = UnitResolver(session).lookup(name.strip())
+    if dept is None:
+        raise NotFound(f"no department named {name!r} (see `duban departments`)")
+    return dept
+
+
+def _round(session: Any, ref: str) -> Any:
+    from models import ReportingRound
+    from tasks.errors import NotFound, ValidationFailed
+    from tasks.rounds import find_round
+
+    if ref.isdigit():
+        found = session.get(ReportingRound, int(ref))
+        if found is None:
+            raise NotFound(f"no round with id {ref}")
+        return found
+    if "/" not in ref:
+        raise ValidationFailed(f"round {ref!r}: {ROUND_HELP}")
+    code, period = ref.rsplit("/", 1)
+    return find_round(session, _plan(session, code), period)
+
+
+@command(round_app, "open")
+def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
+               period: str = typer.Option(..., "--period", help="2016Q2, 2016H1, 2016, 2016-04 or A..B dates."),
+               deadline: str | None = typer.Option(None, help="Override the deadline (YYYY-MM-DD)."),
+               send: bool = typer.Option(True, help="Send the requests (--no-send only records the round).")) -> None:
+    """Open a plan's round (idempotent) and send each expected unit one request with its link."""
+    from models.db import migrate, session_scope
+    from tasks.rounds import open_round
+
+    migrate()
+    with session_scope() as session:
+        result = open_round(session, _plan(session, plan), period,
+                            deadline=date.fromisoformat(deadline) if deadline else None, send=send)
+        r, d = result.round, result.delivery
+        console.print(f"round {r.period} (id {r.id}) {'opened' if result.created else 'already open'}; "
+                      f"deadline {r.deadline}; {len(result.departments)} units expected; "
+                      f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}", highlight=False)
+        if d.no_channel:
+            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False)
+    if d.failed:
+        raise typer.Exit(7)
+
+
+@command(round_app, "status")
+def round_status(round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
+                 plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds.")) -> None:
+    """Each unit's reporting and on-time rate in a round (default: every open round)."""
+    from models.db import migrate, session_scope
+    from tasks.dashboard import round_rates, totals
+    from tasks.rounds import open_rounds
+
+    migrate()
+    with session_scope() as session:
+        rounds = [_round(session, round_ref)] if round_ref else open_rounds(session, _plan(session, plan) if plan
+                                                                            else None)
+        for r in rounds:
+            table = Table("unit", "expected", "reported", "on time", "reporting %", "on-time %",
+                          title=f"round {r.period} (id {r.id}), deadline {r.deadline}")
+            rates = round_rates(session, r)
+            for x in [*rates, totals(rates)]:
+                table.add_row(x.department.name, str(x.expected), str(x.reported), str(x.on_time),
+                              f"{x.reporting_rate:.0%}", f"{x.on_time_rate:.0%}")
+            console.print(table)
+        if not rounds:
+            console.print("no open rounds")
+
+
+@command(round_app, "chase")
+def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
+                plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds."),
+                dry_run: bool = typer.Option(False, "--dry-run", help="Show who would be chased; send nothing.")) -> None:
+    """Remind only the units that have not reported every expected task (once a day at most)."""
+    from models.db import migrate, session_scope
+    from tasks.rounds import chase, open_rounds
+
+    migrate()
+    failed = 0
+    with session_scope() as session:
+        rounds = [_round(session, round_ref)] if round_ref else open_rounds(session, _plan(session, plan) if plan
+                                                                            else None)
+        for r in rounds:
+            result = chase(session, r, dry_run=dry_run)
+            d = result.delivery
+            failed += d.failed
+            verb = f"would send {d.would_send}" if dry_run else f"sent {d.sent}, failed {d.failed}"
+            console.print(f"round {r.period}: {len(result.departments)} units behind; {verb}, "
+                          f"already sent today {d.skipped}", highlight=False)
+    if failed:
+        raise typer.Exit(7)
+
+
+@link_app.callback()
+def link_print(ctx: typer.Context,
+               department: str | None = typer.Option(None, "--department", help="Unit name or alias."),
+               round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
+               days: int | None = typer.Option(None, help="Valid for this many days (default link_valid_days).")) -> None:
+    """Print a new personal portal link for a unit (``duban link revoke`` withdraws links)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from flows.console import report_error
+    from models.db import migrate, session_scope
+    from tasks.errors import DubanError, ValidationFailed
+    from tasks.links import issue_link, link_url
+
+    try:
+        if not department:
+            raise ValidationFailed("--department is required")
+        migrate()
+        with session_scope() as session:
+            dept = _department(session, department)
+            link, token = issue_link(session, dept, _round(session, round_ref) if round_ref else None, days)
+            console.print(link_url(token), highlight=False, soft_wrap=True)
+            console.print(f"for {dept.name}, valid until {link.expires_at:%Y-%m-%d %H:%M} UTC", style="dim",
+                          highlight=False)
+    except DubanError as exc:
+        report_error(exc)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@command(link_app, "revoke")
+def link_revoke(department: str = typer.Option(..., "--department", help="Unit name or alias."),
+                round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
+                token: str | None = typer.Option(None, help="Revoke only this link (the part after /u/).")) -> None:
+    """Revoke a unit's links (all, a round's, or one); revoked links are refused at once."""
+    from models.db import migrate, session_scope
+    from tasks.links import revoke
+
+    migrate()
+    with session_scope() as session:
+        dept = _department(session, department)
+        count = revoke(session, dept, _round(session, round_ref) if round_ref else None, token)
+    console.print(f"revoked {count} link(s) of {dept.name}", highlight=False)
+
+
+def form_command(department: str = typer.Option(..., "--department", help="Unit name or alias."),
+                 round_ref: str = typer.Option(..., "--round", help=ROUND_HELP),
+                 output: Path = typer.Option(..., "-o", "--output", help="Where to write the .xlsx form.")) -> None:
+    """Write a unit's pre-filled spreadsheet form for a round."""
+    from models.db import migrate, session_scope
+    from tasks.forms import write_form
+
+    migrate()
+    with session_scope() as session:
+        dept = _department(session, department)
+        rows = write_form(session, dept, _round(session, round_ref), output)
+    console.print(f"wrote {output} ({rows} tasks for {dept.name})", highlight=False)
+
+
+def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A filled .xlsx form."),
+                    department: str | None = typer.Option(None, "--department",
+                                                          help="Refuse the form unless it is this unit's.")) -> None:
+    """Read a filled form back; every bad row is named and nothing is saved unless all rows are good."""
+    from models.db import migrate, session_scope
+    from tasks.forms import collect_form
+
+    migrate()
+    with session_scope() as session:
+        dept = _department(session, department) if department else None
+        updates = collect_form(session, path, department=dept)
+    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False)
+
+
+@command(user_app, "add")
+def user_add(name: str = typer.Argument(..., help="Login name."),
+             password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+             replace: bool = typer.Option(False, help="Set a new password for an existing user.")) -> None:
+    """Create an office user (password prompted, or read from stdin); only a bcrypt hash is stored."""
+    from models.db import migrate, session_scope
+    from tasks.accounts import add_user
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else \
+        typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    migrate()
+    with session_scope() as session:
+        user = add_user(session, name, password, replace=replace)
+        console.print(f"user {user.username} {'updated' if replace else 'created'}", highlight=False)
+
+
+def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),
+                   port: int | None = typer.Option(None, help="Port (default settings.portal_port).")) -> None:
+    """Serve the department portal and office dashboard (uvicorn; tokens masked in the access log)."""
+    import uvicorn
+
+    from config import get_settings
+    from models.db import migrate
+    from portal.access_log import uvicorn_log_config
+
+    settings = get_settings()
+    migrate()
+    uvicorn.run("portal.app:create_app", factory=True, host=host or settings.portal_host,
+                port=port or settings.portal_port, log_config=uvicorn_log_config(), proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the duban CLI."""
+    app.add_typer(round_app, name="round")
+    app.add_typer(link_app, name="link")
+    app.add_typer(user_app, name="user")
+    command(app, "form")(form_command)
+    command(app, "collect")(collect_command)
+    command(app, "portal")(portal_command)

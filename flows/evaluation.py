@@ -1,0 +1,79 @@
+"""Prefect flow ``evaluate_plan``: judge, score and render an evaluation; leaves summary artifacts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from models.db import session_scope
+from tasks.assessment import Judgement, judge, score, store_evaluation
+from tasks.reports import render
+from tasks.reports.summary import completeness_sentences, report_title, summary_sentences
+from tasks.scoring import load_scoring
+
+
+@task(name="judge", cache_policy=NO_CACHE)
+def judge_step(plan_code: str, kind: str, as_of: date | None, scoring_file: str | None) -> Judgement:
+    """Judge every task and indicator as of the date (one set-based read of the database)."""
+    with session_scope() as session:
+        return judge(session, plan_code, kind, as_of, load_scoring(scoring_file))
+
+
+@task(name="score", cache_policy=NO_CACHE)
+def score_step(judgement: Judgement, scoring_file: str | None) -> dict[str, Any]:
+    """Score sections and departments, rank them, compare with the mid-term."""
+    return score(judgement, load_scoring(scoring_file))
+
+
+@task(name="render", cache_policy=NO_CACHE, retries=1)
+def render_step(figures: dict[str, Any], scoring_file: str | None, formats: list[str] | None,
+                out_dir: str | None) -> list[str]:
+    """Write the reports and store the run's figures (an Evaluation row)."""
+    paths = render(figures, load_scoring(scoring_file).config.reports, formats, Path(out_dir) if out_dir else None)
+    with session_scope() as session:
+        store_evaluation(session, figures, [str(p) for p in paths])
+    return [str(p) for p in paths]
+
+
+def summary_markdown(figures: dict[str, Any], outputs: list[str]) -> str:
+    """The markdown summary artifact: title, key sentences, top departments, output files."""
+    lines = [f"# {report_title(figures)}", ""]
+    lines += [f"{sentence}\n" for sentence in summary_sentences(figures) + completeness_sentences(figures)]
+    lines += ["| 排名 | 部门 | 综合得分 |", "|---:|---|---:|"]
+    lines += [f"| {d['rank'] or '—'} | {d['name']} | {d['score'] if d['score'] is not None else '—'} |"
+              for d in figures["departments"][:20]]
+    lines += ["", "Outputs:", *[f"- `{path}`" for path in outputs]]
+    return "\n".join(lines)
+
+
+def department_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The department table artifact."""
+    return [{"排名": d["rank"], "部门": d["name"], "任务得分": d["task_score"], "报送完整率": d["completeness"],
+             "报送及时率": d["timeliness"], "综合得分": d["score"]} for d in figures["departments"]]
+
+
+def artifact_key(*parts: str) -> str:
+    """A Prefect artifact key (lowercase letters, digits and dashes)."""
+    return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-") or "evaluation"
+
+
+@flow(name="evaluate-plan")
+def evaluate_plan(plan_code: str, kind: str = "midterm", as_of: date | None = None, out_dir: str | None = None,
+                  formats: list[str] | None = None, scoring_file: str | None = None) -> dict[str, Any]:
+    """Mid-term (midterm) or final evaluation of a plan as of a date, written in every report format."""
+    logger = get_run_logger()
+    judgement = judge_step(plan_code, kind, as_of, scoring_file)
+    figures = score_step(judgement, scoring_file)
+    outputs = render_step(figures, scoring_file, formats, out_dir)
+    create_markdown_artifact(summary_markdown(figures, outputs), key=artifact_key("evaluation", plan_code, kind),
+                             description=report_title(figures))
+    create_table_artifact(department_rows(figures), key=artifact_key("departments", plan_code, kind),
+                          description=f"{report_title(figures)}：部门得分与排名")
+    logger.info("evaluation of %s (%s, as of %s) written: %s", plan_code, kind, figures["as_of"], ", ".join(outputs))
+    return {"as_of": figures["as_of"], "summary": figures["summary"], "outputs": outputs}

@@ -1,0 +1,39 @@
+"""Access logging without secrets: unit tokens in paths and Bearer headers are masked."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from tasks.links import mask_tokens
+
+
+class MaskTokens(logging.Filter):
+    """Rewrite a log record so that no unit token survives in its message or arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = mask_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(mask_tokens(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def install() -> None:
+    """Attach the filter to uvicorn's access and error loggers (once)."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskTokens) for f in logger.filters):
+            logger.addFilter(MaskTokens())
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's default logging configuration with the masking filter on every handler."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["mask_tokens"] = {"()": "portal.access_log.MaskTokens"}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("mask_tokens")
+    return config

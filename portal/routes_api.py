@@ -1,0 +1,182 @@
+"""The JSON API for other systems: units authenticate with their link token (Bearer), the office by session."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from models import Department, ReportingRound, StatusUpdate
+from portal.web import check_csrf, csrf_token, db, office_user
+from tasks.accounts import authenticate
+from tasks.dashboard import round_rates, task_history, task_rows, unit_task_ids
+from tasks.errors import AccessDenied, NotFound
+from tasks.links import resolve
+from tasks.reviews import review_update
+from tasks.status_updates import UpdateData, find_task, submit_update
+
+router = APIRouter(prefix="/api")
+bearer = HTTPBearer(auto_error=False, description="the unit's link token (the part after /u/)")
+
+
+class UpdateIn(BaseModel):
+    """A status update as another system sends it; checked by the same rules as the portal."""
+
+    state: str = Field(description="未启动 / 推进中 / 已完成 / 滞后 / 受阻")
+    percent: int | float | str | None = Field(default=None, description="0–100")
+    progress: str = Field(default="", description="进展情况")
+    problems: str = Field(default="", description="存在问题")
+    next_steps: str = Field(default="", description="下一步工作")
+    indicators: dict[str, str | float | int | None] = Field(default_factory=dict,
+                                                            description="indicator code or name → value")
+    completes_milestone: str | int | None = Field(default=None, description="milestone id, key or label")
+    supersedes_id: int | None = None
+    submitted_by: str = ""
+
+
+class UpdateOut(BaseModel):
+    """A recorded update."""
+
+    id: int
+    task_id: int
+    department: str
+    round_id: int | None
+    role: str
+    state: str
+    percent: int | None
+    progress: str
+    problems: str
+    next_steps: str
+    channel: str
+    submitted_by: str
+    submitted_at: datetime
+    review_state: str
+    supersedes_id: int | None
+
+
+class TaskOut(BaseModel):
+    """A task with its light and current status."""
+
+    id: int
+    code: str
+    text: str
+    section: str
+    light: str
+    reason: str
+    next_due: date | None
+    state: str
+    percent: int | None
+    role: str | None = None
+
+
+class RateOut(BaseModel):
+    """A unit's reporting in a round."""
+
+    department: str
+    expected: int
+    reported: int
+    on_time: int
+    reporting_rate: float
+    on_time_rate: float
+
+
+class LoginIn(BaseModel):
+    username: str
+    password: str
+
+
+class ReviewIn(BaseModel):
+    decision: str = Field(description="accept or return")
+    reason: str = ""
+
+
+def unit(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+         session: Session = Depends(db)) -> Department:
+    """The unit whose link token is the Bearer credential."""
+    if credentials is None:
+        raise AccessDenied("缺少单位令牌（Authorization: Bearer <token>）。")
+    return session.get(Department, resolve(session, credentials.credentials).department_id)
+
+
+def _out(session: Session, u: StatusUpdate) -> UpdateOut:
+    return UpdateOut(department=session.get(Department, u.department_id).name,
+                     **u.model_dump(include=set(UpdateOut.model_fields) - {"department"}))
+
+
+def _tasks(rows: list, roles: dict[int, str] | None = None) -> list[TaskOut]:  # type: ignore[type-arg]
+    return [TaskOut(id=r.task.id, code=r.task.code, text=r.task.text, section=r.task.section, light=r.light,
+                    reason=r.reason, next_due=r.next_due, state=r.state, percent=r.percent,
+                    role=(roles or {}).get(r.task.id)) for r in rows]
+
+
+@router.get("/unit/tasks", response_model=list[TaskOut], tags=["unit"])
+def unit_tasks(dept: Department = Depends(unit), session: Session = Depends(db)) -> list[TaskOut]:
+    """The calling unit's own tasks with lights and deadlines."""
+    roles = unit_task_ids(session, dept.id)
+    return _tasks(task_rows(session, task_ids=list(roles)), roles)
+
+
+@router.post("/unit/tasks/{task_id}/updates", response_model=UpdateOut, status_code=201, tags=["unit"])
+def unit_submit(task_id: int, body: UpdateIn, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+                dept: Department = Depends(unit), session: Session = Depends(db)) -> UpdateOut:
+    """Submit (or correct) a status update on one of the unit's tasks."""
+    link = resolve(session, credentials.credentials)
+    task = find_task(session, dept, task_id)
+    data = UpdateData(**body.model_dump())
+    return _out(session, submit_update(session, dept, task, data, channel="api", round_id=link.round_id))
+
+
+@router.get("/unit/tasks/{task_id}/updates", response_model=list[UpdateOut], tags=["unit"])
+def unit_updates(task_id: int, dept: Department = Depends(unit), session: Session = Depends(db)) -> list[UpdateOut]:
+    """The unit's own updates on one of its tasks, newest last."""
+    task = find_task(session, dept, task_id)
+    rows = session.exec(select(StatusUpdate).where(StatusUpdate.task_id == task.id,
+                                                   StatusUpdate.department_id == dept.id).order_by(StatusUpdate.id))
+    return [_out(session, u) for u in rows]
+
+
+@router.post("/office/login", tags=["office"])
+def office_login(request: Request, body: LoginIn, session: Session = Depends(db)) -> dict[str, str]:
+    """Sign in; the session cookie authenticates later calls, ``csrf_token`` goes in X-CSRF-Token."""
+    user = authenticate(session, body.username, body.password)
+    request.session.clear()
+    request.session.update(user=user.username, csrf=secrets.token_urlsafe(32))
+    return {"user": user.username, "csrf_token": csrf_token(request)}
+
+
+@router.get("/office/tasks", response_model=list[TaskOut], tags=["office"])
+def office_tasks(plan_id: int | None = None, section: str | None = None, department_id: int | None = None,
+                 state: str | None = None, light: str | None = None, _: str = Depends(office_user),
+                 session: Session = Depends(db)) -> list[TaskOut]:
+    """Every task with its light, filtered by plan, section, department, state and light."""
+    return _tasks(task_rows(session, plan_id=plan_id, section=section, department_id=department_id,
+                            state=state, light=light))
+
+
+@router.get("/office/rounds/{round_id}/rates", response_model=list[RateOut], tags=["office"])
+def office_rates(round_id: int, _: str = Depends(office_user), session: Session = Depends(db)) -> list[RateOut]:
+    """Each expected unit's reporting and on-time rates in a round."""
+    round_ = session.get(ReportingRound, round_id)
+    if round_ is None:
+        raise NotFound("报送轮次不存在。")
+    return [RateOut(department=r.department.name, expected=r.expected, reported=r.reported, on_time=r.on_time,
+                    reporting_rate=r.reporting_rate, on_time_rate=r.on_time_rate) for r in round_rates(session, round_)]
+
+
+@router.get("/office/tasks/{task_id}/history", response_model=list[UpdateOut], tags=["office"])
+def office_history(task_id: int, _: str = Depends(office_user), session: Session = Depends(db)) -> list[UpdateOut]:
+    """Every update ever submitted on a task, oldest first."""
+    return [_out(session, h.update) for h in task_history(session, task_id)]
+
+
+@router.post("/office/updates/{update_id}/review", tags=["office"])
+def office_review(request: Request, update_id: int, body: ReviewIn, x_csrf_token: str = Header(""),
+                  user: str = Depends(office_user), session: Session = Depends(db)) -> dict[str, str | int]:
+    """Accept or return (with a reason) an update; the unit is told."""
+    check_csrf(request, x_csrf_token)
+    record, _ = review_update(session, update_id, body.decision, reason=body.reason, reviewer=user)
+    return {"update_id": update_id, "decision": record.decision}

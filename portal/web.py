@@ -1,0 +1,71 @@
+"""What every portal page shares: templates, the per-request database session, CSRF tokens."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+
+from models.db import session_scope
+from tasks.errors import AccessDenied
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+LIGHTS = {"green": "绿", "yellow": "黄", "red": "红"}
+REVIEW_LABELS = {"pending": "待审核", "accepted": "已采纳", "returned": "已退回"}
+ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "责任"}
+CHANNEL_LABELS = {"portal": "网页", "form": "报送表", "api": "接口"}
+templates.env.globals.update(LIGHTS=LIGHTS, REVIEW_LABELS=REVIEW_LABELS, ROLE_LABELS=ROLE_LABELS,
+                             CHANNEL_LABELS=CHANNEL_LABELS)
+
+
+class LoginRequired(Exception):
+    """The office page or API needs a signed-in user."""
+
+
+def office_user(request: Request) -> str:
+    """The signed-in office user's name; LoginRequired (→ login page or 401) otherwise."""
+    user = request.session.get("user")
+    if not user:
+        raise LoginRequired
+    return str(user)
+
+
+def db() -> Iterator[Session]:
+    """One database session per request, committed when the request succeeds."""
+    with session_scope() as session:
+        yield session
+
+
+def csrf_token(request: Request) -> str:
+    """This browser session's CSRF token (created on first use)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Refuse a state-changing request whose CSRF token does not match the session's."""
+    expected = request.session.get("csrf")
+    if not expected or not submitted or not secrets.compare_digest(expected, submitted):
+        raise AccessDenied("表单已失效（CSRF 校验失败），请刷新页面后重新提交。")
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A server-rendered page with the CSRF token at hand."""
+    context.setdefault("csrf", csrf_token(request))
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def message_page(request: Request, title: str, message: str, status_code: int,
+                 problems: list[str] | None = None) -> HTMLResponse:
+    """A plain Chinese page explaining why a request was refused."""
+    return render(request, "message.html", status_code=status_code, title=title, message=message,
+                  problems=problems or [])

@@ -1,0 +1,215 @@
+"""Deliver messages through apprise, once per (key, channel), recorded in the notification ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+import apprise
+from sqlmodel import Session, select
+
+from config import get_settings
+from models import Department, Notification
+from models.base import utcnow
+from models.notification import STATUS_FAILED, STATUS_PENDING, STATUS_SENT
+
+log = logging.getLogger("duban.notify")
+NO_CHANNEL = "(none)"
+_SECRETISH = re.compile(r"^(?=.*\d)[A-Za-z0-9_\-]{16,}$")
+
+
+@dataclass
+class Outgoing:
+    """One message to one recipient on all of its channels."""
+
+    key: str  # idempotency key; one ledger row per (key, channel)
+    kind: str  # reminder | escalation | round_request | round_chase | review
+    day: date
+    subject: str
+    body: str
+    channels: list[str]  # apprise URLs
+    department_id: int | None = None
+    plan_id: int | None = None
+    items: list[dict] = field(default_factory=list)
+    recipient: str = ""  # a readable name for reports (department name, "coordination office")
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery run did."""
+
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0  # already sent earlier (idempotency)
+    no_channel: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (masked channel, error)
+    would_send: int = 0  # dry run: messages that a real run would send
+
+
+def _shorten_secret(part: str) -> str:
+    """``abcdef…xyz`` → ``a...z`` for a path segment that looks like a token."""
+    return f"{part[0]}...{part[-1]}" if _SECRETISH.match(part) else part
+
+
+def mask_url(url: str) -> str:
+    """The channel URL with passwords, tokens, keys and webhook ids hidden (safe for logs and output)."""
+    plugin = None
+    try:
+        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    except Exception:  # noqa: BLE001 - an unparseable URL is masked generically below
+        plugin = None
+    text = plugin.url(privacy=True) if plugin else url
+    parts = urlsplit(text)
+    netloc = parts.netloc
+    if not plugin and "@" in netloc:
+        netloc = "****@" + netloc.rsplit("@", 1)[1]
+    if not plugin:
+        netloc = _shorten_secret(netloc)
+    path = "/".join(_shorten_secret(p) for p in parts.path.split("/"))
+    return f"{parts.scheme}://{netloc}{path.rstrip('/') if path != '/' else ''}"
+
+
+def channel_hash(url: str) -> str:
+    """A stable fingerprint of a channel URL (the ledger never stores the URL itself)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+
+class _ThreadErrors(logging.Handler):
+    """Collects apprise's warnings per sending thread, so each channel gets its own error text."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: dict[int, list[str]] = {}
+        self.secrets: set[str] = set()
+        self._mutex = threading.Lock()
+
+    def scrub(self, text: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, "****")
+        return text
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self._mutex:
+            self.messages.setdefault(record.thread or 0, []).append(self.scrub(record.getMessage()))
+
+    def take(self) -> str:
+        with self._mutex:
+            return "; ".join(self.messages.pop(threading.get_ident(), []))[-500:]
+
+    def filter(self, record: logging.LogRecord) -> bool:  # also scrubs what apprise logs elsewhere
+        if self.secrets:
+            record.msg, record.args = self.scrub(record.getMessage()), ()
+        return True
+
+
+_errors = _ThreadErrors()
+logging.getLogger("apprise").addHandler(_errors)
+logging.getLogger("apprise").addFilter(_errors)
+
+
+def _secrets_of(url: str) -> set[str]:
+    """The parts of ``url`` that must never appear in a log line."""
+    parts = urlsplit(url)
+    found = {parts.password or ""} | {p for p in parts.path.split("/") if _SECRETISH.match(p)}
+    found |= {v for v in re.findall(r"=([^&]+)", parts.query) if len(v) >= 6}
+    if _SECRETISH.match(parts.hostname or ""):
+        found.add(parts.hostname or "")
+    return {s for s in found if len(s) >= 4}
+
+
+def _send(url: str, subject: str, body: str, retries: int, backoff: float) -> tuple[bool, int, str]:
+    """Send one message on one channel, retrying with exponential back-off; (ok, attempts, error)."""
+    sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
+    if not sender.add(url):
+        return False, 1, "invalid or unsupported channel URL"
+    error = ""
+    for attempt in range(1, retries + 2):
+        _errors.take()
+        try:
+            if sender.notify(title=subject, body=body, body_format=apprise.NotifyFormat.MARKDOWN):
+                return True, attempt, ""
+            error = _errors.take() or "the channel refused the message"
+        except Exception as exc:  # noqa: BLE001 - a plugin crash is one failed attempt, not a dead run
+            error = _errors.scrub(f"{type(exc).__name__}: {exc}")
+        if attempt <= retries:
+            time.sleep(backoff * 2 ** (attempt - 1))
+    return False, retries + 1, error
+
+
+def _names(session: Session, outgoing: Iterable[Outgoing]) -> dict[int, str]:
+    ids = {o.department_id for o in outgoing if o.department_id is not None}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Department.id, Department.name).where(Department.id.in_(ids))).all())
+
+
+def _existing(session: Session, keys: list[str]) -> dict[str, Notification]:
+    rows: dict[str, Notification] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows.update({r.key: r for r in session.exec(select(Notification).where(Notification.key.in_(chunk)))})
+    return rows
+
+
+def deliver(session: Session, outgoing: list[Outgoing], *, dry_run: bool = False) -> DeliveryReport:
+    """Record then send every (message, channel) not sent before; failed ones are retried next run."""
+    settings = get_settings()
+    report = DeliveryReport()
+    names = _names(session, outgoing)
+    planned: list[tuple[Outgoing, str, str]] = []  # (message, url, ledger key)
+    for out in outgoing:
+        if not out.channels:
+            name = out.recipient or names.get(out.department_id or -1, out.key)
+            report.no_channel.append(name)
+            log.warning("%s has no channel: its %s for %s is not delivered", name, out.kind, out.day)
+        for url in dict.fromkeys(out.channels):
+            planned.append((out, url, f"{out.key}@{channel_hash(url)[:16]}"))
+    existing = _existing(session, [key for _, _, key in planned])
+    todo: list[tuple[Outgoing, str, Notification]] = []
+    for out, url, key in planned:
+        row = existing.get(key)
+        if row is not None and row.status == STATUS_SENT:
+            report.skipped += 1
+            continue
+        if dry_run:
+            report.would_send += 1
+            continue
+        if row is None:
+            row = Notification(key=key, kind=out.kind, day=out.day, channel=mask_url(url),
+                               channel_hash=channel_hash(url), plan_id=out.plan_id,
+                               department_id=out.department_id)
+            session.add(row)
+        row.subject, row.body, row.items, row.status = out.subject, out.body, out.items, STATUS_PENDING
+        todo.append((out, url, row))
+    if dry_run or not todo:
+        return report
+    session.commit()  # the ledger knows about every message before the first one leaves
+    for _, url, _ in todo:
+        _errors.secrets |= _secrets_of(url)
+    workers = max(1, min(settings.notify_concurrency, len(todo)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="duban-notify") as pool:
+        futures = {pool.submit(_send, url, out.subject, out.body, settings.notify_retries,
+                               settings.notify_backoff_seconds): row for out, url, row in todo}
+        for future in as_completed(futures):
+            row = futures[future]
+            ok, attempts, error = future.result()
+            row.attempts += attempts
+            row.status, row.error = (STATUS_SENT, None) if ok else (STATUS_FAILED, error)
+            if ok:
+                row.sent_at = utcnow()
+                report.sent += 1
+            else:
+                report.failed += 1
+                report.failures.append((row.channel, error))
+                log.warning("delivery failed on %s after %d attempts: %s", row.channel, attempts, error)
+            session.add(row)
+            session.commit()
+    return report

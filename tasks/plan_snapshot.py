@@ -1,0 +1,164 @@
+"""Load everything an evaluation needs as of a date, in a handful of set-based queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from config import get_settings
+from models import (
+    KIND_GROUP,
+    KIND_OFFICE,
+    Assignment,
+    Department,
+    GroupMember,
+    Indicator,
+    IndicatorReading,
+    IndicatorTarget,
+    Milestone,
+    MilestoneCompletion,
+    Plan,
+    ReportingRound,
+    RoundExpectation,
+    StatusUpdate,
+    Task,
+)
+from models.base import as_utc
+from models.status import REVIEW_ACCEPTED, REVIEW_RETURNED
+from tasks.errors import NotFound
+
+
+def day_end_utc(day: date) -> datetime:
+    """The last instant of a local (Asia/Shanghai) calendar day, in UTC."""
+    local = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(get_settings().timezone))
+    return (local - timedelta(microseconds=1)).astimezone(UTC)
+
+
+@dataclass
+class LatestUpdate:
+    """The latest accepted status update of a task (by any unit)."""
+
+    department_id: int
+    state: str
+    percent: int | None
+    submitted_at: datetime
+
+
+@dataclass
+class PlanSnapshot:
+    """A plan's rows as of a date: nothing later than the as-of date is in here."""
+
+    plan: Plan
+    as_of: date
+    tasks: list[Any]
+    assignments: dict[int, list[tuple[int, str]]]
+    departments: dict[int, tuple[str, str]]
+    members: dict[int, list[int]]
+    milestones: dict[int, list[Milestone]]
+    completions: dict[int, list[tuple[str, date]]]
+    latest: dict[int, LatestUpdate]
+    problems: dict[int, list[tuple[int, str]]]
+    updates_total: int
+    expectations: list[tuple[int, int, int]]
+    submissions: dict[tuple[int, int, int], datetime]
+    deadlines: dict[int, date]
+    indicators: list[Indicator]
+    targets: dict[int, list[IndicatorTarget]] = field(default_factory=dict)
+    readings: dict[int, tuple[float, date]] = field(default_factory=dict)
+
+
+def find_plan(session: Session, plan_code: str) -> Plan:
+    """The plan with this code, or NotFound."""
+    plan = session.exec(select(Plan).where(Plan.code == plan_code)).first()
+    if plan is None:
+        raise NotFound(f"no plan with code {plan_code!r}")
+    return plan
+
+
+def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
+    """Read the plan's tasks, milestones, completions, updates, rounds and indicators as of ``as_of``."""
+    cutoff = day_end_utc(as_of)
+    pid = plan.id
+    tasks = session.exec(select(Task.id, Task.code, Task.section, Task.section_path, Task.text)
+                         .where(Task.plan_id == pid, Task.active).order_by(Task.position, Task.id)).all()
+    assignments: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for task_id, dept_id, role in session.exec(
+            select(Assignment.task_id, Assignment.department_id, Assignment.role).join(Task)
+            .where(Task.plan_id == pid).order_by(Assignment.task_id, Assignment.role, Assignment.position)):
+        assignments[task_id].append((dept_id, role))
+    departments = {d: (n, k) for d, n, k in session.exec(select(Department.id, Department.name, Department.kind))}
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, member_id in session.exec(select(GroupMember.group_id, GroupMember.member_id)):
+        members[group_id].append(member_id)
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for milestone in session.exec(select(Milestone).join(Task).where(Task.plan_id == pid, Milestone.active)
+                                  .order_by(Milestone.task_id, Milestone.position, Milestone.id)):
+        milestones[milestone.task_id].append(milestone)
+    completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for mid, period, done_on in session.exec(
+            select(MilestoneCompletion.milestone_id, MilestoneCompletion.period, MilestoneCompletion.completed_on)
+            .join(Milestone).join(Task).where(Task.plan_id == pid, MilestoneCompletion.completed_on <= as_of)
+            .order_by(MilestoneCompletion.milestone_id, MilestoneCompletion.completed_on, MilestoneCompletion.id)):
+        completions[mid].append((period or "", done_on))
+    latest: dict[int, LatestUpdate] = {}
+    problems: dict[int, dict[int, str]] = defaultdict(dict)
+    for task_id, dept_id, state, percent, text, at in session.exec(
+            select(StatusUpdate.task_id, StatusUpdate.department_id, StatusUpdate.state, StatusUpdate.percent,
+                   StatusUpdate.problems, StatusUpdate.submitted_at).join(Task)
+            .where(Task.plan_id == pid, StatusUpdate.review_state == REVIEW_ACCEPTED,
+                   StatusUpdate.submitted_at <= cutoff)
+            .order_by(StatusUpdate.task_id, StatusUpdate.submitted_at, StatusUpdate.id)):
+        latest[task_id] = LatestUpdate(dept_id, state, percent, as_utc(at))
+        problems[task_id][dept_id] = (text or "").strip()
+    updates_total = session.exec(select(func.count(StatusUpdate.id)).join(Task)
+                                 .where(Task.plan_id == pid, StatusUpdate.submitted_at <= cutoff)).one()
+    deadlines = dict(session.exec(select(ReportingRound.id, ReportingRound.deadline)
+                                  .where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of)).all())
+    expectations = [tuple(row) for row in session.exec(
+        select(RoundExpectation.round_id, RoundExpectation.department_id, RoundExpectation.task_id)
+        .join(ReportingRound).where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of))]
+    submissions = {(r, d, t): as_utc(at) for r, d, t, at in session.exec(
+        select(StatusUpdate.round_id, StatusUpdate.department_id, StatusUpdate.task_id,
+               func.min(StatusUpdate.submitted_at)).join(ReportingRound)
+        .where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of,
+               StatusUpdate.review_state != REVIEW_RETURNED, StatusUpdate.submitted_at <= cutoff)
+        .group_by(StatusUpdate.round_id, StatusUpdate.department_id, StatusUpdate.task_id))}
+    snapshot = PlanSnapshot(
+        plan=plan, as_of=as_of, tasks=list(tasks), assignments=dict(assignments), departments=departments,
+        members=dict(members), milestones=dict(milestones), completions=dict(completions), latest=latest,
+        problems={t: [(d, p) for d, p in by_dept.items() if p] for t, by_dept in problems.items()},
+        updates_total=updates_total, expectations=expectations, submissions=submissions,
+        deadlines=deadlines,
+        indicators=list(session.exec(select(Indicator).where(Indicator.plan_id == pid, Indicator.active)
+                                     .order_by(Indicator.id))))
+    for target in session.exec(select(IndicatorTarget).join(Indicator).where(Indicator.plan_id == pid)
+                               .order_by(IndicatorTarget.id)):
+        snapshot.targets.setdefault(target.indicator_id, []).append(target)
+    for ind_id, value, day in session.exec(
+            select(IndicatorReading.indicator_id, IndicatorReading.value, IndicatorReading.as_of).join(Indicator)
+            .where(Indicator.plan_id == pid, IndicatorReading.as_of <= as_of, IndicatorReading.value.is_not(None))
+            .order_by(IndicatorReading.indicator_id, IndicatorReading.as_of, IndicatorReading.recorded_at,
+                      IndicatorReading.id)):
+        snapshot.readings[ind_id] = (value, day)
+    return snapshot
+
+
+def unit_name(snapshot: PlanSnapshot, dept_id: int) -> str:
+    """A department's directory name."""
+    return snapshot.departments.get(dept_id, (f"#{dept_id}", ""))[0]
+
+
+def expand_units(snapshot: PlanSnapshot, dept_id: int) -> list[int]:
+    """The units a department stands for: a group's members, else itself; offices stand for none."""
+    name, kind = snapshot.departments.get(dept_id, ("", ""))
+    if kind == KIND_OFFICE:
+        return []
+    if kind == KIND_GROUP and snapshot.members.get(dept_id):
+        return [m for m in snapshot.members[dept_id] if snapshot.departments.get(m, ("", ""))[1] != KIND_OFFICE]
+    return [dept_id]

@@ -1,0 +1,45 @@
+"""Evaluation reports: a small explicit registry of renderers keyed by format (docx, xlsx, html)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from config import get_settings
+from tasks.errors import ValidationFailed
+from tasks.reports.content import ReportContent, build_content
+from tasks.reports.html_report import write_html
+from tasks.reports.word_report import write_docx
+from tasks.reports.workbook_report import write_xlsx
+from tasks.scoring import ReportRules
+
+Renderer = Callable[[ReportContent, Path], Path]
+RENDERERS: dict[str, Renderer] = {"docx": write_docx, "xlsx": write_xlsx, "html": write_html}
+FORMATS = tuple(RENDERERS)
+
+
+def parse_formats(text: str | None) -> list[str]:
+    """'docx,xlsx' → ['docx', 'xlsx']; all formats when empty; ValidationFailed on an unknown one."""
+    wanted = [f.strip().lower() for f in (text or "").split(",") if f.strip()] or list(FORMATS)
+    unknown = [f for f in wanted if f not in RENDERERS]
+    if unknown:
+        raise ValidationFailed(f"unknown report format {', '.join(unknown)}: use {', '.join(FORMATS)}")
+    return list(dict.fromkeys(wanted))
+
+
+def default_out_dir(figures: dict[str, Any]) -> Path:
+    """settings.data_dir/reports/<plan>/<kind>-<as_of>/."""
+    return Path(get_settings().data_dir) / "reports" / figures["plan"]["code"] / f"{figures['kind']}-{figures['as_of']}"
+
+
+def render(figures: dict[str, Any], rules: ReportRules, formats: list[str] | None = None,
+           out_dir: Path | None = None) -> list[Path]:
+    """Write the report in each format into ``out_dir`` (default: default_out_dir); returns the paths."""
+    target = Path(out_dir) if out_dir else default_out_dir(figures)
+    target.mkdir(parents=True, exist_ok=True)
+    content = build_content(figures, rules)
+    return [RENDERERS[fmt](content, target) for fmt in (formats or list(FORMATS))]
+
+
+__all__ = ["FORMATS", "RENDERERS", "ReportContent", "build_content", "default_out_dir", "parse_formats", "render"]

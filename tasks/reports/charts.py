@@ -1,0 +1,133 @@
+"""The report's charts as PNG bytes (matplotlib, Agg), with an installed CJK font so Chinese renders."""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+# Preferred CJK families, best first; any family whose name contains "CJK" comes after these.
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Zen Hei",
+                "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Noto Serif CJK SC")
+COLOURS = {"已完成": "#2e7d32", "基本完成": "#9ccc65", "未完成": "#ef6c00", "滞后": "#c62828", "未到期": "#b0bec5",
+           "达标": "#2e7d32", "基本达标": "#fbc02d", "未达标": "#c62828", "无数据": "#b0bec5"}
+
+
+@dataclass
+class Chart:
+    """A rendered chart: its caption and PNG bytes."""
+
+    key: str
+    caption: str
+    png: bytes
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of an installed CJK font, or None (with a warning: Chinese would not render)."""
+    names = sorted({f.name for f in font_manager.fontManager.ttflist})
+    for wanted in CJK_FAMILIES:
+        for name in names:
+            if name.startswith(wanted):
+                return name
+    for name in names:
+        if "CJK" in name or "Hei" in name or "Song" in name:
+            return name
+    message = "no CJK font found (install fonts-noto-cjk): Chinese text in charts will not render"
+    warnings.warn(message, stacklevel=2)
+    log.warning(message)
+    return None
+
+
+def _figure(height: float) -> tuple[Figure, Any]:
+    """A figure and its axes (call inside ``report_charts``' font context)."""
+    fig = Figure(figsize=(8, max(2.6, height)), dpi=110, layout="tight")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _png(fig: Figure) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _short(text: str, size: int = 14) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def section_chart(figures: dict[str, Any]) -> Chart:
+    """Completion by section: stacked bars of task verdicts."""
+    sections = figures["sections"]
+    fig, ax = _figure(0.45 * len(sections) + 1.4)
+    labels = [_short(s["name"]) for s in sections][::-1]
+    left = [0] * len(sections)
+    for verdict in ("已完成", "基本完成", "未完成", "滞后", "未到期"):
+        counts = [s["counts"][verdict] for s in sections][::-1]
+        ax.barh(labels, counts, left=left, color=COLOURS[verdict], label=verdict)
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("任务数（项）")
+    ax.set_title("各领域任务完成情况")
+    ax.legend(loc="lower right", fontsize=8, ncols=5)
+    return Chart("sections", "图1 各领域任务完成情况", _png(fig))
+
+
+def department_chart(figures: dict[str, Any], limit: int) -> Chart:
+    """Department scores, best first (the best and worst halves when there are many)."""
+    ranked = [d for d in figures["departments"] if d["score"] is not None]
+    caption = "图2 部门综合得分"
+    if len(ranked) > limit:
+        ranked = ranked[: limit // 2] + ranked[-(limit - limit // 2):]
+        caption += f"（前{limit // 2}名及后{limit - limit // 2}名）"
+    fig, ax = _figure(0.3 * len(ranked) + 1.4)
+    if ranked:
+        ax.barh([f"{d['rank']}. {_short(d['name'])}" for d in ranked][::-1], [d["score"] for d in ranked][::-1],
+                color="#1565c0")
+        ax.set_xlim(0, 100)
+    else:
+        ax.text(0.5, 0.5, "无可评分部门", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel("综合得分（分）")
+    ax.set_title("部门综合得分")
+    return Chart("departments", caption, _png(fig))
+
+
+def indicator_chart(figures: dict[str, Any]) -> Chart:
+    """Indicator attainment: each indicator with data as a share of its target, coloured by verdict."""
+    rows = [x for x in figures["indicators"] if x["attainment"] is not None][:40]
+    fig, ax = _figure(0.35 * len(rows) + 1.4)
+    if rows:
+        ax.barh([_short(x["name"], 16) for x in rows][::-1], [min(x["attainment"], 1.5) * 100 for x in rows][::-1],
+                color=[COLOURS[x["verdict"]] for x in rows][::-1])
+        ax.axvline(100, color="#424242", linestyle="--", linewidth=1)
+        ax.set_xlim(0, 150)
+    else:
+        ax.text(0.5, 0.5, "暂无可比指标数据", ha="center", va="center", transform=ax.transAxes)
+    counts = figures["summary"]["indicators"]
+    ax.set_xlabel("达成度（%，100%为达到目标）")
+    ax.set_title("主要指标达成度（达标{达标}项，基本达标{基本达标}项，未达标{未达标}项，无数据{无数据}项）".format(**counts),
+                 fontsize=10)
+    return Chart("indicators", "图3 主要指标达成度", _png(fig))
+
+
+def report_charts(figures: dict[str, Any], max_departments: int = 30) -> list[Chart]:
+    """The three charts every report carries, drawn with the CJK font."""
+    font = cjk_font()
+    style = {"font.family": "sans-serif", "axes.unicode_minus": False,
+             "font.sans-serif": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
+    with matplotlib.rc_context(style):
+        return [section_chart(figures), department_chart(figures, max_departments), indicator_chart(figures)]

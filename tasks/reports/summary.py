@@ -1,0 +1,76 @@
+"""The report's title and its key figures written as Chinese sentences (shared by every format)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+TITLE_SUFFIX = {"midterm": "实施情况中期考核报告", "final": "实施情况终期效果评估报告"}
+
+
+def report_title(figures: dict[str, Any]) -> str:
+    """《<plan title>》实施情况中期考核报告 / 终期效果评估报告."""
+    title = figures["plan"]["title"].strip("《》")
+    return f"《{title}》{TITLE_SUFFIX[figures['kind']]}"
+
+
+def chinese_date(value: str) -> str:
+    """2017-12-31 → 2017年12月31日."""
+    day = date.fromisoformat(value)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def pct(value: float | None) -> str:
+    """0.8333 → 83.3%; None → 无法计算."""
+    return "无法计算" if value is None else f"{value * 100:.1f}%"
+
+
+def summary_sentences(figures: dict[str, Any]) -> list[str]:
+    """The summary paragraph's sentences: tasks, milestones, indicators, departments, change."""
+    s, c = figures["summary"], figures["completeness"]
+    v = s["verdicts"]
+    plan = figures["plan"]["title"].strip("《》")
+    out = [f"截至{chinese_date(figures['as_of'])}，《{plan}》确定的"
+           f"{s['tasks_total']}项任务中，{s['tasks_judged']}项已到评估时点，其中已完成{v['已完成']}项、"
+           f"基本完成{v['基本完成']}项、未完成{v['未完成']}项、滞后{v['滞后']}项，"
+           f"完成率（含基本完成）为{pct(s['completion_rate'])}"
+           + (f"；另有{v['未到期']}项任务尚未到完成时限。" if v["未到期"] else "。")]
+    if s["milestones_due"]:
+        out.append(f"应在评估时点前完成的{s['milestones_due']}个进度节点中，按时完成{s['on_time']}个，"
+                   f"逾期完成{s['late']}个，尚未完成{s['not_done']}个；{s['overdue_tasks']}项任务存在逾期未完成节点，"
+                   f"{s['at_risk_tasks']}项任务存在风险。")
+    ind = s["indicators"]
+    if s["indicators_total"]:
+        out.append(f"{s['indicators_total']}项主要指标中，达标{ind['达标']}项、基本达标{ind['基本达标']}项、"
+                   f"未达标{ind['未达标']}项，另有{ind['无数据']}项暂无可比数据。")
+    ranked = [d for d in figures["departments"] if d["rank"] is not None]
+    if ranked:
+        top = "、".join(d["name"] for d in ranked if d["rank"] == 1)
+        out.append(f"参评的{len(ranked)}个部门平均得分{s['mean_department_score']:.2f}分，{top}排名第一"
+                   + (f"，{ranked[-1]['name']}得分最低（{ranked[-1]['score']:.2f}分）。" if len(ranked) > 1 else "。"))
+    if c["updates_total"] == 0:
+        out.append("评估期内未收到任何进展报送，以上结论仅依据已登记的节点完成情况和指标数据作出。")
+    change = figures.get("change")
+    if change:
+        before, now = change["completion_rate"]
+        met_before, met_now = change["indicators_met"]
+        out.append(f"与中期考核（截至{chinese_date(change['midterm_as_of'])}）相比，任务完成率由{pct(before)}"
+                   f"变为{pct(now)}，达标指标由{met_before}项变为{met_now}项。")
+    return out
+
+
+def completeness_sentences(figures: dict[str, Any]) -> list[str]:
+    """Data completeness and method: reports received, indicators with data, the scoring file."""
+    c, sc = figures["completeness"], figures["scoring"]
+    out = []
+    if c["reports_expected"]:
+        out.append(f"本次评估应收进展报送{c['reports_expected']}份，实收{c['reports_received']}份"
+                   f"（{pct(c['share_received'])}），其中按时报送{c['reports_timely']}份（{pct(c['share_timely'])}）。")
+    else:
+        out.append("评估期内未安排需按期报送的进展报送轮次。")
+    if c["updates_total"] == 0:
+        out.append("截至评估时点，本规划尚未收到任何进展报送。")
+    out.append(f"{c['indicators_total']}项指标中有{c['indicators_with_data']}项有可比数据。")
+    out.append(f"评估时点为{chinese_date(figures['as_of'])}，仅计入该日及以前的完成记录、经审核通过的进展报送和指标数据。")
+    out.append(f"评分规则文件：{sc['file']}（SHA-256：{sc['sha256']}）。相同数据、相同评估时点和相同评分规则得出相同结果。")
+    return out

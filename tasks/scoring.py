@@ -1,0 +1,186 @@
+"""Scores, weights and dense rankings of sections and departments, from the scoring file."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from config import get_settings
+from tasks.errors import ConfigError
+
+VERDICTS = ("已完成", "基本完成", "未完成", "滞后")
+NOT_DUE = "未到期"
+DONE_VERDICTS = ("已完成", "基本完成")
+
+
+class VerdictRules(BaseModel):
+    """How a task's due items become a verdict."""
+
+    basic_done_share: float = Field(0.8, ge=0, le=1)
+    lagging_states: list[str] = Field(default_factory=lambda: ["滞后", "受阻"])
+    soft_late_counts_as_on_time: bool = False
+    at_risk_days: int = Field(90, ge=0)
+
+
+class IndicatorRules(BaseModel):
+    """How an indicator's value is compared with its target."""
+
+    tolerance: float = Field(0.1, ge=0, lt=1)
+    scope_preference: list[str] = Field(default_factory=lambda: [""])
+    fallback_to_later_target: bool = True
+
+
+class RankingRules(BaseModel):
+    """Rounding applied before dense ranking."""
+
+    decimals: int = Field(1, ge=0, le=4)
+
+
+class ReportRules(BaseModel):
+    """Presentation thresholds."""
+
+    chart_max_departments: int = Field(30, ge=2)
+    green: float = 80
+    amber: float = 60
+
+
+class ScoringConfig(BaseModel):
+    """The scoring file's content (config/scoring.yaml)."""
+
+    version: int = 1
+    verdicts: VerdictRules = Field(default_factory=VerdictRules)
+    verdict_points: dict[str, float] = Field(
+        default_factory=lambda: {"已完成": 100, "基本完成": 80, "未完成": 40, "滞后": 20})
+    indicators: IndicatorRules = Field(default_factory=IndicatorRules)
+    role_weights: dict[str, float] = Field(
+        default_factory=lambda: {"lead": 1.0, "support": 0.3, "responsible": 1.0})
+    components: dict[str, float] = Field(
+        default_factory=lambda: {"tasks": 0.7, "completeness": 0.2, "timeliness": 0.1})
+    ranking: RankingRules = Field(default_factory=RankingRules)
+    reports: ReportRules = Field(default_factory=ReportRules)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """A loaded scoring file: its rules, where it came from and its SHA-256."""
+
+    config: ScoringConfig
+    path: str
+    sha256: str
+
+
+def load_scoring(path: Path | str | None = None) -> Scoring:
+    """Read and check the scoring file (default: settings.scoring_file)."""
+    file = Path(path) if path else Path(get_settings().scoring_file)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the scoring file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
+        config = ScoringConfig.model_validate(data)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: the scoring file is not valid YAML: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{file}: {where}: {first['msg']}") from None
+    missing = [v for v in VERDICTS if v not in config.verdict_points]
+    if missing:
+        raise ConfigError(f"{file}: verdict_points lacks {', '.join(missing)}")
+    if sum(config.components.values()) <= 0:
+        raise ConfigError(f"{file}: components: the weights must add up to more than 0")
+    return Scoring(config=config, path=str(file.resolve()), sha256=hashlib.sha256(raw).hexdigest())
+
+
+def dense_rank(rows: list[dict[str, Any]], key: str = "score", decimals: int = 1,
+               name: str = "name") -> list[dict[str, Any]]:
+    """Sort rows by score (desc, then name) and set ``rank`` densely on the rounded score."""
+    scored = [r for r in rows if r.get(key) is not None]
+    unscored = [r for r in rows if r.get(key) is None]
+    scored.sort(key=lambda r: (-round(r[key], decimals), r[name]))
+    rank, previous = 0, None
+    for row in scored:
+        value = round(row[key], decimals)
+        if value != previous:
+            rank, previous = rank + 1, value
+        row["rank"] = rank
+    for row in sorted(unscored, key=lambda r: r[name]):
+        row["rank"] = None
+    return scored + sorted(unscored, key=lambda r: r[name])
+
+
+def _share(part: int, whole: int) -> float | None:
+    """part/whole rounded for reports, None when there is nothing to divide."""
+    return round(part / whole, 4) if whole else None
+
+
+def score_sections(tasks: list[dict[str, Any]], scoring: Scoring) -> list[dict[str, Any]]:
+    """Per section: verdict counts, completion rate, mean points and a dense rank."""
+    points = scoring.config.verdict_points
+    by_section: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    order: list[str] = []
+    for task in tasks:
+        if task["section"] not in by_section:
+            order.append(task["section"])
+        by_section[task["section"]].append(task)
+    rows = []
+    for index, section in enumerate(order):
+        members = by_section[section]
+        judged = [t for t in members if t["verdict"] in VERDICTS]
+        counts = {v: sum(1 for t in members if t["verdict"] == v) for v in (*VERDICTS, NOT_DUE)}
+        done = counts["已完成"] + counts["基本完成"]
+        score = sum(points[t["verdict"]] for t in judged) / len(judged) if judged else None
+        rows.append({"name": section, "order": index, "tasks": len(members), "judged": len(judged),
+                     "counts": counts, "completion_rate": _share(done, len(judged)),
+                     "score": round(score, 2) if score is not None else None})
+    ranked = dense_rank(rows, decimals=scoring.config.ranking.decimals)
+    return sorted(ranked, key=lambda r: r["order"])
+
+
+def score_departments(tasks: list[dict[str, Any]], holders: Callable[[int], Iterable[tuple[str, str]]],
+                      reporting: dict[str, dict[str, int]], scoring: Scoring) -> list[dict[str, Any]]:
+    """Per department: weighted task score, reporting shares, overall score and dense rank.
+
+    ``holders(task_id)`` yields (department name, role); ``reporting`` maps a department name
+    to its expected / received / timely report counts.
+    """
+    cfg = scoring.config
+    weighted: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    roles: dict[str, dict[str, int]] = defaultdict(lambda: {"lead": 0, "support": 0, "responsible": 0})
+    for task in tasks:
+        for name, role in holders(task["id"]):
+            roles[name][role] = roles[name].get(role, 0) + 1
+            if task["verdict"] in VERDICTS:
+                weight = cfg.role_weights.get(role, 0.0)
+                weighted[name][0] += weight * cfg.verdict_points[task["verdict"]]
+                weighted[name][1] += weight
+    rows = []
+    for name in sorted(set(roles) | set(reporting)):
+        num, den = weighted.get(name, (0.0, 0.0))
+        counts = reporting.get(name, {"expected": 0, "received": 0, "timely": 0})
+        parts = {
+            "tasks": num / den if den else None,
+            "completeness": 100 * counts["received"] / counts["expected"] if counts["expected"] else None,
+            "timeliness": 100 * counts["timely"] / counts["expected"] if counts["expected"] else None,
+        }
+        used = {k: w for k, w in cfg.components.items() if w > 0 and parts.get(k) is not None}
+        total = sum(used.values())
+        score = sum(parts[k] * w for k, w in used.items()) / total if total else None
+        rows.append({"name": name, "lead": roles[name]["lead"], "support": roles[name]["support"],
+                     "responsible": roles[name]["responsible"],
+                     "task_score": _round(parts["tasks"]), "completeness": _round(parts["completeness"]),
+                     "timeliness": _round(parts["timeliness"]), **counts, "score": _round(score)})
+    return dense_rank(rows, decimals=cfg.ranking.decimals)
+
+
+def _round(value: float | None) -> float | None:
+    """Two decimals for a score, keeping None."""
+    return None if value is None else round(value, 2)

@@ -1,0 +1,86 @@
+"""The plan and directory commands of the ``duban`` CLI, run through typer's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from flows.cli import app
+from models import Department, Plan
+from tasks.example_plan import write_example_directory, write_example_plan
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_directory_import_list_export(session: Session, tmp_path: Path) -> None:
+    directory = write_example_directory(tmp_path / "departments.yaml", lambda n: ["mailto://office@example.org"])
+    code, out, _ = run("departments", "load", directory)
+    assert code == 0 and "created 23" in out
+    code, out, _ = run("departments", "load", directory)
+    assert code == 0 and "created 0" in out and "unchanged 23" in out
+    code, out, _ = run("departments")
+    assert code == 0 and "市卫生健康委" in out and "23 entries" in out
+
+    plan_file = write_example_plan(tmp_path / "example.xlsx")
+    code, out, err = run("import", plan_file, "--plan", "demo")
+    assert code == 0, err
+    assert "created plan demo, revision 1" in out and "tasks=15" in out and "组织保障" in out
+    code, out, _ = run("import", plan_file, "--plan", "demo")
+    assert code == 0 and "unchanged: plan demo stays at revision 1" in out
+
+    code, out, _ = run("plans")
+    assert code == 0 and "demo" in out and "2016–2020" in out
+    code, out, _ = run("tasks", "--plan", "demo", "--department", "市教育局")
+    assert code == 0 and "5.1" in out and "6 task(s)" in out  # 5.1 and five tasks of 各相关部门
+    code, out, _ = run("tasks", "--due-before", "2016-04-30")
+    assert code == 0 and "3 task(s)" in out
+    code, _, err = run("tasks", "--due-before", "April")
+    assert code == 5 and "YYYY-MM-DD" in err
+
+    code, out, _ = run("export", "--plan", "demo", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and len(data["tasks"]) == 15 and data["plan"]["code"] == "demo"
+    code, out, _ = run("export", "--plan", "demo", "--format", "xlsx", "-o", tmp_path / "demo.xlsx")
+    assert code == 0 and load_workbook(tmp_path / "demo.xlsx")["任务"]["A3"].value == "1.1"
+    code, _, err = run("export", "--plan", "missing")
+    assert code == 4 and "no plan with code 'missing'" in err
+
+
+def test_import_json_and_dry_run(session: Session) -> None:
+    code, out, _ = run("import", DATA / "merged_cells.xlsx", "--dry-run", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["dry_run"] is True and report["counts"]["tasks"] == 5
+    assert any(p["kind"] == "unknown_unit" for p in report["problems"])
+    assert session.exec(select(Plan)).all() == [] and session.exec(select(Department)).all() == []
+
+
+def test_failed_import_exits_non_zero_and_writes_nothing(session: Session) -> None:
+    for name, words in (("no_lead.xlsx", "row 4: no lead unit"), ("duplicate_code.xlsx", "row 4: duplicate task code"),
+                        ("corrupted.xlsx", "corrupted"), ("empty.csv", "empty"),
+                        ("no_task_column.xlsx", "row 1: the header has no task column")):
+        code, _, err = run("import", DATA / name)
+        assert code == 3, name
+        assert name in err and words in err
+    assert session.exec(select(Plan)).all() == []
+
+
+def test_template_and_bad_directory(tmp_path: Path, session: Session) -> None:
+    code, out, _ = run("template", "-o", tmp_path / "plan.xlsx")
+    assert code == 0 and (tmp_path / "plan.xlsx").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("departments:\n  - name: 甲局\ngroups:\n  各相关部门: [乙局]\n", encoding="utf-8")
+    code, _, err = run("departments", "load", bad)
+    assert code == 2 and "乙局" in err and "line 4" in err
+    assert session.exec(select(Department)).all() == []

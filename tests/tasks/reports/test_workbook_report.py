@@ -1,0 +1,35 @@
+"""The Excel workbook: a sheet per table, the same values, traffic-light conditional formatting."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+
+
+def test_sheets_and_values(final_reports: tuple) -> None:
+    figures, paths = final_reports
+    book = load_workbook(paths["xlsx"])
+    assert book.sheetnames == ["概况", "分领域", "部门排名", "指标", "逾期及风险", "任务明细", "与中期比较"]
+    assert book["概况"]["A1"].value == "《示范市精神卫生工作规划（2015—2020年）》实施情况终期效果评估报告"
+    overview = {row[0].value: row[1].value for row in book["概况"].iter_rows(min_row=2, max_row=8)}
+    assert overview["评估时点"] == "2020-12-31" and overview["任务完成率"] == 0.8333
+    assert overview["评分规则SHA-256"] == figures["scoring"]["sha256"]
+    departments = [[c.value for c in row] for row in book["部门排名"].iter_rows(min_row=2)]
+    assert [(r[0], r[1], r[-1]) for r in departments] == [
+        (1, "市卫计委", 89.59), (2, "市财政局", 86.0), (3, "市公安局", 75.75), (4, "市民政局", 66.74)]
+    indicators = [[c.value for c in row] for row in book["指标"].iter_rows(min_row=2)]
+    assert indicators[0][8] == 0.975 and book["指标"]["I2"].number_format == "0.0%"
+    tasks = [[c.value for c in row] for row in book["任务明细"].iter_rows(min_row=2)]
+    assert [r[8] for r in tasks] == ["已完成", "未完成", "基本完成", "基本完成", "基本完成", "已完成"]
+
+
+def test_traffic_light_conditional_formatting(final_reports: tuple) -> None:
+    _, paths = final_reports
+    book = load_workbook(paths["xlsx"])
+    ranges = {str(cf.sqref): [r for r in cf.rules] for cf in book["部门排名"].conditional_formatting}
+    assert set(ranges) == {"F2:F5", "L2:L5"}
+    operators = sorted(r.operator for r in ranges["L2:L5"])
+    assert operators == ["between", "greaterThanOrEqual", "lessThan"]
+    green = next(r for r in ranges["L2:L5"] if r.operator == "greaterThanOrEqual")
+    assert green.formula == ["80"] and green.dxf.fill.fgColor.rgb.endswith("C8E6C9")
+    verdict_rules = [r for cf in book["任务明细"].conditional_formatting for r in cf.rules]
+    assert {r.formula[0] for r in verdict_rules} >= {'"已完成"', '"基本完成"', '"滞后"'}
