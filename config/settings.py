@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 10 * 1024 * 1024
     scoring_file: Path = CONFIG_DIR / "scoring.yaml"
     digest_template: Path = CONFIG_DIR / "templates" / "digest.md.j2"
+    escalation_template: Path = CONFIG_DIR / "templates" / "escalation.md.j2"
 
 
 @lru_cache(maxsize=1)

@@ -12,10 +12,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
-from tasks.assessment import Judgement, judge, score, store_evaluation
+from tasks.assessment import Judgement, due_reviews, judge, score, store_evaluation
 from tasks.reports import render
 from tasks.reports.summary import completeness_sentences, report_title, summary_sentences
 from tasks.scoring import load_scoring
+from tasks.workdays import local_today
 
 
 @task(name="judge", cache_policy=NO_CACHE)
@@ -77,3 +78,13 @@ def evaluate_plan(plan_code: str, kind: str = "midterm", as_of: date | None = No
                           description=f"{report_title(figures)}：部门得分与排名")
     logger.info("evaluation of %s (%s, as of %s) written: %s", plan_code, kind, figures["as_of"], ", ".join(outputs))
     return {"as_of": figures["as_of"], "summary": figures["summary"], "outputs": outputs}
+
+
+@flow(name="evaluate-due-plans")
+def evaluate_due_plans(year: int | None = None) -> list[dict[str, Any]]:
+    """Write each review due at the end of ``year`` (default: last year) not yet written: re-runs skip none."""
+    year = year or local_today().year - 1
+    with session_scope() as session:
+        due = due_reviews(session, year)
+    get_run_logger().info("reviews due for %s: %s", year, ", ".join(f"{c} ({k})" for c, k in due) or "none")
+    return [evaluate_plan(code, kind) for code, kind in due]

@@ -1,9 +1,130 @@
-"""CLI commands (registered by flows.cli)."""
+"""CLI commands for reminders: remind, done, notifications, serve."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import typer
+from rich.table import Table
+
+from flows.console import command, console, err_console
+
+
+def _day(value: str | None, option: str) -> date | None:
+    from tasks.errors import ValidationFailed
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """The sweep summary as a table and a few lines."""
+    head = f"reminder sweep {summary['as_of']}" + (" (dry run: nothing sent)" if summary["dry_run"] else "")
+    console.print(f"[bold]{head}[/bold]", highlight=False)
+    if summary["note"]:
+        console.print(summary["note"], highlight=False)
+    if summary["departments"]:
+        table = Table("department", "overdue", "due today", "upcoming", "escalated", "channels")
+        for d in summary["departments"]:
+            table.add_row(d["department"], *(str(d[k]) for k in ("overdue", "due_today", "upcoming", "escalated",
+                                                               "channels")))
+        console.print(table)
+    console.print(f"items {summary['items']}, escalated {summary['escalated_items']}, messages "
+                  f"{summary['messages']}: sent {summary['sent']}, already sent {summary['skipped']}, failed "
+                  f"{summary['failed']}" + (f", would send {summary['would_send']}" if summary["dry_run"] else ""),
+                  highlight=False)
+    for name in summary["no_channel"]:
+        err_console.print(f"[yellow]no channel:[/yellow] {name}", highlight=False)
+    for channel, error in summary["failures"]:
+        err_console.print(f"[red]failed:[/red] {channel}: {error}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the duban CLI."""
+
+    @command(app, "remind")
+    def remind(as_of: str | None = typer.Option(None, "--as-of", help="Sweep as if today were YYYY-MM-DD."),
+               plan: str | None = typer.Option(None, "--plan", help="Only this plan (code)."),
+               dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be sent; send nothing."),
+               no_flow: bool = typer.Option(False, "--no-flow",
+                                            help="Run the sweep directly, without Prefect (faster).")) -> None:
+        """Send today's deadline reminders and escalations (the send_reminders flow)."""
+        from tasks.errors import DeliveryFailed
+
+        day = _day(as_of, "--as-of")
+        if no_flow:
+            from models.db import session_scope
+            from tasks.sweep import run_sweep, sweep_summary
+            from tasks.workdays import local_today
+
+            with session_scope() as session:
+                summary = sweep_summary(run_sweep(session, day or local_today(), plan_code=plan, dry_run=dry_run))
+        else:
+            from flows.reminders import send_reminders
+
+            summary = send_reminders(as_of=day.isoformat() if day else None, plan_code=plan, dry_run=dry_run)
+        print_summary(summary)
+        if summary["failed"]:
+            raise DeliveryFailed(f"{summary['failed']} message(s) could not be delivered; they are recorded in "
+                                 "the ledger and retried on the next run (see `duban notifications --failed`)")
+
+    @command(app, "done")
+    def done(task: str = typer.Option(..., "--task", help="Task code, e.g. 1.2."),
+             milestone: str = typer.Option(..., "--milestone", help="Milestone label, e.g. 2016年."),
+             plan: str | None = typer.Option(None, "--plan", help="Plan code (needed when there are several)."),
+             on: str | None = typer.Option(None, "--on", help="Completion date YYYY-MM-DD (default today)."),
+             period: str = typer.Option("", "--period", help="Period of a recurring duty, e.g. 2016Q2."),
+             occurrence: int = typer.Option(1, "--occurrence", help="Which time in the period (for 每年2次).")) -> None:
+        """Mark a milestone (or one period of a recurring duty) done, so that its reminders stop."""
+        from sqlmodel import select
+
+        from models import Plan
+        from models.db import session_scope
+        from tasks.completions import find_milestone, mark_done
+        from tasks.errors import NotFound, ValidationFailed
+        from tasks.periods import parse_period
+        from tasks.workdays import local_today
+
+        completed_on = _day(on, "--on") or local_today()
+        with session_scope() as session:
+            if plan is None:
+                codes = session.exec(select(Plan.code).order_by(Plan.code)).all()
+                if len(codes) != 1:
+                    raise (NotFound("no plan imported yet") if not codes else
+                           ValidationFailed(f"several plans ({', '.join(codes)}): say which with --plan"))
+                plan = codes[0]
+            found = find_milestone(session, plan, task, milestone)
+            key = parse_period(period).key if period else ""
+            completion = mark_done(session, found, completed_on=completed_on, period=key, occurrence=occurrence)
+            what = f"{plan} {task} {found.label}" + (f" {key}" if key else "")
+            console.print(f"done: {what} on {completion.completed_on}", highlight=False)
+
+    @command(app, "notifications")
+    def notifications(failed: bool = typer.Option(False, "--failed", help="Only messages not delivered."),
+                      plan: str | None = typer.Option(None, "--plan", help="Only this plan (code)."),
+                      day: str | None = typer.Option(None, "--day", help="Only the sweep of YYYY-MM-DD."),
+                      limit: int = typer.Option(50, "--limit", help="Newest N rows.")) -> None:
+        """Show the notification ledger (newest first); channel secrets are masked."""
+        from models.db import session_scope
+        from tasks.ledger import ledger_rows
+
+        with session_scope() as session:
+            rows = ledger_rows(session, failed_only=failed, plan_code=plan, day=_day(day, "--day"), limit=limit)
+        for r in rows:
+            line = (f"{r['day']}  {r['kind']:<10} {r['status']:<7} tries={r['attempts']} items={r['items']}  "
+                    f"{r['recipient'] or '-'}  {r['channel']}" + (f"  sent {r['sent_at']}" if r["sent_at"] else "")
+                    + (f"  error: {r['error']}" if r["error"] else ""))
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        console.print(f"{len(rows)} row(s)", highlight=False)
+
+    @command(app, "serve")
+    def serve() -> None:
+        """Serve every duban flow on its schedule (09:00 Asia/Shanghai) until Ctrl-C."""
+        from flows.serve import serve_all
+
+        serve_all()

@@ -20,7 +20,7 @@ from models import Plan, ReportingRound
 from models.db import session_scope
 from tasks.periods import FREQUENCIES, last_ended_period
 from tasks.rounds import chase, chase_due, open_round, open_rounds
-from tasks.workdays import local_today
+from tasks.workdays import is_working_day, local_today
 
 
 @task(name="open-due-rounds", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)
@@ -67,6 +67,9 @@ def collect_status(today: date | None = None, chase_now: bool = False) -> dict[s
     """Open the due round of each plan (settings.round_frequency) and chase only who has not reported."""
     logger = get_run_logger()
     today = today or local_today()
+    if not is_working_day(today):  # rounds open and chasing happens on the next working day
+        logger.info("collect_status %s: not a working day, nothing to do", today)
+        return {"opened": [], "chased": []}
     opened = open_due_rounds(today, get_settings().round_frequency)
     chased = chase_open_rounds(today, chase_now)
     if opened or chased:

@@ -73,9 +73,9 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
         r, d = result.round, result.delivery
         console.print(f"round {r.period} (id {r.id}) {'opened' if result.created else 'already open'}; "
                       f"deadline {r.deadline}; {len(result.departments)} units expected; "
-                      f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}", highlight=False)
+                      f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}", highlight=False, soft_wrap=True)
         if d.no_channel:
-            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False)
+            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False, soft_wrap=True)
     if d.failed:
         raise typer.Exit(7)
 
@@ -123,7 +123,7 @@ def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND
             failed += d.failed
             verb = f"would send {d.would_send}" if dry_run else f"sent {d.sent}, failed {d.failed}"
             console.print(f"round {r.period}: {len(result.departments)} units behind; {verb}, "
-                          f"already sent today {d.skipped}", highlight=False)
+                          f"already sent today {d.skipped}", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(7)
 
@@ -150,7 +150,7 @@ def link_print(ctx: typer.Context,
             link, token = issue_link(session, dept, _round(session, round_ref) if round_ref else None, days)
             console.print(link_url(token), highlight=False, soft_wrap=True)
             console.print(f"for {dept.name}, valid until {link.expires_at:%Y-%m-%d %H:%M} UTC", style="dim",
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     except DubanError as exc:
         report_error(exc)
         raise typer.Exit(exc.exit_code) from None
@@ -168,7 +168,7 @@ def link_revoke(department: str = typer.Option(..., "--department", help="Unit n
     with session_scope() as session:
         dept = _department(session, department)
         count = revoke(session, dept, _round(session, round_ref) if round_ref else None, token)
-    console.print(f"revoked {count} link(s) of {dept.name}", highlight=False)
+    console.print(f"revoked {count} link(s) of {dept.name}", highlight=False, soft_wrap=True)
 
 
 def form_command(department: str = typer.Option(..., "--department", help="Unit name or alias."),
@@ -182,7 +182,7 @@ def form_command(department: str = typer.Option(..., "--department", help="Unit 
     with session_scope() as session:
         dept = _department(session, department)
         rows = write_form(session, dept, _round(session, round_ref), output)
-    console.print(f"wrote {output} ({rows} tasks for {dept.name})", highlight=False)
+    console.print(f"wrote {output} ({rows} tasks for {dept.name})", highlight=False, soft_wrap=True)
 
 
 def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A filled .xlsx form."),
@@ -196,7 +196,7 @@ def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False
     with session_scope() as session:
         dept = _department(session, department) if department else None
         updates = collect_form(session, path, department=dept)
-    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False)
+    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False, soft_wrap=True)
 
 
 @command(user_app, "add")
@@ -212,7 +212,7 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
     migrate()
     with session_scope() as session:
         user = add_user(session, name, password, replace=replace)
-        console.print(f"user {user.username} {'updated' if replace else 'created'}", highlight=False)
+        console.print(f"user {user.username} {'updated' if replace else 'created'}", highlight=False, soft_wrap=True)
 
 
 def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),

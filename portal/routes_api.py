@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
-from models import Department, ReportingRound, StatusUpdate
+from models import AccessLink, Department, ReportingRound, StatusUpdate
 from portal.web import check_csrf, csrf_token, db, office_user
 from tasks.accounts import authenticate
 from tasks.dashboard import round_rates, task_history, task_rows, unit_task_ids
@@ -94,12 +94,17 @@ class ReviewIn(BaseModel):
     reason: str = ""
 
 
-def unit(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-         session: Session = Depends(db)) -> Department:
-    """The unit whose link token is the Bearer credential."""
+def unit_link(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+              session: Session = Depends(db)) -> AccessLink:
+    """The link whose token is the Bearer credential (refused if tampered, expired or revoked)."""
     if credentials is None:
         raise AccessDenied("缺少单位令牌（Authorization: Bearer <token>）。")
-    return session.get(Department, resolve(session, credentials.credentials).department_id)
+    return resolve(session, credentials.credentials)
+
+
+def unit(link: AccessLink = Depends(unit_link), session: Session = Depends(db)) -> Department:
+    """The unit whose link token is the Bearer credential."""
+    return session.get(Department, link.department_id)
 
 
 def _out(session: Session, u: StatusUpdate) -> UpdateOut:
@@ -121,10 +126,9 @@ def unit_tasks(dept: Department = Depends(unit), session: Session = Depends(db))
 
 
 @router.post("/unit/tasks/{task_id}/updates", response_model=UpdateOut, status_code=201, tags=["unit"])
-def unit_submit(task_id: int, body: UpdateIn, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+def unit_submit(task_id: int, body: UpdateIn, link: AccessLink = Depends(unit_link),
                 dept: Department = Depends(unit), session: Session = Depends(db)) -> UpdateOut:
     """Submit (or correct) a status update on one of the unit's tasks."""
-    link = resolve(session, credentials.credentials)
     task = find_task(session, dept, task_id)
     data = UpdateData(**body.model_dump())
     return _out(session, submit_update(session, dept, task, data, channel="api", round_id=link.round_id))

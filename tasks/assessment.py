@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models import Evaluation
+from models import Evaluation, Plan
 from tasks.evaluation import (
     INDICATOR_VERDICTS,
     KIND_LABELS,
@@ -181,3 +181,14 @@ def run_evaluation(session: Session, plan_code: str, kind: str, as_of: date | No
     paths = render(figures, scoring.config.reports, formats, out_dir)
     store_evaluation(session, figures, [str(p) for p in paths])
     return figures, paths
+
+
+def due_reviews(session: Session, year: int) -> list[tuple[str, str]]:
+    """(plan code, kind) of every review point that fell at the end of ``year`` and has no stored run yet."""
+    done = set(session.exec(select(Evaluation.plan_id, Evaluation.kind).where(Evaluation.as_of == date(year, 12, 31))))
+    due = []
+    for plan in session.exec(select(Plan).order_by(Plan.code)):
+        for kind, review in (("midterm", plan.midterm_year), ("final", plan.final_year)):
+            if review == year and (plan.id, kind) not in done:
+                due.append((plan.code, kind))
+    return due

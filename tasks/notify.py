@@ -54,34 +54,6 @@ class DeliveryReport:
     would_send: int = 0  # dry run: messages that a real run would send
 
 
-def _shorten_secret(part: str) -> str:
-    """``abcdef…xyz`` → ``a...z`` for a path segment that looks like a token."""
-    return f"{part[0]}...{part[-1]}" if _SECRETISH.match(part) else part
-
-
-def mask_url(url: str) -> str:
-    """The channel URL with passwords, tokens, keys and webhook ids hidden (safe for logs and output)."""
-    plugin = None
-    try:
-        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
-    except Exception:  # noqa: BLE001 - an unparseable URL is masked generically below
-        plugin = None
-    text = plugin.url(privacy=True) if plugin else url
-    parts = urlsplit(text)
-    netloc = parts.netloc
-    if not plugin and "@" in netloc:
-        netloc = "****@" + netloc.rsplit("@", 1)[1]
-    if not plugin:
-        netloc = _shorten_secret(netloc)
-    path = "/".join(_shorten_secret(p) for p in parts.path.split("/"))
-    return f"{parts.scheme}://{netloc}{path.rstrip('/') if path != '/' else ''}"
-
-
-def channel_hash(url: str) -> str:
-    """A stable fingerprint of a channel URL (the ledger never stores the URL itself)."""
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
-
-
 class _ThreadErrors(logging.Handler):
     """Collects apprise's warnings per sending thread, so each channel gets its own error text."""
 
@@ -104,7 +76,7 @@ class _ThreadErrors(logging.Handler):
         with self._mutex:
             return "; ".join(self.messages.pop(threading.get_ident(), []))[-500:]
 
-    def filter(self, record: logging.LogRecord) -> bool:  # also scrubs what apprise logs elsewhere
+    def filter(self, record: logging.LogRecord) -> bool:  # scrubs what apprise/urllib3 log anywhere
         if self.secrets:
             record.msg, record.args = self.scrub(record.getMessage()), ()
         return True
@@ -112,7 +84,8 @@ class _ThreadErrors(logging.Handler):
 
 _errors = _ThreadErrors()
 logging.getLogger("apprise").addHandler(_errors)
-logging.getLogger("apprise").addFilter(_errors)
+for _name in ("apprise", "urllib3.connectionpool"):  # both may log a channel URL (at debug level)
+    logging.getLogger(_name).addFilter(_errors)
 
 
 def _secrets_of(url: str) -> set[str]:
@@ -123,6 +96,34 @@ def _secrets_of(url: str) -> set[str]:
     if _SECRETISH.match(parts.hostname or ""):
         found.add(parts.hostname or "")
     return {s for s in found if len(s) >= 4}
+
+
+def _shorten_secret(part: str, always: bool = False) -> str:
+    """``abcdef…xyz`` → ``a...z`` for a part that looks like a token (or any longer part if ``always``)."""
+    hide = len(part) >= 6 if always else bool(_SECRETISH.match(part))
+    return f"{part[0]}...{part[-1]}" if hide else part
+
+
+def mask_url(url: str) -> str:
+    """The channel URL with passwords, tokens, keys and webhook ids hidden (safe for logs and output)."""
+    _errors.secrets |= _secrets_of(url)  # apprise logs the URL while parsing it
+    try:
+        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    except Exception:  # noqa: BLE001 - an unparseable URL is masked generically below
+        plugin = None
+    parts = urlsplit(plugin.url(privacy=True) if plugin else url)
+    if plugin:  # apprise knows which parts are secret; we also shorten token-like path segments
+        netloc, path = parts.netloc, "/".join(_shorten_secret(p) for p in parts.path.split("/"))
+    else:  # unknown scheme: hide every credential, host and path part that could be a key
+        host = parts.netloc.rsplit("@", 1)[-1]
+        netloc = ("****@" if "@" in parts.netloc else "") + _shorten_secret(host, always=True)
+        path = "/".join(_shorten_secret(p, always=True) for p in parts.path.split("/"))
+    return f"{parts.scheme}://{netloc}{path.rstrip('/') if path != '/' else ''}"
+
+
+def channel_hash(url: str) -> str:
+    """A stable fingerprint of a channel URL (the ledger never stores the URL itself)."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
 
 def _send(url: str, subject: str, body: str, retries: int, backoff: float) -> tuple[bool, int, str]:
@@ -192,8 +193,6 @@ def deliver(session: Session, outgoing: list[Outgoing], *, dry_run: bool = False
     if dry_run or not todo:
         return report
     session.commit()  # the ledger knows about every message before the first one leaves
-    for _, url, _ in todo:
-        _errors.secrets |= _secrets_of(url)
     workers = max(1, min(settings.notify_concurrency, len(todo)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="duban-notify") as pool:
         futures = {pool.submit(_send, url, out.subject, out.body, settings.notify_retries,

@@ -152,10 +152,10 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
         problems.extend(resolver.problems(file))
         fields = {k: getattr(parsed, k) for k in PLAN_FIELDS}
         code = plan_code or plan_code_for(file)
-        content = json.dumps([asdict(s) for s in specs], default=str, ensure_ascii=False)
-        result = store_plan(session, PlanSpec(code, file, parsed.source_format,
-                                              source_hash or hashlib.sha256(content.encode()).hexdigest(),
-                                              fields, specs, indicators))
+        if source_hash is None:  # no file (an importer handed a ParsedPlan): hash what was recognised
+            source_hash = hashlib.sha256(repr((fields, [(s.code, s.text, s.assignments, s.milestones) for s in specs]))
+                                         .encode()).hexdigest()
+        result = store_plan(session, PlanSpec(code, file, parsed.source_format, source_hash, fields, specs, indicators))
         names = {d.id: d.name for d in resolver.names.values()}
         report = ImportReport(
             plan_code=code, title=result.plan.title, source_file=file, source_format=parsed.source_format,

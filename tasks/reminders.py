@@ -30,6 +30,7 @@ from models import (
 from tasks.directory import expand_members
 from tasks.errors import NotFound
 from tasks.reminder_dates import NoticeCalendar, recurring_periods
+from tasks.workdays import is_working_day
 
 STATUS_LABELS = {"overdue": "已逾期", "due_today": "今日到期", "upcoming": "即将到期"}
 STATUS_ORDER = ("overdue", "due_today", "upcoming")
@@ -50,7 +51,7 @@ class DueItem:
     milestone_id: int
     label: str
     text: str
-    due_date: date  # the date this unit must meet (supporting units: ahead of the lead's)
+    due_date: date  # the deadline this unit must meet (supporting units: ahead of the lead's)
     lead_due_date: date  # the milestone's own deadline
     status: str  # overdue | due_today | upcoming
     working_days: int  # working days left (upcoming), 0 (due today) or overdue (overdue)
@@ -139,9 +140,9 @@ def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tu
 
 def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
               policy: ReminderPolicy | None = None) -> list[DueItem]:
-    """Every (department, milestone) notice due in the sweep of ``as_of``, sorted for digests."""
+    """Every (department, milestone) notice due in the sweep of ``as_of`` (none on non-working days)."""
     plans = _plans(session, plan_code)
-    if not plans:
+    if not plans or not is_working_day(as_of):
         return []
     calendars = {pid: NoticeCalendar(as_of, plan_policy(overrides, policy)) for pid, _, overrides in plans}
     codes = {pid: code for pid, code, _ in plans}
@@ -178,7 +179,7 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
                 if held is not None and (held.role != ROLE_SUPPORT or support) and (held.via is None or via):
                     continue
                 chosen[key] = DueItem(dept.id, dept.name, role, pid, codes[pid], tid, tcode, ttext, mid, label,
-                                      text, unit_due, lead_due, status, days, soft, escalate, period,
+                                      text, unit_due if support else lead_due, lead_due, status, days, soft, escalate, period,
                                       rcount or 1, done_count, via)
     return sorted(chosen.values(), key=lambda i: (i.department, STATUS_ORDER.index(i.status), i.due_date,
                                                   i.plan_code, _code_key(i.task_code), i.label, i.period))

@@ -12,12 +12,15 @@ from datetime import date
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, select
 
+from config import get_settings
 from models import Department, Milestone, Plan, ReportingRound, StatusUpdate, Task, UpdateReview
 from models.base import as_utc
 from models.status import REVIEW_ACCEPTED, REVIEW_PENDING, REVIEW_RETURNED
+from tasks.completions import mark_done
 from tasks.errors import NotFound, ValidationFailed
 from tasks.links import current_link, link_url
 from tasks.notify import DeliveryReport, Outgoing, deliver
+from tasks.periods import period_containing
 from tasks.workdays import local_today
 
 DECISIONS = {"accept": REVIEW_ACCEPTED, "accepted": REVIEW_ACCEPTED, "return": REVIEW_RETURNED,
@@ -25,13 +28,14 @@ DECISIONS = {"accept": REVIEW_ACCEPTED, "accepted": REVIEW_ACCEPTED, "return": R
 
 
 def _complete_milestone(session: Session, update: StatusUpdate) -> None:
-    from tasks.completions import mark_done  # owned by the reminders work; imported where needed
-
     milestone = session.get(Milestone, update.milestone_id)
     round_ = session.get(ReportingRound, update.round_id) if update.round_id else None
-    period = round_.period if (round_ and milestone.recurrence) else ""
-    mark_done(session, milestone, completed_on=local_today(as_utc(update.submitted_at)), period=period,
-              source="status_update", update_id=update.id)
+    completed_on = local_today(as_utc(update.submitted_at))
+    period = ""
+    if milestone.recurrence:  # one period of a recurring duty: the round's, else the one it was sent in
+        period = round_.period if round_ else period_containing(completed_on, get_settings().round_frequency).key
+    mark_done(session, milestone, completed_on=completed_on, period=period, source="status_update",
+              update_id=update.id)
 
 
 def _message(session: Session, update: StatusUpdate, review: UpdateReview, today: date) -> Outgoing:

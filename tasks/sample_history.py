@@ -94,7 +94,8 @@ def generate_history(session: Session, plan_code: str, *, seed: int = 2016, unti
         raise ValidationFailed(f"plan {plan_code} already has reporting rounds: generate history on a fresh plan")
     rng = random.Random(seed)
     start = start or date(plan.period_start or 2016, 1, 1)
-    tasks = session.exec(select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.position, Task.id)).all()
+    tasks = session.exec(select(Task).where(Task.plan_id == plan.id, Task.active)
+                         .order_by(Task.position, Task.id)).all()
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for m in session.exec(select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active)
                           .order_by(Milestone.task_id, Milestone.position)):

@@ -71,9 +71,10 @@ class Checked:
 
 def role_of(session: Session, department: Department, task: Task) -> str | None:
     """The unit's role on the task (lead for 牵头/责任, support for 配合), directly or via a group."""
-    groups = list(session.exec(select(GroupMember.group_id).where(GroupMember.member_id == department.id)))
+    groups = select(GroupMember.group_id).where(GroupMember.member_id == department.id)
     roles = set(session.exec(select(Assignment.role).where(
-        Assignment.task_id == task.id, Assignment.department_id.in_([department.id, *groups]))))
+        Assignment.task_id == task.id,
+        (Assignment.department_id == department.id) | Assignment.department_id.in_(groups))))
     if roles & {ROLE_LEAD, ROLE_RESPONSIBLE}:
         return ROLE_LEAD
     return ROLE_SUPPORT if ROLE_SUPPORT in roles else None
@@ -199,7 +200,7 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
     """Store files and rows for a checked update (caller commits); files are removed on failure."""
     previous = session.exec(select(StatusUpdate).where(
         StatusUpdate.task_id == checked.task.id, StatusUpdate.department_id == department.id,
-        StatusUpdate.round_id == (round_.id if round_ else None)).order_by(StatusUpdate.id.desc())).first()
+        StatusUpdate.round_id == (round_.id if round_ else None)).order_by(StatusUpdate.id.desc()).limit(1)).first()
     supersedes = data.supersedes_id or (previous.id if previous else None)
     if data.supersedes_id is not None:
         old = session.get(StatusUpdate, data.supersedes_id)

@@ -79,3 +79,15 @@ def png_bytes() -> bytes:
 def upload(data: bytes) -> io.BytesIO:
     """A stream as the portal hands it to the validation path."""
     return io.BytesIO(data)
+
+
+def make_many_units(session: Session, count: int, plan_code: str = "load") -> tuple[Plan, list[tuple[Department, Task]]]:
+    """A plan where each of ``count`` units leads one task due at the end of 2016."""
+    plan = make_plan(session, code=plan_code, title="并发测试规划")
+    pairs = []
+    for n in range(count):
+        dept = make_department(session, f"测试单位{n:03d}")
+        pairs.append((dept, make_task(session, plan, f"L{n:03d}", f"并发任务{n}", lead=[dept],
+                                      milestones=[{"label": "2016年", "due_date": date(2016, 12, 31)}])))
+    session.commit()
+    return plan, pairs

@@ -8,8 +8,10 @@ from typing import Any
 
 from config import get_settings
 from tasks.errors import ValidationFailed
-from tasks.reports.content import ReportContent, build_content
+from tasks.reports.charts import report_charts
 from tasks.reports.html_report import write_html
+from tasks.reports.summary import completeness_sentences, report_title, summary_sentences
+from tasks.reports.tables import ReportContent, report_tables
 from tasks.reports.word_report import write_docx
 from tasks.reports.workbook_report import write_xlsx
 from tasks.scoring import ReportRules
@@ -17,6 +19,13 @@ from tasks.scoring import ReportRules
 Renderer = Callable[[ReportContent, Path], Path]
 RENDERERS: dict[str, Renderer] = {"docx": write_docx, "xlsx": write_xlsx, "html": write_html}
 FORMATS = tuple(RENDERERS)
+
+
+def build_content(figures: dict[str, Any], rules: ReportRules) -> ReportContent:
+    """Compute the sentences, tables and charts of an evaluation's figures (once for every format)."""
+    return ReportContent(figures=figures, title=report_title(figures), summary=summary_sentences(figures),
+                         completeness=completeness_sentences(figures), tables=report_tables(figures),
+                         charts=report_charts(figures, rules.chart_max_departments), rules=rules)
 
 
 def parse_formats(text: str | None) -> list[str]:

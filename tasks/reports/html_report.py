@@ -8,9 +8,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tasks.reports.content import ReportContent
 from tasks.reports.summary import chinese_date
-from tasks.reports.tables import ReportTable, cell_text, light
+from tasks.reports.tables import EMPTY, ReportContent, ReportTable, cell_text, light
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
@@ -36,7 +35,7 @@ def write_html(content: ReportContent, out_dir: Path) -> Path:
     charts = {c.key: {"caption": c.caption, "data": base64.b64encode(c.png).decode("ascii")} for c in content.charts}
     tables = content.tables
     risk_text = (f"截至评估时点，共有{len(tables['risks'].rows)}项任务存在逾期未完成节点或临期风险。"
-                 if tables["risks"].rows else "截至评估时点，未发现逾期未完成或存在风险的任务。")
+                 if tables["risks"].rows else EMPTY["risks"])
     sections = [
         {"id": "summary", "heading": "一、总体情况", "sentences": content.summary, "charts": [], "tables": []},
         {"id": "method", "heading": "二、数据完整性与评估方法", "sentences": content.completeness, "charts": [],
@@ -45,8 +44,9 @@ def write_html(content: ReportContent, out_dir: Path) -> Path:
          "tables": [_table(tables["sections"], content)]},
         {"id": "departments", "heading": "四、部门考核得分与排名", "sentences": [], "charts": [charts["departments"]],
          "tables": [_table(tables["departments"], content)]},
-        {"id": "indicators", "heading": "五、主要指标完成情况", "sentences": [], "charts": [charts["indicators"]],
-         "tables": [_table(tables["indicators"], content)]},
+        {"id": "indicators", "heading": "五、主要指标完成情况",
+         "sentences": [] if tables["indicators"].rows else [EMPTY["indicators"]], "charts": [charts["indicators"]],
+         "tables": [_table(tables["indicators"], content)] if tables["indicators"].rows else []},
         {"id": "risks", "heading": "六、逾期及存在风险的任务", "sentences": [risk_text], "charts": [],
          "tables": [_table(tables["risks"], content)] if tables["risks"].rows else []},
     ]

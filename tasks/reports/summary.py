@@ -46,8 +46,9 @@ def summary_sentences(figures: dict[str, Any]) -> list[str]:
     ranked = [d for d in figures["departments"] if d["rank"] is not None]
     if ranked:
         top = "、".join(d["name"] for d in ranked if d["rank"] == 1)
+        lowest = min(ranked, key=lambda d: (d["score"], d["name"]))
         out.append(f"参评的{len(ranked)}个部门平均得分{s['mean_department_score']:.2f}分，{top}排名第一"
-                   + (f"，{ranked[-1]['name']}得分最低（{ranked[-1]['score']:.2f}分）。" if len(ranked) > 1 else "。"))
+                   + (f"，{lowest['name']}得分最低（{lowest['score']:.2f}分）。" if len(ranked) > 1 else "。"))
     if c["updates_total"] == 0:
         out.append("评估期内未收到任何进展报送，以上结论仅依据已登记的节点完成情况和指标数据作出。")
     change = figures.get("change")

@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tasks.reports.charts import Chart
+from tasks.scoring import ReportRules
+
 # How a cell is coloured (绿/黄/红): by a score, a task verdict or an indicator verdict.
 LIGHT_SCORE, LIGHT_VERDICT, LIGHT_INDICATOR = "score", "verdict", "indicator"
 GREEN_WORDS = ("已完成", "达标")
 AMBER_WORDS = ("基本完成", "基本达标")
 RED_WORDS = ("未完成", "滞后", "未达标")
+EMPTY = {"sections": "本规划尚无任务。", "departments": "尚无可评分的部门。", "indicators": "本规划未设定量化指标。",
+         "risks": "截至评估时点，未发现逾期未完成或存在风险的任务。", "tasks": "本规划尚无任务。"}
 
 
 @dataclass
@@ -23,6 +28,24 @@ class ReportTable:
     formats: dict[int, str] = field(default_factory=dict)  # column -> pct | num | text
     lights: dict[int, str] = field(default_factory=dict)  # column -> score | verdict | indicator
     widths: dict[int, int] = field(default_factory=dict)  # column -> width in characters (Excel)
+
+
+@dataclass
+class ReportContent:
+    """The shared content of the Word, Excel and HTML reports: computed once per evaluation."""
+
+    figures: dict[str, Any]
+    title: str
+    summary: list[str]
+    completeness: list[str]
+    tables: dict[str, ReportTable]
+    charts: list[Chart]
+    rules: ReportRules
+
+    @property
+    def stem(self) -> str:
+        """The output file name without extension: <plan>-<kind>-<as_of>."""
+        return f"{self.figures['plan']['code']}-{self.figures['kind']}-{self.figures['as_of']}"
 
 
 def light(kind: str, value: Any, green: float, amber: float) -> str | None:
@@ -63,7 +86,7 @@ def section_table(figures: dict[str, Any]) -> ReportTable:
     return ReportTable("分领域", "分领域任务完成情况",
                        ["序号", "领域", "任务数", "已到期", "已完成", "基本完成", "未完成", "滞后", "未到期",
                         "完成率", "平均得分", "排名"], rows, formats={9: "pct", 10: "num"}, lights={10: LIGHT_SCORE},
-                       widths={1: 24})
+                       widths={0: 5, 1: 22, 2: 6, 3: 6, 4: 6, 5: 6, 6: 6, 7: 6, 8: 6, 9: 10, 10: 10, 11: 6})
 
 
 def department_table(figures: dict[str, Any]) -> ReportTable:
@@ -75,7 +98,7 @@ def department_table(figures: dict[str, Any]) -> ReportTable:
                        ["排名", "部门", "牵头任务", "配合任务", "负责任务", "任务得分", "应报", "已报", "按时报",
                         "报送完整率", "报送及时率", "综合得分"], rows,
                        formats={5: "num", 9: "num", 10: "num", 11: "num"}, lights={5: LIGHT_SCORE, 11: LIGHT_SCORE},
-                       widths={1: 24})
+                       widths={0: 5, 1: 22, 2: 6, 3: 6, 4: 6, 5: 10, 6: 6, 7: 6, 8: 6, 9: 10, 10: 10, 11: 10})
 
 
 def indicator_table(figures: dict[str, Any]) -> ReportTable:
@@ -85,7 +108,7 @@ def indicator_table(figures: dict[str, Any]) -> ReportTable:
     return ReportTable("指标", "主要指标完成情况",
                        ["序号", "指标", "单位", "目标值", "目标年度", "基线值", "最新值", "数据日期", "达成度", "结论",
                         "说明"], rows, formats={5: "num", 6: "num", 8: "pct"}, lights={9: LIGHT_INDICATOR},
-                       widths={1: 30, 3: 18, 10: 24})
+                       widths={0: 4, 1: 24, 2: 5, 3: 14, 4: 7, 5: 7, 6: 7, 7: 11, 8: 8, 9: 8, 10: 18})
 
 
 def risk_table(figures: dict[str, Any]) -> ReportTable:
@@ -100,7 +123,7 @@ def risk_table(figures: dict[str, Any]) -> ReportTable:
         rows.append([t["code"], t["text"], _names(t["leads"]), reason, t["state"] or "未报送", problems])
     return ReportTable("逾期及风险", "逾期及存在风险的任务",
                        ["编号", "任务", "牵头单位", "情况", "最新状态", "存在问题"], rows,
-                       widths={1: 40, 2: 20, 3: 24, 5: 40})
+                       widths={0: 5, 1: 30, 2: 14, 3: 18, 4: 8, 5: 30})
 
 
 def task_table(figures: dict[str, Any]) -> ReportTable:
@@ -110,7 +133,8 @@ def task_table(figures: dict[str, Any]) -> ReportTable:
             for t in figures["tasks"]]
     return ReportTable("任务明细", "附件：各项任务评估结论",
                        ["编号", "领域", "任务", "牵头单位", "到期节点", "按时", "逾期完成", "未完成", "结论",
-                        "最新状态", "说明"], rows, lights={8: LIGHT_VERDICT}, widths={1: 14, 2: 40, 3: 20, 10: 30})
+                        "最新状态", "说明"], rows, lights={8: LIGHT_VERDICT},
+                       widths={0: 5, 1: 12, 2: 40, 3: 16, 4: 6, 5: 6, 6: 6, 7: 6, 8: 8, 9: 8, 10: 28})
 
 
 def change_table(figures: dict[str, Any]) -> ReportTable | None:

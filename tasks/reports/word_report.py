@@ -9,13 +9,13 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from tasks.reports.content import ReportContent
-from tasks.reports.tables import ReportTable, cell_text, light
+from tasks.reports.tables import EMPTY, ReportContent, ReportTable, cell_text, light
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "宋体"
 FILLS = {"green": "C8E6C9", "amber": "FFF59D", "red": "FFCDD2"}
@@ -46,15 +46,20 @@ def _setup(doc: DocumentObject) -> None:
         _font(doc.styles[name], HEADING_FONT, 15 if name == "Heading 1" else 13, True)
         doc.styles[name].font.color.rgb = None
     _font(doc.styles["Table Grid"], BODY_FONT, 9)
+    cell_style = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell_style.base_style = doc.styles["Normal"]
+    _font(cell_style, BODY_FONT, 9)
+    cell_style.paragraph_format.space_before = cell_style.paragraph_format.space_after = Pt(0)
+    cell_style.paragraph_format.line_spacing = 1.1
+    cell_style.paragraph_format.first_line_indent = Pt(0)
 
 
-def _cell(text: str, width: int, fill: str | None, bold: bool = False) -> str:
-    """One table cell's XML."""
-    shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-    run = f"<w:rPr>{'<w:b/>' if bold else ''}<w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/></w:rPr>"
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr><w:p><w:pPr><w:spacing '
-            f'w:before="0" w:after="0" w:line="260" w:lineRule="auto"/><w:ind w:firstLine="0"/></w:pPr><w:r>{run}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-            f"</w:p></w:tc>")
+def _cell(text: str, fill: str | None, bold: bool = False) -> str:
+    """One table cell's XML (paragraph style TableText: 9 pt, no spacing)."""
+    shade = f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>' if fill else ""
+    run = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return (f'<w:tc>{shade}<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr><w:r>{run}<w:t xml:space="preserve">'
+            f"{escape(text)}</w:t></w:r></w:p></w:tc>")
 
 
 def _table(doc: DocumentObject, table: ReportTable, content: ReportContent, text_width: int) -> None:
@@ -65,18 +70,26 @@ def _table(doc: DocumentObject, table: ReportTable, content: ReportContent, text
     docx_table.style = doc.styles["Table Grid"]
     for grid_col, width in zip(docx_table._tbl.tblGrid.iterchildren(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
-    rows = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>"
-            + "".join(_cell(c, w, HEADER_FILL, True) for c, w in zip(table.columns, widths, strict=True)) + "</w:tr>"]
+    rows = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>" + "".join(_cell(c, HEADER_FILL, True) for c in table.columns)
+            + "</w:tr>"]
     green, amber = content.rules.green, content.rules.amber
     for row in table.rows:
         cells = []
-        for index, (value, width) in enumerate(zip(row, widths, strict=True)):
+        for index, value in enumerate(row):
             kind = table.lights.get(index)
             colour = light(kind, value, green, amber) if kind else None
-            cells.append(_cell(cell_text(value, table.formats.get(index)), width, FILLS.get(colour or "")))
+            cells.append(_cell(cell_text(value, table.formats.get(index)), FILLS.get(colour or "")))
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
-    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
-    docx_table._tbl.extend(list(fragment))
+        if len(rows) >= 500:
+            _append_rows(docx_table._tbl, rows)
+    _append_rows(docx_table._tbl, rows)
+
+
+def _append_rows(tbl: object, rows: list[str]) -> None:
+    """Parse a batch of row XML into the table, then empty the batch (keeps memory flat)."""
+    if rows:
+        tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")))  # type: ignore[attr-defined]
+        rows.clear()
 
 
 def _heading(doc: DocumentObject, number: int, text: str) -> None:
@@ -118,7 +131,9 @@ def write_docx(content: ReportContent, out_dir: Path) -> Path:
         _paragraphs(doc, sentences)
         if chart_key:
             _chart(doc, content, chart_key)
-        if table_key:
+        if table_key and not tables[table_key].rows:
+            _paragraphs(doc, [EMPTY[table_key]])
+        elif table_key:
             doc.add_paragraph(f"表{number - 2} {tables[table_key].title}").alignment = WD_ALIGN_PARAGRAPH.CENTER
             _table(doc, tables[table_key], content, width)
     _heading(doc, 6, "逾期及存在风险的任务")
@@ -127,7 +142,7 @@ def write_docx(content: ReportContent, out_dir: Path) -> Path:
                           "牵头单位及其报送的问题如下。"])
         _table(doc, tables["risks"], content, width)
     else:
-        _paragraphs(doc, ["截至评估时点，未发现逾期未完成或存在风险的任务。"])
+        _paragraphs(doc, [EMPTY["risks"]])
     if "change" in tables:
         _heading(doc, 7, "与中期考核相比的变化")
         _table(doc, tables["change"], content, width)

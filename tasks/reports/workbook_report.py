@@ -10,8 +10,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tasks.reports.content import ReportContent
-from tasks.reports.tables import AMBER_WORDS, GREEN_WORDS, LIGHT_SCORE, RED_WORDS, ReportTable
+from tasks.reports.tables import (
+    AMBER_WORDS,
+    GREEN_WORDS,
+    LIGHT_SCORE,
+    RED_WORDS,
+    ReportContent,
+    ReportTable,
+)
 
 FILLS = {"green": PatternFill("solid", start_color="C8E6C9", end_color="C8E6C9"),
          "amber": PatternFill("solid", start_color="FFF59D", end_color="FFF59D"),

@@ -46,6 +46,19 @@ def test_evaluate_plan_flow_writes_reports_and_artifacts(prefect_harness: None, 
     assert table.type == "table" and [(r["排名"], r["部门"]) for r in rows][:2] == [(1, "市卫计委"), (2, "市财政局")]
 
 
+def test_yearly_flow_writes_due_reviews_once(prefect_harness: None, session: Session) -> None:
+    from flows.evaluation import evaluate_due_plans
+
+    build_small_plan(session)
+    assert evaluate_due_plans(2016) == []  # no review point at the end of 2016
+    first = evaluate_due_plans(2017)
+    assert [r["as_of"] for r in first] == ["2017-12-31"]
+    assert all(Path(p).exists() for p in first[0]["outputs"])
+    assert evaluate_due_plans(2017) == []  # already written: a re-run repeats nothing
+    session.expire_all()
+    assert [(e.kind, str(e.as_of)) for e in session.exec(select(Evaluation))] == [("midterm", "2017-12-31")]
+
+
 def test_cli_evaluate_writes_to_the_default_folder(session: Session, db_url: str) -> None:
     from config import get_settings
     from flows.cli import app

@@ -33,3 +33,16 @@ def test_collect_status_opens_the_due_round_and_chases(prefect_harness: None, se
     assert quiet["chased"] == []
     session.expire_all()
     assert [r.period for r in session.exec(select(ReportingRound))] == ["2016Q2"]
+
+
+def test_collect_status_rests_on_holidays_and_joins_serve(prefect_harness: None, session: Session) -> None:
+    import importlib
+
+    from flows.serve import DEPLOYMENTS
+    from flows.status import collect_status
+
+    make_status_scenario(session)
+    assert collect_status(today=date(2016, 10, 3)) == {"opened": [], "chased": []}  # National Day
+    [spec] = [d for d in DEPLOYMENTS if d.flow == "flows.status:collect_status"]
+    module, attribute = spec.flow.split(":")
+    assert getattr(importlib.import_module(module), attribute) is collect_status

@@ -144,3 +144,10 @@ def test_unreadable_inputs(tmp_path: Path) -> None:
     assert "no task rows" in str(failure(header_only))
     prose = save([["这是一份说明，不是任务表。"]], tmp_path / "prose.xlsx")
     assert failure(prose).problems[0].kind == "no_header"
+
+
+def test_lead_may_be_empty_when_responsible_units_are_given(tmp_path: Path) -> None:
+    path = save([["任务", "牵头单位", "配合单位", "责任单位"], ["甲。", "县民政局", "县财政局", ""],
+                 ["乙。", "", "", "县卫计委、县民政局"], ["丙。", "", "县财政局", ""]], tmp_path / "mixed.xlsx")
+    exc = failure(path)
+    assert [(p.ref, p.kind) for p in exc.problems] == [("row 4", "no_lead")]

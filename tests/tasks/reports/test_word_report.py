@@ -32,6 +32,7 @@ def test_title_summary_and_method(final_reports: tuple) -> None:
     assert "完成率（含基本完成）为83.3%" in body
     assert "达标4项、基本达标1项、未达标0项，另有2项暂无可比数据" in body
     assert "任务完成率由60.0%变为83.3%" in body
+    assert "市卫计委排名第一，市民政局得分最低（66.74分）" in body
     assert "实收9份（90.0%）" in body and "7项指标中有5项有可比数据" in body
     assert "scoring.yaml" in body and "SHA-256" in body
 

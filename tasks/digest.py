@@ -1,0 +1,100 @@
+"""Chinese reminder digests and escalations, rendered from templates the office can edit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
+
+from config import get_settings
+from tasks.errors import ConfigError
+from tasks.periods import parse_period
+from tasks.reminders import STATUS_LABELS, STATUS_ORDER, DueItem
+
+WEEKDAYS = "一二三四五六日"
+
+
+def shorten(text: str, width: int = 40) -> str:
+    """The first ``width`` characters of ``text`` on one line, with … when cut."""
+    line = " ".join(str(text or "").split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def cn_date(day: date) -> str:
+    """2016年4月25日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@lru_cache(maxsize=16)
+def _template(path: Path, mtime: float) -> Template:
+    """The compiled template at ``path`` (recompiled when the office edits the file)."""
+    env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=False, undefined=StrictUndefined,
+                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.filters.update(shorten=shorten, cn_date=cn_date)
+    try:
+        return env.get_template(path.name)
+    except TemplateError as exc:
+        raise ConfigError(f"{path}: template error: {exc}") from exc
+
+
+def load_template(path: Path) -> Template:
+    """The template file ``path``; ConfigError naming the file when it is missing or broken."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise ConfigError(f"{path}: message template not found ({exc.strerror})") from exc
+    return _template(path, mtime)
+
+
+def _render(template: Template, path: Path, context: dict) -> str:
+    try:
+        return re.sub(r"\n{3,}", "\n\n", template.render(**context)).strip() + "\n"
+    except TemplateError as exc:
+        raise ConfigError(f"{path}: cannot render message template: {exc}") from exc
+
+
+def _view(item: DueItem) -> dict:
+    """What a template sees of one item (the DueItem fields plus a Chinese period label)."""
+    view = dict(item.__dict__)
+    view["period_label"] = _period_label(item.period)
+    view["status_label"] = STATUS_LABELS[item.status]
+    return view
+
+
+@lru_cache(maxsize=4096)
+def _period_label(key: str) -> str:
+    return parse_period(key).label if key else ""
+
+
+def render_digest(department: str, items: list[DueItem], as_of: date) -> tuple[str, str]:
+    """(subject, body) of one department's digest: 已逾期 / 今日到期 / 即将到期 groups."""
+    path = get_settings().digest_template
+    groups = [(STATUS_LABELS[s], [_view(i) for i in items if i.status == s]) for s in STATUS_ORDER]
+    groups = [(heading, views) for heading, views in groups if views]
+    counts = {s: sum(1 for i in items if i.status == s) for s in STATUS_ORDER}
+    body = _render(load_template(path), path, {
+        "department": department, "as_of": as_of, "weekday": f"星期{WEEKDAYS[as_of.weekday()]}",
+        "groups": groups, "counts": counts, "plans": sorted({i.plan_code for i in items})})
+    summary = "，".join(f"{STATUS_LABELS[s]}{n}项" for s, n in counts.items() if n)
+    return f"【督办提醒】{department}：{summary}（{cn_date(as_of)}）", body
+
+
+def render_escalation(items: Iterable[DueItem], as_of: date, *, department: str | None = None,
+                      escalate_after: int | None = None) -> tuple[str, str]:
+    """(subject, body) of an escalation: to the office (all departments) or to one department's head."""
+    path = get_settings().escalation_template
+    by_department: dict[str, list[dict]] = {}
+    for item in items:
+        by_department.setdefault(item.department, []).append(_view(item))
+    total = sum(len(v) for v in by_department.values())
+    after = escalate_after if escalate_after is not None else get_settings().reminders.escalate_after_working_days
+    body = _render(load_template(path), path, {
+        "audience": "head" if department else "office", "department": department, "as_of": as_of,
+        "weekday": f"星期{WEEKDAYS[as_of.weekday()]}", "departments": sorted(by_department.items()),
+        "total": total, "escalate_after": after})
+    who = department or f"{len(by_department)}个单位"
+    return f"【督办升级】{who}有{total}项事项逾期超过{after}个工作日（{cn_date(as_of)}）", body

@@ -1,0 +1,131 @@
+"""The daily reminder sweep: due items → one digest per department (+ escalations) → delivery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from config import ReminderPolicy
+from models import Department, Plan
+from tasks.digest import render_digest, render_escalation
+from tasks.directory import coordination_office
+from tasks.notify import DeliveryReport, Outgoing, deliver
+from tasks.reminders import DueItem, due_items, plan_policy
+from tasks.workdays import is_working_day
+
+
+@dataclass
+class DepartmentLine:
+    """One department's part of a sweep (for the CLI table and the flow artifact)."""
+
+    department: str
+    overdue: int
+    due_today: int
+    upcoming: int
+    escalated: int
+    channels: int
+
+
+@dataclass
+class SweepReport:
+    """What one sweep found and sent."""
+
+    as_of: date
+    working_day: bool
+    dry_run: bool = False
+    plan_code: str | None = None
+    items: int = 0
+    escalated_items: int = 0
+    messages: int = 0
+    departments: list[DepartmentLine] = field(default_factory=list)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    note: str = ""
+
+
+def _unique(*lists: list[str]) -> list[str]:
+    return list(dict.fromkeys(url for urls in lists for url in urls))
+
+
+def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Department], as_of: date,
+                 suffix: str, policy: ReminderPolicy | None) -> list[Outgoing]:
+    """One escalation per plan to the coordination office, one per department to its head."""
+    if not escalated:
+        return []
+    office = coordination_office(session)
+    plans = {p.id: p for p in session.exec(select(Plan).where(Plan.id.in_({i.plan_id for i in escalated})))}
+    out: list[Outgoing] = []
+    for plan_id, plan in sorted(plans.items()):
+        items = [i for i in escalated if i.plan_id == plan_id]
+        after = plan_policy(plan.reminder_policy, policy).escalate_after_working_days
+        subject, body = render_escalation(items, as_of, escalate_after=after)
+        channels = _unique(plan.coordination_channels, office.channels if office else [])
+        out.append(Outgoing(key=f"escalation:office:{plan_id}:{as_of}{suffix}", kind="escalation", day=as_of,
+                            subject=subject, body=body, channels=channels, plan_id=plan_id,
+                            department_id=office.id if office else None, items=[i.as_dict() for i in items],
+                            recipient=f"{office.name if office else '协调办公室'}（{plan.code}）"))
+    for dept_id in sorted({i.department_id for i in escalated}):
+        dept = departments[dept_id]
+        items = [i for i in escalated if i.department_id == dept_id]
+        subject, body = render_escalation(items, as_of, department=dept.name)
+        out.append(Outgoing(key=f"escalation:head:{dept_id}:{as_of}{suffix}", kind="escalation", day=as_of,
+                            subject=subject, body=body, channels=list(dept.head_channels), department_id=dept_id,
+                            plan_id=items[0].plan_id if len({i.plan_id for i in items}) == 1 else None,
+                            items=[i.as_dict() for i in items], recipient=f"{dept.name}负责同志"))
+    return out
+
+
+def build_messages(session: Session, items: list[DueItem], as_of: date, *, plan_code: str | None = None,
+                   policy: ReminderPolicy | None = None) -> tuple[list[Outgoing], list[DepartmentLine]]:
+    """One digest per department holding exactly its items, plus the escalations."""
+    suffix = f":{plan_code}" if plan_code else ""
+    by_department: dict[int, list[DueItem]] = {}
+    for item in items:
+        by_department.setdefault(item.department_id, []).append(item)
+    departments = {d.id: d for d in session.exec(select(Department).where(Department.id.in_(by_department)))}
+    outgoing: list[Outgoing] = []
+    lines: list[DepartmentLine] = []
+    for dept_id, dept_items in sorted(by_department.items(), key=lambda kv: departments[kv[0]].name):
+        dept = departments[dept_id]
+        subject, body = render_digest(dept.name, dept_items, as_of)
+        plan_ids = {i.plan_id for i in dept_items}
+        outgoing.append(Outgoing(key=f"reminder:{dept_id}:{as_of}{suffix}", kind="reminder", day=as_of,
+                                 subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,
+                                 plan_id=next(iter(plan_ids)) if len(plan_ids) == 1 else None,
+                                 items=[i.as_dict() for i in dept_items], recipient=dept.name))
+        count = {s: sum(1 for i in dept_items if i.status == s) for s in ("overdue", "due_today", "upcoming")}
+        lines.append(DepartmentLine(dept.name, count["overdue"], count["due_today"], count["upcoming"],
+                                    sum(1 for i in dept_items if i.escalate), len(dept.channels)))
+    escalated = [i for i in items if i.escalate]
+    outgoing += _escalations(session, escalated, departments, as_of, suffix, policy)
+    return outgoing, lines
+
+
+def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dry_run: bool = False,
+              policy: ReminderPolicy | None = None) -> SweepReport:
+    """Tell every department today's due items once (nothing on non-working days); idempotent per day."""
+    report = SweepReport(as_of=as_of, working_day=is_working_day(as_of), dry_run=dry_run, plan_code=plan_code)
+    if not report.working_day:
+        report.note = f"{as_of} 不是工作日（节假日或休息日），不发送提醒"
+        return report
+    items = due_items(session, as_of, plan_code=plan_code, policy=policy)
+    outgoing, report.departments = build_messages(session, items, as_of, plan_code=plan_code, policy=policy)
+    report.items = len(items)
+    report.escalated_items = sum(1 for i in items if i.escalate)
+    report.messages = len(outgoing)
+    report.delivery = deliver(session, outgoing, dry_run=dry_run)
+    if not items:
+        report.note = f"{as_of} 没有需要提醒的事项"
+    return report
+
+
+def sweep_summary(report: SweepReport) -> dict:
+    """A JSON-safe summary of a sweep (the flow's result and the CLI's output)."""
+    d = report.delivery
+    return {"as_of": report.as_of.isoformat(), "working_day": report.working_day, "dry_run": report.dry_run,
+            "plan": report.plan_code, "items": report.items, "escalated_items": report.escalated_items,
+            "messages": report.messages, "note": report.note,
+            "departments": [line.__dict__ for line in report.departments],
+            "sent": d.sent, "failed": d.failed, "skipped": d.skipped, "would_send": d.would_send,
+            "no_channel": list(d.no_channel), "failures": [list(f) for f in d.failures]}

@@ -1,0 +1,59 @@
+"""send_reminders under Prefect: the sweep as a flow, its markdown artifact, and `duban remind` running it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from config import get_settings
+from flows.cli import app
+from tests.receivers import WebhookReceiver, webhook  # noqa: F401 - fixture
+from tests.reminder_scenario import build_city
+
+pytestmark = pytest.mark.flow
+
+
+async def _artifact(key: str) -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async with get_client() as client:
+        found = await client.read_latest_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+    return found[0].data if found else ""
+
+
+def test_send_reminders_flow_sends_once_and_summarises(prefect_harness: None, session: Session,
+                                                       webhook: WebhookReceiver,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.reminders import send_reminders
+
+    monkeypatch.setenv("DUBAN_NOTIFY_BACKOFF_SECONDS", "0.01")
+    get_settings.cache_clear()
+    build_city(session, webhook)
+    webhook.failing.add("/czj")
+    summary = send_reminders(as_of="2016-10-31")
+    assert summary["working_day"] and summary["escalated_items"] == 4 and summary["failed"] == 1
+    assert {h.path for h in webhook.hits} >= {"/wjw", "/gaj", "/mzj", "/office", "/plan-office", "/wjw-head"}
+    artifact = asyncio.run(_artifact("send-reminders"))
+    assert "# 督办提醒 2016-10-31" in artifact and "| 市卫生计生委 | 1 | 0 | 0 | 1 | 1 |" in artifact
+    assert "升级（逾期事项）：4" in artifact and "## 发送失败" in artifact and "/czj" in artifact
+    assert "## 未配置渠道" in artifact and "市残联" in artifact
+    webhook.failing.clear()
+    again = send_reminders(as_of="2016-10-31")
+    assert (again["sent"], again["failed"]) == (1, 0) and len(webhook.to("/czj")) == 1
+    holiday = send_reminders(as_of="2016-10-03")
+    assert not holiday["working_day"] and holiday["messages"] == 0
+    assert "不是工作日" in asyncio.run(_artifact("send-reminders"))
+
+
+def test_duban_remind_runs_the_flow(prefect_harness: None, session: Session, webhook: WebhookReceiver) -> None:
+    build_city(session, webhook)
+    result = CliRunner().invoke(app, ["remind", "--as-of", "2016-10-14"])
+    assert result.exit_code == 0, result.output
+    assert "sent 4" in result.output and len(webhook.hits) == 4
+    dry = CliRunner().invoke(app, ["remind", "--as-of", "2016-10-17", "--dry-run", "--plan", "demo"])
+    assert dry.exit_code == 0 and "dry run" in dry.output and "would send" in dry.output
+    assert len(webhook.hits) == 4

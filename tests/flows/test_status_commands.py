@@ -1,0 +1,89 @@
+"""The status CLI: rounds, links, forms, collect, users — and exit codes for bad input."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from flows.cli import app
+from models import AccessLink, OfficeUser, ReportingRound, StatusUpdate
+from tasks.forms import HEADER_ROW, SHEET
+from tasks.links import resolve
+from tasks.rounds import open_round
+from tests.status_factories import make_status_scenario
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def scenario(session: Session, webhook_receiver):  # noqa: ANN001, ANN201
+    return make_status_scenario(session, webhook_receiver)
+
+
+def test_round_open_status_and_chase(session: Session, scenario, webhook_receiver) -> None:  # noqa: ANN001
+    result = runner.invoke(app, ["round", "open", "--plan", "demo", "--period", "2016Q2"])
+    assert result.exit_code == 0, result.output
+    assert "5 units expected" in result.output and "sent 4" in result.output and "市公安局" in result.output
+    again = runner.invoke(app, ["round", "open", "--plan", "demo", "--period", "2016Q2"])
+    assert "already open" in again.output and "sent 0, already sent 4" in again.output
+    status = runner.invoke(app, ["round", "status", "--round", "demo/2016Q2"], terminal_width=200)
+    assert status.exit_code == 0 and "市民政局" in status.output and "0%" in status.output
+    chased = runner.invoke(app, ["round", "chase", "--plan", "demo", "--dry-run"])
+    assert chased.exit_code == 0 and "5 units behind; would send 4" in chased.output
+    assert len(webhook_receiver.to("civil")) == 1
+
+
+def test_bad_arguments_exit_with_codes(session: Session, scenario) -> None:  # noqa: ANN001
+    assert runner.invoke(app, ["round", "open", "--plan", "nope", "--period", "2016Q2"]).exit_code == 4
+    assert runner.invoke(app, ["round", "open", "--plan", "demo", "--period", "2016Q9"]).exit_code == 5
+    assert runner.invoke(app, ["round", "status", "--round", "demo/2017Q1"]).exit_code == 4
+    assert runner.invoke(app, ["link", "--department", "不存在的局"]).exit_code == 4
+
+
+def test_link_prints_a_working_url_and_revoke_kills_it(session: Session, scenario) -> None:  # noqa: ANN001
+    result = runner.invoke(app, ["link", "--department", "市民政局"], terminal_width=400)
+    assert result.exit_code == 0, result.output
+    token = re.search(r"/u/(\S+)", result.output)[1]
+    assert resolve(session, token).department_id == scenario.civil.id
+    revoked = runner.invoke(app, ["link", "revoke", "--department", "市民政局"])
+    assert revoked.exit_code == 0 and "revoked 1" in revoked.output
+    session.expire_all()
+    assert session.exec(select(AccessLink)).one().revoked_at is not None
+
+
+def test_form_and_collect_round_trip(session: Session, scenario, tmp_path: Path) -> None:  # noqa: ANN001
+    open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
+    path = tmp_path / "form.xlsx"
+    made = runner.invoke(app, ["form", "--department", "市民政局", "--round", "demo/2016Q2", "-o", str(path)])
+    assert made.exit_code == 0 and "1 tasks" in made.output
+    wb = load_workbook(path)
+    ws = wb[SHEET]
+    ws.cell(HEADER_ROW + 1, 5, "推进中")
+    ws.cell(HEADER_ROW + 1, 6, 140)
+    ws.cell(HEADER_ROW + 1, 7, "政策已起草")
+    wb.save(path)
+    bad = runner.invoke(app, ["collect", str(path)])
+    assert bad.exit_code == 5 and f"第{HEADER_ROW + 1}行" in bad.output and "140" in bad.output
+    assert runner.invoke(app, ["collect", str(path), "--department", "市卫生计生委"]).exit_code == 6
+    ws.cell(HEADER_ROW + 1, 6, 40)
+    wb.save(path)
+    good = runner.invoke(app, ["collect", str(path)])
+    assert good.exit_code == 0 and "recorded 1 update" in good.output
+    session.expire_all()
+    assert session.exec(select(StatusUpdate)).one().channel == "form"
+    assert session.exec(select(ReportingRound)).one().period == "2016Q2"
+
+
+def test_user_add_reads_password_from_stdin(session: Session) -> None:
+    result = runner.invoke(app, ["user", "add", "zhang", "--password-stdin"], input="s3cret-pass\n")
+    assert result.exit_code == 0, result.output
+    user = session.exec(select(OfficeUser)).one()
+    assert user.username == "zhang" and user.password_hash.startswith("$2") and "s3cret" not in user.password_hash
+    assert runner.invoke(app, ["user", "add", "zhang", "--password-stdin"], input="another-pass\n").exit_code == 5
+    assert runner.invoke(app, ["user", "add", "li", "--password-stdin"], input="short\n").exit_code == 5

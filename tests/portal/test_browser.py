@@ -1,0 +1,82 @@
+"""End to end in a real headless Chromium: a unit reports with a file, the office sends it back, it resubmits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.portal.conftest import PASSWORD, LiveServer, World
+from tests.status_factories import pdf_bytes
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture
+def browser():  # noqa: ANN201
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not executable:
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium missing): browser test skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def test_report_review_and_resubmit_in_a_real_browser(browser, live_server: LiveServer, world: World,  # noqa: ANN001
+                                                      tmp_path: Path) -> None:
+    evidence = tmp_path / "会议纪要.pdf"
+    evidence.write_bytes(pdf_bytes("minutes"))
+    unit = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
+    office = browser.new_context(locale="zh-CN")
+    page = unit.new_page()
+    page.goto(f"{live_server.url}/u/{world.tokens['health']}")
+    assert "市卫生计生委" in page.inner_text("h1")
+    assert "落实救助政策" not in page.content()  # another unit's task is not listed
+    page.click("text=建立精神卫生工作协调机制")
+    page.select_option("select[name=state]", "推进中")
+    page.fill("input[name=percent]", "60")
+    page.fill("textarea[name=progress]", "已召开第一次联席会议")
+    page.fill("input[name=ind_I1]", "81")
+    page.set_input_files("input[name=files]", str(evidence))
+    page.click("#report button[type=submit]")
+    page.wait_for_selector("#flash")
+    assert "会议纪要.pdf" in page.content()
+
+    desk = office.new_page()
+    desk.goto(f"{live_server.url}/office")
+    assert "/office/login" in desk.url
+    desk.fill("input[name=username]", "office")
+    desk.fill("input[name=password]", PASSWORD)
+    desk.click("button[type=submit]")
+    desk.wait_for_selector("text=任务总览")
+    desk.click("a:text-is('T1')")
+    desk.wait_for_selector("#history")
+    assert "已召开第一次联席会议" in desk.inner_text("#history")
+    with desk.expect_download() as download:
+        desk.click("a:text('会议纪要.pdf')")
+    assert Path(download.value.path()).read_bytes() == pdf_bytes("minutes")
+    desk.fill("textarea[name=reason]", "请补充会议签到表")
+    desk.click("button[value=return]")
+    desk.wait_for_selector("text=已退回")
+
+    page.goto(f"{live_server.url}/u/{world.tokens['health']}/tasks/{world.s.tasks['T1'].id}")
+    assert "请补充会议签到表" in page.inner_text("#returned")
+    page.fill("textarea[name=progress]", "已召开第一次联席会议，签到表已补充")
+    page.set_input_files("input[name=files]", str(evidence))
+    page.click("#report button[type=submit]")
+    page.wait_for_selector("#flash")
+
+    desk.reload()
+    history = desk.inner_text("#history")
+    assert "签到表已补充" in history and "更正 #1" in history and "待审核" in history
+    desk.click("button[value=accept]")
+    desk.wait_for_selector("text=已采纳")
+    unit.close()
+    office.close()
