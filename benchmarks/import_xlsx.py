@@ -44,9 +44,10 @@ def generate(path: Path, rows: int) -> None:
         section = SECTIONS[(i // per_section) % len(SECTIONS)] + str(i // per_section // len(SECTIONS) or "")
         merged_years = i % 7 == 0
         lead = "、".join(UNITS[(i + k) % len(UNITS)] for k in range(1 + i % 2))
+        years = [STEPS[i % len(STEPS)], None if merged_years else STEPS[(i + 3) % len(STEPS)],
+                 STEPS[(i + 5) % len(STEPS)]]
         ws.append([f"T{i + 1}", section if i % per_section == 0 else None, f"第{i + 1}项任务：落实精神卫生综合管理措施。",
-                   STEPS[i % len(STEPS)], None if merged_years else STEPS[(i + 3) % len(STEPS)], STEPS[(i + 5) % len(STEPS)],
-                   lead, "各相关部门" if i % 3 else "市财政局、市民政局", None])
+                   *years, lead, "各相关部门" if i % 3 else "市财政局、市民政局", None])
         if merged_years:
             merges.append(f"D{row}:E{row}")
         if i % per_section == per_section - 1 or i == rows - 1:
@@ -70,7 +71,7 @@ def phase_baseline(path: Path) -> dict[str, float]:
 
 
 def phase_import(path: Path, db: Path) -> dict[str, float]:
-    """The whole duban import (read, resolve, date milestones, store) into a fresh SQLite file."""
+    """The whole duban import (read, resolve, date milestones, store) into the SQLite file."""
     os.environ["DUBAN_DATABASE_URL"] = f"sqlite:///{db}"
     from models.db import migrate, session_scope
     from tasks.plan_import import import_plan
@@ -79,12 +80,8 @@ def phase_import(path: Path, db: Path) -> dict[str, float]:
     start = time.perf_counter()
     with session_scope() as session:
         report = import_plan(session, path, plan_code="bench")
-    seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    with session_scope() as session:
-        again = import_plan(session, path, plan_code="bench")
-    return {"seconds": seconds, "tasks": report.counts["tasks"], "milestones": report.counts["milestones"],
-            "reimport_seconds": time.perf_counter() - start, "reimport_changed": again.changed}
+    return {"seconds": time.perf_counter() - start, "tasks": report.counts["tasks"],
+            "milestones": report.counts["milestones"], "changed": report.changed}
 
 
 def run_phase(*args: str) -> dict[str, float]:
@@ -113,14 +110,16 @@ def main() -> None:
         print(f"generated {args.rows} rows ({xlsx.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
         base = run_phase("baseline", str(xlsx))
         result = run_phase("import", str(xlsx), str(db))
+        again = run_phase("import", str(xlsx), str(db))  # the same file again: compares, writes nothing
     print(f"baseline (openpyxl read-only, {base['cells']:.0f} cells): {base['seconds']:.2f} s, "
           f"peak {base['peak_mb']:.0f} MB")
     print(f"import ({result['tasks']:.0f} tasks, {result['milestones']:.0f} milestones): {result['seconds']:.2f} s, "
           f"peak {result['peak_mb']:.0f} MB")
-    print(f"re-import of the same file (changed={result['reimport_changed']}): {result['reimport_seconds']:.2f} s")
+    print(f"re-import of the same file (changed={again['changed']}): {again['seconds']:.2f} s, "
+          f"peak {again['peak_mb']:.0f} MB")
     print(f"ratio import/baseline: time {result['seconds'] / base['seconds']:.1f}x, "
           f"memory {result['peak_mb'] / base['peak_mb']:.1f}x")
-    ok = result["seconds"] < 15 and result["peak_mb"] < 300
+    ok = max(result["seconds"], again["seconds"]) < 15 and max(result["peak_mb"], again["peak_mb"]) < 300
     print(f"goal (< 15 s, < 300 MB): {'met' if ok else 'NOT met'}")
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from flows.console import command, console
+from flows.console import command, console, report_error
+from tasks.errors import DubanError
 
 departments_app = typer.Typer(help="The department directory (units, aliases, groups, channels).",
                               invoke_without_command=True, no_args_is_help=False)
@@ -17,7 +18,11 @@ departments_app = typer.Typer(help="The department directory (units, aliases, gr
 def departments_root(ctx: typer.Context) -> None:
     """List the department directory (or run a subcommand such as ``load``)."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(list_command)
+        try:
+            list_command()
+        except DubanError as exc:
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
 
 
 @command(departments_app, "list")

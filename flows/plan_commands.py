@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         with session_scope() as session:
             report = import_plan(session, path, plan_code=plan, dry_run=dry_run)
         if as_json:
-            console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
             _print_report(report)
 
@@ -76,7 +76,8 @@ def register(app: typer.Typer) -> None:
         migrate()
         table = Table("code", "title", "period", "revision", "tasks")
         with session_scope() as session:
-            counts = dict(session.exec(select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)).all())
+            query = select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)
+            counts = dict(session.exec(query).all())
             for plan in session.exec(select(Plan).order_by(Plan.code)):
                 period = f"{plan.period_start or '?'}–{plan.period_end or '?'}"
                 table.add_row(plan.code, plan.title, period, str(plan.revision), str(counts.get(plan.id, 0)))

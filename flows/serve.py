@@ -56,12 +56,13 @@ def register(spec: DeploymentSpec) -> None:
 def deployments() -> list:
     """The Prefect RunnerDeployments of every registered flow, in the office's timezone."""
     from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
 
     built = []
     for spec in DEPLOYMENTS:
         module, attribute = spec.flow.split(":")
         flow = getattr(importlib.import_module(module), attribute)
-        built.append(flow.to_deployment(name=spec.name, cron=spec.cron, timezone=get_settings().timezone,
+        built.append(flow.to_deployment(name=spec.name, schedules=[Cron(spec.cron, timezone=get_settings().timezone)],
                                         parameters=spec.parameters or None, description=spec.description or None,
                                         entrypoint_type=EntrypointType.MODULE_PATH))
     return built
@@ -138,6 +139,8 @@ def serve_all() -> None:
                 console.print(f"Prefect server at {api_url}", highlight=False)
             os.environ["PREFECT_API_URL"] = api_url  # flow-run subprocesses inherit it
             _serve(api_url)
+            console.print("stopping: deployments paused" + ("" if configured else ", local server stopped"),
+                          highlight=False)
     except KeyboardInterrupt:
         err_console.print("stopping: deployments paused, local server (if any) stopped", highlight=False)
     finally:

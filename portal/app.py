@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from config import get_settings
 from portal import access_log, routes_api, routes_office, routes_units
 from portal.limits import BodyLimit
 from portal.web import HERE, LoginRequired, message_page
@@ -63,7 +64,8 @@ def create_app() -> FastAPI:
                   description="Status reporting for units (Bearer = the unit's link token) and the office "
                               "(session login at /api/office/login, X-CSRF-Token on changes).")
     app.add_middleware(SessionMiddleware, secret_key=secret_key(), session_cookie="duban_session",
-                       max_age=SESSION_HOURS * 3600, same_site="lax")
+                       max_age=SESSION_HOURS * 3600, same_site="lax",
+                       https_only=get_settings().portal_base_url.startswith("https://"))
     app.add_middleware(BodyLimit)
     app.add_exception_handler(DubanError, _domain_error)
     app.add_exception_handler(LoginRequired, _login_required)

@@ -92,7 +92,8 @@ def load_directory(session: Session, path: Path) -> DirectorySummary:
     for entry in entries:
         dept = depts[entry.name]
         dept.parent_id = depts[entry.parent].id if entry.parent else None
-        session.exec(delete(DepartmentAlias).where(DepartmentAlias.department_id == dept.id))  # type: ignore[call-overload]
+        stale = delete(DepartmentAlias).where(DepartmentAlias.department_id == dept.id)  # type: ignore[arg-type]
+        session.exec(stale)  # type: ignore[call-overload]
     session.flush()
     for entry in entries:
         for alias in entry.aliases:

@@ -113,12 +113,17 @@ def write_example_plan(path: Path) -> Path:
     return path
 
 
-def write_example_directory(path: Path, channel_for: Callable[[str], list[str]]) -> Path:
-    """Write the example department directory; ``channel_for(name)`` gives each unit's apprise URLs."""
+def write_example_directory(path: Path, channel_for: Callable[[str], list[str]],
+                            head_channel_for: Callable[[str], list[str]] | None = None) -> Path:
+    """Write the example department directory.
+
+    ``channel_for(name)`` gives the apprise URLs of the office and of each unit (called with
+    canonical names only); ``head_channel_for(name)``, when given, the escalation URLs of each unit.
+    """
     data = {
         "coordination_office": {"name": OFFICE, "channels": channel_for(OFFICE)},
         "departments": [{"name": name, **({"aliases": aliases} if aliases else {}), "channels": channel_for(name),
-                         "head_channels": channel_for(f"{name}（分管领导）"),
+                         **({"head_channels": head_channel_for(name)} if head_channel_for else {}),
                          "contacts": [{"name": f"{name}联络员", "phone": "0000-0000000"}]}
                         for name, aliases in UNITS.items()],
         "groups": GROUPS,

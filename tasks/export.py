@@ -38,7 +38,8 @@ def _iso(value: Any) -> Any:
 
 def _tasks(session: Session, plan: Plan) -> list[dict[str, Any]]:
     """Active tasks with canonical unit names by role and active milestones, in document order."""
-    tasks = list(session.exec(select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.position, Task.id)))
+    query = select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.position, Task.id)
+    tasks = list(session.exec(query))
     units: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "support": [], "responsible": []})
     query = (select(Assignment.task_id, Assignment.role, Department.name).join(Department).join(Task)
              .where(Task.plan_id == plan.id).order_by(Assignment.task_id, Assignment.position))

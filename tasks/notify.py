@@ -160,6 +160,22 @@ def _existing(session: Session, keys: list[str]) -> dict[str, Notification]:
     return rows
 
 
+def _record(session: Session, row: Notification, ok: bool, attempts: int, error: str,
+            report: DeliveryReport) -> None:
+    """Write one channel's result to the ledger at once (a crash later does not resend it)."""
+    row.attempts += attempts
+    row.status, row.error = (STATUS_SENT, None) if ok else (STATUS_FAILED, error)
+    if ok:
+        row.sent_at = utcnow()
+        report.sent += 1
+    else:
+        report.failed += 1
+        report.failures.append((row.channel, error))
+        log.warning("delivery failed on %s after %d attempts: %s", row.channel, attempts, error)
+    session.add(row)
+    session.commit()
+
+
 def deliver(session: Session, outgoing: list[Outgoing], *, dry_run: bool = False) -> DeliveryReport:
     """Record then send every (message, channel) not sent before; failed ones are retried next run."""
     settings = get_settings()
@@ -197,18 +213,10 @@ def deliver(session: Session, outgoing: list[Outgoing], *, dry_run: bool = False
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="duban-notify") as pool:
         futures = {pool.submit(_send, url, out.subject, out.body, settings.notify_retries,
                                settings.notify_backoff_seconds): row for out, url, row in todo}
-        for future in as_completed(futures):
-            row = futures[future]
-            ok, attempts, error = future.result()
-            row.attempts += attempts
-            row.status, row.error = (STATUS_SENT, None) if ok else (STATUS_FAILED, error)
-            if ok:
-                row.sent_at = utcnow()
-                report.sent += 1
-            else:
-                report.failed += 1
-                report.failures.append((row.channel, error))
-                log.warning("delivery failed on %s after %d attempts: %s", row.channel, attempts, error)
-            session.add(row)
-            session.commit()
+        try:
+            for future in as_completed(futures):
+                _record(session, futures[future], *future.result(), report)
+        except BaseException:  # interrupted: send nothing more; what was not recorded stays pending
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return report

@@ -61,15 +61,17 @@ def plan_code_for(source_file: str) -> str:
 
 
 def _milestones(task_ref: str, parsed_milestones: list, file: str, plan_end: int | None, plan_start: int | None,
-                problems: list[Problem]) -> list[dict[str, Any]]:
+                problems: list[Problem], cache: dict[tuple[str, str], list[Any]]) -> list[dict[str, Any]]:
     """Milestone field dicts from a task's schedule cells; undated ones become warnings."""
     out: list[dict[str, Any]] = []
     keys: set[str] = set()
     seen: set[tuple[Any, ...]] = set()
     year_end = get_settings().year_column_due
     for cell in parsed_milestones:
-        for item in parse_schedule(cell.label, cell.text, plan_end_year=plan_end, year_end=year_end,
-                                   plan_start_year=plan_start):
+        if (cell.label, cell.text) not in cache:  # schedule cells repeat (每年不少于2次。): read each once
+            cache[(cell.label, cell.text)] = parse_schedule(cell.label, cell.text, plan_end_year=plan_end,
+                                                            year_end=year_end, plan_start_year=plan_start)
+        for item in cache[(cell.label, cell.text)]:
             same = (item.text, item.due_date, item.recurrence, item.recurrence_start, item.recurrence_end)
             if same in seen:  # one cell merged across years: the same deadline once, not once per column
                 continue
@@ -135,6 +137,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
     try:
         resolver = UnitResolver(session)
         specs = []
+        schedules: dict[tuple[str, str], list[Any]] = {}
         for position, task in enumerate(parsed.tasks):
             assignments: list[tuple[str, int, str]] = []
             for role in ROLES:
@@ -147,7 +150,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
                                   section_path=list(task.section_path), remark=task.remark, source_file=file,
                                   source_ref=task.ref, position=position, assignments=assignments,
                                   milestones=_milestones(task.ref, task.milestones, file, plan_end, plan_start,
-                                                         problems)))
+                                                         problems, schedules)))
         indicators = [_indicator(ind, i) for i, ind in enumerate(parsed.indicators)]
         problems.extend(resolver.problems(file))
         fields = {k: getattr(parsed, k) for k in PLAN_FIELDS}

@@ -5,8 +5,8 @@ milestones is still relevant there: a dated milestone not yet done whose due dat
 after the period start (or is already past, i.e. overdue and still open); a recurring duty whose
 span covers the period; an ongoing duty (之后不断完善) whose deadline has come; or an undated
 milestone while the plan runs. A task without milestones is active while the plan runs.
-Expected reporters are the task's lead units (the responsible units when no lead is named),
-groups expanded to their member units.
+Expected reporters are the task's lead (牵头) and responsible (责任) units, groups expanded to
+their member units; supporting (配合) units are not expected but may add their contribution.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def active_tasks(session: Session, plan: Plan, period: Period) -> list[Task]:
 
 
 def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[int]]:
-    """department id → ids of the tasks it must report on (leads, else responsible; groups expanded)."""
+    """department id → ids of the tasks it must report on (lead and responsible units; groups expanded)."""
     by_task: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     ids = [t.id for t in tasks]
     for a in session.exec(select(Assignment).where(Assignment.task_id.in_(ids),
@@ -93,7 +93,7 @@ def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[in
     result: dict[int, list[int]] = defaultdict(list)
     for task_id in ids:
         roles = by_task.get(task_id, {})
-        for dept_id in roles.get(ROLE_LEAD) or roles.get(ROLE_RESPONSIBLE) or []:
+        for dept_id in roles.get(ROLE_LEAD, []) + roles.get(ROLE_RESPONSIBLE, []):
             for unit in members.get(dept_id) or []:
                 if task_id not in result[unit.id]:
                     result[unit.id].append(task_id)

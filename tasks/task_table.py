@@ -23,7 +23,7 @@ COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标", "一级任务", "任务类别", "类别", "分类", "领域", "重点领域", "工作类别"),
     "level2": ("二级指标", "二级任务"),
     "task": ("任务", "工作任务", "主要任务", "任务内容", "重点任务", "工作内容", "具体任务", "工作措施",
-             "主要措施", "具体措施", "任务措施", "三级指标"),
+             "主要措施", "具体措施", "任务措施", "三级指标", "任务名称", "工作事项", "重点工作", "主要工作"),
     "lead": ("牵头单位", "牵头部门", "牵头"),
     "support": ("配合单位", "配合部门", "协作单位", "参与单位", "协办单位"),
     "responsible": ("责任单位", "责任部门", "负责单位", "实施单位", "承办单位", "主责单位"),
@@ -145,7 +145,6 @@ def read_task_rows(rows: list[Row], file: str, fmt: str) -> ParsedPlan:
     header = {i: c.strip() for n, cells in rows if n in columns.header_rows for i, c in enumerate(cells) if c}
     unit_columns = [k for k in ("lead", "support", "responsible") if k in columns.index]
     level1 = level2 = ""
-    sections: list[str] = []
     for number, cells in rows:
         if number <= columns.header_rows[-1] or not any(c.strip() for c in cells) or _is_repeat(cells, columns, header):
             continue
@@ -153,7 +152,8 @@ def read_task_rows(rows: list[Row], file: str, fmt: str) -> ParsedPlan:
         texts = {c.strip() for c in cells if c.strip()}
         task_text = _cell(cells, columns.task)
         units = {k: split_units(_cell(cells, columns.index[k])) for k in unit_columns}
-        if len(texts) == 1 and (len(cells) > 1 and sum(bool(c.strip()) for c in cells) > 1 or not task_text):
+        filled = sum(bool(c.strip()) for c in cells)
+        if len(texts) == 1 and (filled > 1 or not task_text or _SECTION_NUMBER.match(task_text)):
             level1, level2 = _SECTION_NUMBER.sub("", texts.pop()).strip(), ""  # a section heading row
             continue
         new1 = _cell(cells, columns.index.get("level1"))
@@ -168,8 +168,6 @@ def read_task_rows(rows: list[Row], file: str, fmt: str) -> ParsedPlan:
         elif unit_columns and not any(units.values()):
             problems.error(ref, "no unit named (牵头/配合/责任单位 are empty)", kind="no_unit")
         path = [p for p in (level1, level2) if p]
-        if level1 and level1 not in sections:
-            sections.append(level1)
         milestones = [ParsedMilestone(label, _cell(cells, i)) for i, label in columns.years.items() if _cell(cells, i)]
         if _cell(cells, columns.index.get("deadline")):
             milestones.append(ParsedMilestone(columns.deadline_label, _cell(cells, columns.index["deadline"])))

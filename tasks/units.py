@@ -10,6 +10,7 @@ piece is cut at 及/和/与 only between two complete unit names; a trailing 等
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _OPEN, _CLOSE = "（", "）"
 _MAJOR = set("，,；;\n\t ")
@@ -123,8 +124,12 @@ def _split_connectors(piece: str) -> list[str]:
 
 def split_units(text: str | None) -> list[str]:
     """The separate unit names in a unit cell or phrase, in order, without duplicates."""
-    if not text:
-        return []
+    return list(_split_cached(text)) if text else []
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(text: str) -> tuple[str, ...]:
+    """``split_units`` memoised: unit cells repeat throughout a table."""
     result: list[str] = []
     for chunk in _split_top(_normalize(text), _MAJOR):
         pieces = [_clean(p) for p in _split_top(chunk, {"、"})]
@@ -134,4 +139,4 @@ def split_units(text: str | None) -> list[str]:
                 name = _clean(name)
                 if name and name not in result:
                     result.append(name)
-    return result
+    return tuple(result)

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from models import Task
+from models import Department, Task
 from tasks.directory import load_directory
 from tasks.errors import NotFound
-from tasks.example_plan import UNITS, write_example_directory, write_example_plan
+from tasks.example_plan import OFFICE, UNITS, write_example_directory, write_example_plan
 from tasks.export import export_plan, export_xlsx, join_units, list_tasks
 from tasks.plan_import import import_plan
 from tasks.template import write_template
@@ -23,9 +23,18 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 @pytest.fixture
 def example(session: Session, tmp_path: Path) -> str:
     """The example plan imported with its directory; returns the plan code."""
-    directory = write_example_directory(tmp_path / "departments.yaml", lambda name: [f"json://127.0.0.1:9/{len(name)}"])
+    asked: list[str] = []
+
+    def channel_for(name: str) -> list[str]:
+        asked.append(name)
+        return [f"json://127.0.0.1:9/unit{len(asked)}"]
+
+    directory = write_example_directory(tmp_path / "departments.yaml", channel_for,
+                                        lambda name: [f"json://127.0.0.1:9/head{len(name)}"])
     load_directory(session, directory)
     session.commit()
+    assert set(asked) == set(UNITS) | {OFFICE}
+    assert all(d.head_channels for d in session.exec(select(Department).where(Department.kind == "unit")))
     report = import_plan(session, write_example_plan(tmp_path / "example.xlsx"), plan_code="example")
     assert not [p for p in report.problems if p.kind == "unknown_unit"]
     return report.plan_code

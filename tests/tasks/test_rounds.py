@@ -99,3 +99,17 @@ def test_chase_cadence(session) -> None:
     assert days == [date(2016, 7, 5), date(2016, 7, 7), date(2016, 7, 8), date(2016, 7, 13)]
     round_.opened_at = datetime(2016, 7, 5, 2, 0, tzinfo=UTC)
     assert not chase_due(round_, date(2016, 7, 5))  # the request went out that day
+
+
+def test_lead_and_responsible_units_are_both_expected(session) -> None:
+    from tests.factories import make_department, make_task
+
+    s = make_status_scenario(session)
+    office = make_department(session, "市综治办")
+    both = make_task(session, s.plan, "T6", "建立综合管理机制。", lead=[s.civil], responsible=[office],
+                     support=[s.finance], milestones=[{"label": "2016年", "due_date": date(2016, 9, 30)}])
+    session.commit()
+    round_ = open_round(session, s.plan, "2016Q2", today=date(2016, 7, 1), send=False).round
+    rows = session.exec(select(RoundExpectation).where(RoundExpectation.task_id == both.id)).all()
+    assert {r.department_id for r in rows} == {s.civil.id, office.id}
+    assert round_.period_start == date(2016, 4, 1)

@@ -151,3 +151,11 @@ def test_lead_may_be_empty_when_responsible_units_are_given(tmp_path: Path) -> N
                  ["乙。", "", "", "县卫计委、县民政局"], ["丙。", "", "县财政局", ""]], tmp_path / "mixed.xlsx")
     exc = failure(path)
     assert [(p.ref, p.kind) for p in exc.problems] == [("row 4", "no_lead")]
+
+
+def test_numbered_section_rows_in_the_task_column(tmp_path: Path) -> None:
+    path = save([["序号", "工作任务", "牵头单位", "完成时限"], [None, "一、健全工作机制", None, None],
+                 [1, "建立联席会议制度。", "县卫计委", "2016年底前"], [None, "（二）加强服务管理", None, None],
+                 [1, "落实随访。", "县卫计委", "长期"]], tmp_path / "numbered.xlsx")
+    plan = read_document(path)
+    assert [(t.code, t.section_path) for t in plan.tasks] == [("1.1", ["健全工作机制"]), ("2.1", ["加强服务管理"])]

@@ -120,3 +120,23 @@ def test_correcting_another_units_update_is_refused(session) -> None:
     theirs = submit_update(session, s.civil, "T2", UpdateData(state="推进中", progress="x"))
     with pytest.raises(ValidationFailed, match="只能更正"):
         submit_update(session, s.health, "T1", UpdateData(state="推进中", progress="x", supersedes_id=theirs.id))
+
+
+def test_real_office_documents_and_images_are_accepted(session) -> None:
+    import io
+
+    import docx
+    from openpyxl import Workbook
+
+    s = make_status_scenario(session)
+    word, sheet = io.BytesIO(), io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("会议纪要")
+    document.save(word)
+    Workbook().save(sheet)
+    update = submit_update(session, s.health, "T1", UpdateData(state="推进中", progress="x", files=[
+        ("纪要.docx", io.BytesIO(word.getvalue())), ("台账.xlsx", io.BytesIO(sheet.getvalue())),
+        ("现场.PNG", upload(png_bytes()))]))
+    stored = session.exec(select(Evidence).where(Evidence.update_id == update.id).order_by(Evidence.id)).all()
+    assert [(e.filename, e.content_type.split("/")[0]) for e in stored] == [
+        ("纪要.docx", "application"), ("台账.xlsx", "application"), ("现场.PNG", "image")]
