@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from flows import (
+    demo,
     directory_commands,
     evaluation_commands,
     plan_commands,
@@ -37,10 +40,12 @@ def init_command() -> None:
     console.print(f"database ready: {get_settings().database_url}", highlight=False)
 
 
-for _module in (plan_commands, directory_commands, reminder_commands, status_commands, evaluation_commands):
+for _module in (demo, plan_commands, directory_commands, reminder_commands, status_commands, evaluation_commands):
     _module.register(app)
 
 
 def main() -> None:
     """Console-script entry point."""
+    # Offices often run without internet access: Prefect's local server must not phone home.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     app()

@@ -12,18 +12,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, Tem
 
 from config import get_settings
 from tasks.errors import ConfigError
-from tasks.periods import parse_period
 from tasks.reminders import STATUS_LABELS, STATUS_ORDER, DueItem
 
 WEEKDAYS = "一二三四五六日"
 
 
+@lru_cache(maxsize=65536)
 def shorten(text: str, width: int = 40) -> str:
     """The first ``width`` characters of ``text`` on one line, with … when cut."""
     line = " ".join(str(text or "").split())
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+@lru_cache(maxsize=8192)
 def cn_date(day: date) -> str:
     """2016年4月25日."""
     return f"{day.year}年{day.month}月{day.day}日"
@@ -57,23 +58,10 @@ def _render(template: Template, path: Path, context: dict) -> str:
         raise ConfigError(f"{path}: cannot render message template: {exc}") from exc
 
 
-def _view(item: DueItem) -> dict:
-    """What a template sees of one item (the DueItem fields plus a Chinese period label)."""
-    view = dict(item.__dict__)
-    view["period_label"] = _period_label(item.period)
-    view["status_label"] = STATUS_LABELS[item.status]
-    return view
-
-
-@lru_cache(maxsize=4096)
-def _period_label(key: str) -> str:
-    return parse_period(key).label if key else ""
-
-
 def render_digest(department: str, items: list[DueItem], as_of: date) -> tuple[str, str]:
     """(subject, body) of one department's digest: 已逾期 / 今日到期 / 即将到期 groups."""
     path = get_settings().digest_template
-    groups = [(STATUS_LABELS[s], [_view(i) for i in items if i.status == s]) for s in STATUS_ORDER]
+    groups = [(STATUS_LABELS[s], [i for i in items if i.status == s]) for s in STATUS_ORDER]
     groups = [(heading, views) for heading, views in groups if views]
     counts = {s: sum(1 for i in items if i.status == s) for s in STATUS_ORDER}
     body = _render(load_template(path), path, {
@@ -87,9 +75,9 @@ def render_escalation(items: Iterable[DueItem], as_of: date, *, department: str 
                       escalate_after: int | None = None) -> tuple[str, str]:
     """(subject, body) of an escalation: to the office (all departments) or to one department's head."""
     path = get_settings().escalation_template
-    by_department: dict[str, list[dict]] = {}
+    by_department: dict[str, list[DueItem]] = {}
     for item in items:
-        by_department.setdefault(item.department, []).append(_view(item))
+        by_department.setdefault(item.department, []).append(item)
     total = sum(len(v) for v in by_department.values())
     after = escalate_after if escalate_after is not None else get_settings().reminders.escalate_after_working_days
     body = _render(load_template(path), path, {

@@ -10,8 +10,9 @@ for its current period and, while still open, the period just ended.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, select
@@ -29,6 +30,7 @@ from models import (
 )
 from tasks.directory import expand_members
 from tasks.errors import NotFound
+from tasks.periods import parse_period
 from tasks.reminder_dates import NoticeCalendar, recurring_periods
 from tasks.workdays import is_working_day
 
@@ -36,7 +38,7 @@ STATUS_LABELS = {"overdue": "已逾期", "due_today": "今日到期", "upcoming"
 STATUS_ORDER = ("overdue", "due_today", "upcoming")
 
 
-@dataclass
+@dataclass(slots=True)
 class DueItem:
     """One milestone (or one period of a duty) one department is told about today."""
 
@@ -66,11 +68,24 @@ class DueItem:
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
+    @property
+    def period_label(self) -> str:
+        """The Chinese name of a recurring duty's period (2016年第2季度), else ""."""
+        return _period_label(self.period)
+
     def as_dict(self) -> dict:
         """A JSON-safe dict for the notification ledger."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _FIELDS}
         data["due_date"], data["lead_due_date"] = self.due_date.isoformat(), self.lead_due_date.isoformat()
         return data
+
+
+_FIELDS = tuple(f.name for f in fields(DueItem))
+
+
+@lru_cache(maxsize=4096)
+def _period_label(key: str) -> str:
+    return parse_period(key).label if key else ""
 
 
 def plan_policy(plan_overrides: dict | None, base: ReminderPolicy | None = None) -> ReminderPolicy:
@@ -81,6 +96,7 @@ def plan_policy(plan_overrides: dict | None, base: ReminderPolicy | None = None)
     return ReminderPolicy.model_validate({**base.model_dump(), **plan_overrides})
 
 
+@lru_cache(maxsize=65536)
 def _code_key(code: str) -> tuple:
     """Natural order for task codes (2.10 after 2.9)."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.replace("-", ".").split("."))
@@ -98,6 +114,7 @@ def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict
 
 def _rows(session: Session, plan_ids: list[int], one_off_dates: list[date], lower: date, upper: date) -> list:
     """Open one-off milestones due on a notice date, and recurring duties running near today."""
+    wanted = set(plan_ids)
     done = exists().where(MilestoneCompletion.milestone_id == Milestone.id)
     one_off = and_(Milestone.due_date.in_(one_off_dates), Milestone.recurrence.is_(None), ~done)
     recurring = and_(Milestone.recurrence.is_not(None),
@@ -111,8 +128,10 @@ def _rows(session: Session, plan_ids: list[int], one_off_dates: list[date], lowe
     for condition in (one_off, recurring):  # two index-friendly queries instead of one OR
         query = (select(*columns).join(Task, Task.id == Milestone.task_id)
                  .join(Assignment, Assignment.task_id == Task.id)
-                 .where(condition, Milestone.active, Task.active, Task.plan_id.in_(plan_ids)))
-        out += session.exec(query).all()
+                 .where(condition, Milestone.active, Task.active))
+        rows = session.connection().execute(query).all()  # Core rows: no ORM overhead per row
+        # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index
+        out += [row for row in rows if row[12] in wanted]
     return out
 
 

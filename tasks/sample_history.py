@@ -2,7 +2,8 @@
 
 For demos, tests and benchmarks: every unit gets a temperament (diligent, slow or stuck) that
 decides how often its milestones are done on time, late or not at all, how reliably it reports
-by the round deadline, and what it reports. The same seed gives the same history.
+by the round deadline, and what it reports. The same seed gives the same history. Periods
+whose round was really held, and milestones already done, are left as they are.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from models import (
     Assignment,
@@ -26,7 +27,6 @@ from models import (
     StatusUpdate,
     Task,
 )
-from tasks.errors import ValidationFailed
 from tasks.evaluation import RECURRENCE_FREQUENCY, periods
 from tasks.plan_snapshot import find_plan
 
@@ -90,8 +90,7 @@ def generate_history(session: Session, plan_code: str, *, seed: int = 2016, unti
                      frequency: str = "half-yearly", start: date | None = None) -> dict[str, int]:
     """Write a plausible history of the plan up to ``until``; returns how many rows of each kind."""
     plan = find_plan(session, plan_code)
-    if session.exec(select(func.count(ReportingRound.id)).where(ReportingRound.plan_id == plan.id)).one():
-        raise ValidationFailed(f"plan {plan_code} already has reporting rounds: generate history on a fresh plan")
+    existing_rounds = set(session.exec(select(ReportingRound.period).where(ReportingRound.plan_id == plan.id)))
     rng = random.Random(seed)
     start = start or date(plan.period_start or 2016, 1, 1)
     tasks = session.exec(select(Task).where(Task.plan_id == plan.id, Task.active)
@@ -114,6 +113,10 @@ def generate_history(session: Session, plan_code: str, *, seed: int = 2016, unti
         rows = _completions(milestones.get(task.id, []), mood, start, until, rng)
         completions += rows
         done.update({r["milestone_id"]: r["completed_on"] for r in rows if not r["period"]})
+    already = set(session.exec(select(MilestoneCompletion.milestone_id, MilestoneCompletion.period,
+                                      MilestoneCompletion.occurrence).join(Milestone).join(Task)
+                               .where(Task.plan_id == plan.id)).all())
+    completions = [r for r in completions if (r["milestone_id"], r["period"], r["occurrence"]) not in already]
     if completions:
         session.execute(insert(MilestoneCompletion), completions)
     counts = {"completions": len(completions), "rounds": 0, "expectations": 0, "updates": 0, "readings": 0}
@@ -121,6 +124,8 @@ def generate_history(session: Session, plan_code: str, *, seed: int = 2016, unti
         deadline = period.end + timedelta(days=10)
         if deadline > until:
             break
+        if period.key in existing_rounds:  # a real round was held: its reports are the real ones
+            continue
         round_ = ReportingRound(plan_id=plan.id, period=period.key, period_start=period.start, period_end=period.end,
                                 deadline=deadline, opened_at=_at(period.end - timedelta(days=5), rng))
         session.add(round_)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import BinaryIO
 
 from sqlmodel import Session, select
@@ -30,6 +31,7 @@ from models import (
     StatusUpdate,
     Task,
 )
+from models.base import utcnow
 from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
 from tasks import evidence as evidence_files
@@ -54,6 +56,7 @@ class UpdateData:
     supersedes_id: int | None = None
     submitted_by: str = ""
     files: list[tuple[str, BinaryIO]] = field(default_factory=list)
+    submitted_at: datetime | None = None  # only for back-filling reports received on paper; default now
 
 
 @dataclass
@@ -215,7 +218,8 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
             role=checked.role, state=checked.state, percent=checked.percent, progress=checked.texts[0],
             problems=checked.texts[1], next_steps=checked.texts[2],
             milestone_id=checked.milestone.id if checked.milestone else None, supersedes_id=supersedes,
-            channel=channel, submitted_by=(data.submitted_by or department.name).strip()[:100])
+            channel=channel, submitted_by=(data.submitted_by or department.name).strip()[:100],
+            submitted_at=data.submitted_at or utcnow())
         session.add(update)
         session.flush()
         for f in stored:

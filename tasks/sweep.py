@@ -56,8 +56,13 @@ def _escalations(session: Session, escalated: list[DueItem], departments: dict[i
     office = coordination_office(session)
     plans = {p.id: p for p in session.exec(select(Plan).where(Plan.id.in_({i.plan_id for i in escalated})))}
     out: list[Outgoing] = []
+    by_plan: dict[int, list[DueItem]] = {}
+    by_department: dict[int, list[DueItem]] = {}
+    for item in escalated:
+        by_plan.setdefault(item.plan_id, []).append(item)
+        by_department.setdefault(item.department_id, []).append(item)
     for plan_id, plan in sorted(plans.items()):
-        items = [i for i in escalated if i.plan_id == plan_id]
+        items = by_plan[plan_id]
         after = plan_policy(plan.reminder_policy, policy).escalate_after_working_days
         subject, body = render_escalation(items, as_of, escalate_after=after)
         channels = _unique(plan.coordination_channels, office.channels if office else [])
@@ -65,9 +70,8 @@ def _escalations(session: Session, escalated: list[DueItem], departments: dict[i
                             subject=subject, body=body, channels=channels, plan_id=plan_id,
                             department_id=office.id if office else None, items=[i.as_dict() for i in items],
                             recipient=f"{office.name if office else '协调办公室'}（{plan.code}）"))
-    for dept_id in sorted({i.department_id for i in escalated}):
+    for dept_id, items in sorted(by_department.items()):
         dept = departments[dept_id]
-        items = [i for i in escalated if i.department_id == dept_id]
         subject, body = render_escalation(items, as_of, department=dept.name)
         out.append(Outgoing(key=f"escalation:head:{dept_id}:{as_of}{suffix}", kind="escalation", day=as_of,
                             subject=subject, body=body, channels=list(dept.head_channels), department_id=dept_id,

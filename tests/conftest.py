@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from config import get_settings
+from flows.demo_inbox import LocalInbox
 from models.db import dispose_engines, get_engine, migrate
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -99,49 +100,8 @@ def seeds() -> Path:
     return SEEDS
 
 
-class WebhookReceiver:
+class WebhookReceiver(LocalInbox):
     """A real local HTTP server that records every JSON message POSTed to it (apprise ``json://``)."""
-
-    def __init__(self) -> None:
-        import json
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        received: list[dict] = []
-        self.messages = received
-        lock = threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                try:
-                    payload = json.loads(body or b"{}")
-                except ValueError:
-                    payload = {"raw": body.decode("utf-8", "replace")}
-                with lock:
-                    received.append({"path": self.path, **payload})
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, name: str) -> str:
-        """An apprise channel URL that lands in this receiver under ``/name``."""
-        return f"json://127.0.0.1:{self.port}/{name}"
-
-    def to(self, name: str) -> list[dict]:
-        """Messages received for ``name``."""
-        return [m for m in self.messages if m["path"] == f"/{name}"]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

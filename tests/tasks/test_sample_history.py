@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlmodel import Session, func, select
 
-from models import MilestoneCompletion, StatusUpdate
+from models import MilestoneCompletion, Plan, ReportingRound, StatusUpdate
 from tasks.assessment import evaluate
-from tasks.errors import ValidationFailed
 from tasks.sample_history import generate_history
 from tasks.scoring import load_scoring
 from tests.factories import make_department, make_indicator, make_plan, make_task
@@ -46,5 +44,18 @@ def test_history_is_plausible_and_reproducible(session: Session) -> None:
     assert figures_a["summary"] == figures_b["summary"]
     assert [d["score"] for d in figures_a["departments"]] == [d["score"] for d in figures_b["departments"]]
     assert figures_a["completeness"]["indicators_with_data"] == 1
-    with pytest.raises(ValidationFailed, match="already has reporting rounds"):
-        generate_history(session, "a", seed=5, until=date(2017, 12, 31))
+
+
+def test_history_keeps_a_round_that_was_really_held(session: Session) -> None:
+    _plan(session, "c")
+    plan = session.exec(select(Plan).where(Plan.code == "c")).one()
+    session.add(ReportingRound(plan_id=plan.id, period="2016H1", period_start=date(2016, 1, 1),
+                               period_end=date(2016, 6, 30), deadline=date(2016, 7, 8)))
+    session.commit()
+    counts = generate_history(session, "c", seed=5, until=date(2017, 12, 31))
+    session.commit()
+    assert counts["rounds"] == 4  # 2015H1..2017H1 less the real 2016H1
+    periods = session.exec(select(ReportingRound.period).where(ReportingRound.plan_id == plan.id)).all()
+    assert sorted(periods) == ["2015H1", "2015H2", "2016H1", "2016H2", "2017H1"]
+    real = session.exec(select(ReportingRound).where(ReportingRound.period == "2016H1")).one()
+    assert session.exec(select(func.count(StatusUpdate.id)).where(StatusUpdate.round_id == real.id)).one() == 0
