@@ -34,6 +34,7 @@ class DeploymentSpec:
     cron: str
     parameters: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    concurrency_limit: int | None = 1  # never two runs of one deployment at once (the ledger assumes it)
 
 
 DEPLOYMENTS: list[DeploymentSpec] = [
@@ -64,6 +65,7 @@ def deployments() -> list:
         flow = getattr(importlib.import_module(module), attribute)
         built.append(flow.to_deployment(name=spec.name, schedules=[Cron(spec.cron, timezone=get_settings().timezone)],
                                         parameters=spec.parameters or None, description=spec.description or None,
+                                        concurrency_limit=spec.concurrency_limit,
                                         entrypoint_type=EntrypointType.MODULE_PATH))
     return built
 

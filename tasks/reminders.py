@@ -153,7 +153,8 @@ def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tu
     expanded = expand_members(session, groups) if groups else {}
     out: dict[int, list[tuple[Department, str | None]]] = {}
     for dept_id, dept in departments.items():
-        out[dept_id] = [(m, dept.name) for m in expanded.get(dept_id, [])] if dept.kind == KIND_GROUP else [(dept, None)]
+        is_group = dept.kind == KIND_GROUP
+        out[dept_id] = [(m, dept.name) for m in expanded.get(dept_id, [])] if is_group else [(dept, None)]
     return out
 
 
@@ -166,8 +167,7 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     calendars = {pid: NoticeCalendar(as_of, plan_policy(overrides, policy)) for pid, _, overrides in plans}
     codes = {pid: code for pid, code, _ in plans}
     plan_ids = sorted(codes)
-    earliest = session.exec(select(func.min(Milestone.due_date)).join(Task, Task.id == Milestone.task_id)
-                            .where(Task.plan_id.in_(plan_ids), Milestone.recurrence.is_(None))).one()
+    earliest = session.exec(select(func.min(Milestone.due_date))).one()  # an index lookup; a lower bound
     dates = sorted(set().union(*(c.notice_due_dates(earliest) for c in calendars.values())))
     lower = as_of - timedelta(days=400)
     upper = max(c.horizon for c in calendars.values())
@@ -197,8 +197,9 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
                 held = chosen.get(key)
                 if held is not None and (held.role != ROLE_SUPPORT or support) and (held.via is None or via):
                     continue
+                shown_due = unit_due if support else lead_due  # a lead sees the deadline as written
                 chosen[key] = DueItem(dept.id, dept.name, role, pid, codes[pid], tid, tcode, ttext, mid, label,
-                                      text, unit_due if support else lead_due, lead_due, status, days, soft, escalate, period,
+                                      text, shown_due, lead_due, status, days, soft, escalate, period,
                                       rcount or 1, done_count, via)
     return sorted(chosen.values(), key=lambda i: (i.department, STATUS_ORDER.index(i.status), i.due_date,
                                                   i.plan_code, _code_key(i.task_code), i.label, i.period))

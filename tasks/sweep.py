@@ -119,17 +119,16 @@ def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dr
     report.escalated_items = sum(1 for i in items if i.escalate)
     report.messages = len(outgoing)
     report.delivery = deliver(session, outgoing, dry_run=dry_run)
-    if not items:
-        report.note = f"{as_of} 没有需要提醒的事项"
     return report
 
 
 def sweep_summary(report: SweepReport) -> dict:
     """A JSON-safe summary of a sweep (the flow's result and the CLI's output)."""
     d = report.delivery
+    note = report.note or (f"{report.as_of} 没有需要提醒的事项" if report.working_day and not report.items else "")
     return {"as_of": report.as_of.isoformat(), "working_day": report.working_day, "dry_run": report.dry_run,
             "plan": report.plan_code, "items": report.items, "escalated_items": report.escalated_items,
-            "messages": report.messages, "note": report.note,
+            "messages": report.messages, "note": note,
             "departments": [line.__dict__ for line in report.departments],
             "sent": d.sent, "failed": d.failed, "skipped": d.skipped, "would_send": d.would_send,
             "no_channel": list(d.no_channel), "failures": [list(f) for f in d.failures]}

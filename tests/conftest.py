@@ -14,6 +14,7 @@ from sqlmodel import Session
 from config import get_settings
 from flows.demo_inbox import LocalInbox
 from models.db import dispose_engines, get_engine, migrate
+from tests.receivers import smtp, webhook  # noqa: F401 - fixtures: real local SMTP and webhook receivers
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 DATA = Path(__file__).resolve().parent / "data"

@@ -17,7 +17,7 @@ from models import Department, Milestone, Plan
 from tasks import notify
 from tasks.reminders import due_items
 from tasks.workdays import local_today
-from tests.receivers import WebhookReceiver, webhook  # noqa: F401 - fixture
+from tests.receivers import WebhookReceiver
 
 pytestmark = pytest.mark.flow
 AS_OF = "2016-04-25"

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from config import get_settings
 from flows.cli import app
-from tests.receivers import WebhookReceiver, webhook  # noqa: F401 - fixture
+from tests.receivers import WebhookReceiver
 from tests.reminder_scenario import build_city
 
 pytestmark = pytest.mark.flow

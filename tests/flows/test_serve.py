@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import Session
 
 from flows.serve import DEPLOYMENTS, deployments
-from tests.receivers import WebhookReceiver, webhook  # noqa: F401 - fixture
+from tests.receivers import WebhookReceiver
 from tests.reminder_scenario import build_city
 
 pytestmark = pytest.mark.flow

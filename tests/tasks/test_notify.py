@@ -12,7 +12,7 @@ from config import get_settings
 from models import Notification
 from tasks import notify
 from tasks.notify import Outgoing, deliver, mask_url
-from tests.receivers import SmtpReceiver, WebhookReceiver, free_port, smtp, webhook  # noqa: F401 - fixtures
+from tests.receivers import SmtpReceiver, WebhookReceiver, free_port
 
 DAY = date(2016, 4, 25)
 

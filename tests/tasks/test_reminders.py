@@ -109,8 +109,8 @@ def test_a_plan_can_override_the_policy(session: Session) -> None:
     assert sorted(told)[:2] == [date(2016, 10, 11), date(2016, 10, 14)]
     assert not any(i.escalate for i in told.values())
     override = ReminderPolicy(before_working_days=[1], on_due_day=False, overdue_every_working_days=0)
-    told = {d for d in (date(2016, 10, 11), date(2016, 10, 13), date(2016, 10, 14), date(2016, 10, 17),
-                        date(2016, 10, 18)) if any(i.task_code == "1.2" for i in due_items(session, d, policy=override))}
+    days = (date(2016, 10, 11), date(2016, 10, 13), date(2016, 10, 14), date(2016, 10, 17), date(2016, 10, 18))
+    told = {d for d in days if any(i.task_code == "1.2" for i in due_items(session, d, policy=override))}
     assert told == {date(2016, 10, 11), date(2016, 10, 17)}  # the plan's [3] wins; overdue once only
 
 

@@ -13,7 +13,7 @@ from config import get_settings
 from flows.cli import app
 from models import Notification
 from tasks.sweep import run_sweep
-from tests.receivers import SmtpReceiver, WebhookReceiver, smtp, webhook  # noqa: F401 - fixtures
+from tests.receivers import SmtpReceiver, WebhookReceiver
 from tests.reminder_scenario import build_city
 
 runner = CliRunner()
