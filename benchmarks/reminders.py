@@ -123,21 +123,20 @@ def best_of(fn, session: Session, runs: int = 3) -> tuple[float, object]:  # noq
 def delivery(url: str, n: int) -> float:
     """Deliver ``n`` digests (one per department) to a local threaded webhook receiver through the ledger."""
     from tasks.notify import Outgoing, deliver
-    from tests.receivers import WebhookReceiver
+    from flows.demo_inbox import LocalInbox
 
-    receiver = WebhookReceiver()
-    server = receiver.start()
+    receiver = LocalInbox()
     body = "## 已逾期（2项）\n\n" + "\n".join(f"- **{i}.1** 基准任务 — 2018年：完成阶段目标。 — 截止2018年6月1日，已逾期10个工作日"
                                             for i in range(5))
     with Session(get_engine(url)) as session:
         ids = session.exec(select(Department.id).order_by(Department.id).limit(n)).all()
         outgoing = [Outgoing(key=f"bench:{d}:{AS_OF}", kind="reminder", day=AS_OF, subject=f"【督办提醒】第{d}局",
-                             body=body, channels=[receiver.url(f"/d/{d}")], department_id=d) for d in ids]
+                             body=body, channels=[receiver.url(f"d/{d}")], department_id=d) for d in ids]
         t0 = time.perf_counter()
         report = deliver(session, outgoing)
         elapsed = time.perf_counter() - t0
-    server.shutdown()
-    assert report.sent == len(ids) == len({h.path for h in receiver.hits}), (report.sent, len(receiver.hits))
+    receiver.close()
+    assert report.sent == len(ids) == len({m["path"] for m in receiver.messages}), (report.sent, len(receiver.messages))
     return elapsed
 
 

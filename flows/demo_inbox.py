@@ -8,16 +8,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class LocalInbox:
-    """A real HTTP server on 127.0.0.1 that records every JSON message POSTed to it (apprise ``json://``)."""
+    """A real HTTP server on 127.0.0.1 that records every JSON message POSTed to it (apprise ``json://``).
+
+    Paths added to ``failing`` answer 500, as a channel that is down would.
+    """
 
     def __init__(self) -> None:
         self.messages: list[dict] = []
+        self.failing: set[str] = set()
         lock = threading.Lock()
-        received = self.messages
+        received, failing = self.messages, self.failing
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path in failing:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
                 try:
                     payload = json.loads(body or b"{}")
                 except ValueError:
@@ -31,6 +39,8 @@ class LocalInbox:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.request_queue_size = 256
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -15,6 +15,7 @@ from tasks.errors import ConfigError
 from tasks.reminders import STATUS_LABELS, STATUS_ORDER, DueItem
 
 WEEKDAYS = "一二三四五六日"
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @lru_cache(maxsize=65536)
@@ -51,20 +52,38 @@ def load_template(path: Path) -> Template:
     return _template(path, mtime)
 
 
+@lru_cache(maxsize=16)
+def _globals(template: Template) -> dict:
+    """The template's globals as one plain dict (Jinja rebuilds it from a ChainMap on every render)."""
+    return dict(template.globals)
+
+
 def _render(template: Template, path: Path, context: dict) -> str:
+    """Render like ``template.render(**context)``, without Jinja's per-call globals merge."""
     try:
-        return re.sub(r"\n{3,}", "\n\n", template.render(**context)).strip() + "\n"
+        context = template.new_context({**_globals(template), **context}, shared=True)
+        try:
+            text = template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+        except Exception:
+            template.environment.handle_exception()  # re-raises as Jinja does, with the template's lines
     except TemplateError as exc:
         raise ConfigError(f"{path}: cannot render message template: {exc}") from exc
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip() + "\n"
 
 
-def render_digest(department: str, items: list[DueItem], as_of: date) -> tuple[str, str]:
-    """(subject, body) of one department's digest: 已逾期 / 今日到期 / 即将到期 groups."""
+def render_digest(department: str, items: list[DueItem], as_of: date, *,
+                  template: Template | None = None) -> tuple[str, str]:
+    """(subject, body) of one department's digest: 已逾期 / 今日到期 / 即将到期 groups.
+
+    ``template``: the digest template already loaded by a caller rendering many (one stat per sweep).
+    """
     path = get_settings().digest_template
     groups = [(STATUS_LABELS[s], [i for i in items if i.status == s]) for s in STATUS_ORDER]
     groups = [(heading, views) for heading, views in groups if views]
     counts = {s: sum(1 for i in items if i.status == s) for s in STATUS_ORDER}
-    body = _render(load_template(path), path, {
+    body = _render(template or load_template(path), path, {
         "department": department, "as_of": as_of, "weekday": f"星期{WEEKDAYS[as_of.weekday()]}",
         "groups": groups, "counts": counts, "plans": sorted({i.plan_code for i in items})})
     summary = "，".join(f"{STATUS_LABELS[s]}{n}项" for s, n in counts.items() if n)
@@ -72,7 +91,7 @@ def render_digest(department: str, items: list[DueItem], as_of: date) -> tuple[s
 
 
 def render_escalation(items: Iterable[DueItem], as_of: date, *, department: str | None = None,
-                      escalate_after: int | None = None) -> tuple[str, str]:
+                      escalate_after: int | None = None, template: Template | None = None) -> tuple[str, str]:
     """(subject, body) of an escalation: to the office (all departments) or to one department's head."""
     path = get_settings().escalation_template
     by_department: dict[str, list[DueItem]] = {}
@@ -80,7 +99,7 @@ def render_escalation(items: Iterable[DueItem], as_of: date, *, department: str 
         by_department.setdefault(item.department, []).append(item)
     total = sum(len(v) for v in by_department.values())
     after = escalate_after if escalate_after is not None else get_settings().reminders.escalate_after_working_days
-    body = _render(load_template(path), path, {
+    body = _render(template or load_template(path), path, {
         "audience": "head" if department else "office", "department": department, "as_of": as_of,
         "weekday": f"星期{WEEKDAYS[as_of.weekday()]}", "departments": sorted(by_department.items()),
         "total": total, "escalate_after": after})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from functools import lru_cache
 
 from config import ReminderPolicy
 from tasks.errors import ValidationFailed
@@ -92,18 +93,24 @@ class NoticeCalendar:
         return dates
 
 
+@lru_cache(maxsize=256)
+def _periods_around(as_of: date, recurrence: str) -> tuple[Period, Period, Period]:
+    """The period of ``recurrence`` containing ``as_of`` with the one before and after (memoised)."""
+    current = period_containing(as_of, recurrence)
+    previous = period_containing(current.start - timedelta(days=1), recurrence)
+    return previous, current, period_containing(current.end + timedelta(days=1), recurrence)
+
+
 def recurring_periods(recurrence: str, start: date | None, end: date | None, as_of: date,
                       horizon: date) -> list[Period]:
     """The current period of a duty and the one just ended, clipped to the duty's span."""
     try:
-        current = period_containing(as_of, recurrence)
+        around = _periods_around(as_of, recurrence)
     except ValidationFailed:
         log.warning("unknown recurrence %r: no reminders for this duty", recurrence)
         return []
-    previous = period_containing(current.start - timedelta(days=1), recurrence)
-    following = period_containing(current.end + timedelta(days=1), recurrence)
     out = []
-    for period in (previous, current, following):
+    for period in around:
         first = max(period.start, start) if start else period.start
         last = min(period.end, end) if end else period.end
         if first <= last and first <= horizon:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import attrgetter
 
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, select
@@ -31,11 +32,13 @@ from models import (
 from tasks.directory import expand_members
 from tasks.errors import NotFound
 from tasks.periods import parse_period
-from tasks.reminder_dates import NoticeCalendar, recurring_periods
+from tasks.reminder_dates import Notice, NoticeCalendar, recurring_periods
 from tasks.workdays import is_working_day
 
 STATUS_LABELS = {"overdue": "已逾期", "due_today": "今日到期", "upcoming": "即将到期"}
 STATUS_ORDER = ("overdue", "due_today", "upcoming")
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+_ONE_OFF = (("", None, 0),)  # a one-off milestone's single occasion (its due date comes from the row)
 
 
 @dataclass(slots=True)
@@ -75,12 +78,13 @@ class DueItem:
 
     def as_dict(self) -> dict:
         """A JSON-safe dict for the notification ledger."""
-        data = {name: getattr(self, name) for name in _FIELDS}
+        data = dict(zip(_FIELDS, _values(self)))
         data["due_date"], data["lead_due_date"] = self.due_date.isoformat(), self.lead_due_date.isoformat()
         return data
 
 
 _FIELDS = tuple(f.name for f in fields(DueItem))
+_values = attrgetter(*_FIELDS)
 
 
 @lru_cache(maxsize=4096)
@@ -129,9 +133,9 @@ def _rows(session: Session, plan_ids: list[int], one_off_dates: list[date], lowe
         query = (select(*columns).join(Task, Task.id == Milestone.task_id)
                  .join(Assignment, Assignment.task_id == Task.id)
                  .where(condition, Milestone.active, Task.active))
-        rows = session.connection().execute(query).all()  # Core rows: no ORM overhead per row
+        rows = session.connection().execute(query).tuples()  # Core rows: no ORM overhead per row
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index
-        out += [row for row in rows if row[12] in wanted]
+        out += [tuple(row) for row in rows if row[12] in wanted]  # plain tuples: untracked by the GC
     return out
 
 
@@ -146,15 +150,16 @@ def _period_counts(session: Session, wanted: set[tuple[int, str]]) -> dict[tuple
     return {(m, p): n for m, p, n in session.exec(query)}
 
 
-def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tuple[Department, str | None]]]:
-    """Each assigned department id → the units it stands for, with the group name when expanded."""
-    departments = {d.id: d for d in session.exec(select(Department).where(Department.id.in_(department_ids)))}
-    groups = [i for i, d in departments.items() if d.kind == KIND_GROUP]
+def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tuple[int, str, str | None]]]:
+    """Each assigned department id → the units it stands for (id, name, group name when expanded)."""
+    rows = session.execute(select(Department.id, Department.name, Department.kind)
+                           .where(Department.id.in_(department_ids))).all()
+    groups = [dept_id for dept_id, _, kind in rows if kind == KIND_GROUP]
     expanded = expand_members(session, groups) if groups else {}
-    out: dict[int, list[tuple[Department, str | None]]] = {}
-    for dept_id, dept in departments.items():
-        is_group = dept.kind == KIND_GROUP
-        out[dept_id] = [(m, dept.name) for m in expanded.get(dept_id, [])] if is_group else [(dept, None)]
+    out: dict[int, list[tuple[int, str, str | None]]] = {}
+    for dept_id, name, kind in rows:
+        out[dept_id] = ([(m.id, m.name, name) for m in expanded.get(dept_id, [])] if kind == KIND_GROUP
+                        else [(dept_id, name, None)])
     return out
 
 
@@ -179,27 +184,31 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     counts = _period_counts(session, {(m, p.key) for m, ps in periods.items() for p in ps})
     recipients = _recipients(session, {row[14] for row in rows})
     chosen: dict[tuple[int, int, str], DueItem] = {}
+    notices: dict[tuple[int, date, bool, bool], Notice | None] = {}  # the calendar's answer per (plan, due, …)
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
          dept_id) in rows:
-        calendar = calendars[pid]
         support = role == ROLE_SUPPORT
-        occasions = [("", due, 0)] if recurrence is None else [
+        occasions = _ONE_OFF if recurrence is None else [
             (p.key, p.end, counts.get((mid, p.key), 0)) for p in periods[mid]]
         for period, lead_due, done_count in occasions:
-            if recurrence is not None and done_count >= (rcount or 1):
+            if recurrence is None:
+                lead_due = due
+            elif done_count >= (rcount or 1):
                 continue
-            notice = calendar.notice(lead_due, support=support, soft=soft)
+            key = (pid, lead_due, support, soft)
+            notice = notices[key] if key in notices else notices.setdefault(
+                key, calendars[pid].notice(lead_due, support=support, soft=soft))
             if notice is None:
                 continue
             status, days, unit_due, escalate = notice
-            for dept, via in recipients.get(dept_id, []):
-                key = (dept.id, mid, period)
-                held = chosen.get(key)
+            shown_due = unit_due if support else lead_due  # a lead sees the deadline as written
+            for unit_id, unit_name, via in recipients.get(dept_id, ()):
+                item_key = (unit_id, mid, period)
+                held = chosen.get(item_key)
                 if held is not None and (held.role != ROLE_SUPPORT or support) and (held.via is None or via):
                     continue
-                shown_due = unit_due if support else lead_due  # a lead sees the deadline as written
-                chosen[key] = DueItem(dept.id, dept.name, role, pid, codes[pid], tid, tcode, ttext, mid, label,
-                                      text, shown_due, lead_due, status, days, soft, escalate, period,
-                                      rcount or 1, done_count, via)
-    return sorted(chosen.values(), key=lambda i: (i.department, STATUS_ORDER.index(i.status), i.due_date,
-                                                  i.plan_code, _code_key(i.task_code), i.label, i.period))
+                chosen[item_key] = DueItem(unit_id, unit_name, role, pid, codes[pid], tid, tcode, ttext, mid, label,
+                                           text, shown_due, lead_due, status, days, soft, escalate, period,
+                                           rcount or 1, done_count, via)
+    return sorted(chosen.values(), key=lambda i: (i.department, _STATUS_RANK[i.status], i.due_date, i.plan_code,
+                                                  _code_key(i.task_code), i.label, i.period))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import Row
 from sqlmodel import Session, select
 
-from config import ReminderPolicy
+from config import ReminderPolicy, get_settings
 from models import Department, Plan
-from tasks.digest import render_digest, render_escalation
+from tasks.digest import load_template, render_digest, render_escalation
 from tasks.directory import coordination_office
 from tasks.notify import DeliveryReport, Outgoing, deliver
 from tasks.reminders import DueItem, due_items, plan_policy
@@ -48,8 +49,8 @@ def _unique(*lists: list[str]) -> list[str]:
     return list(dict.fromkeys(url for urls in lists for url in urls))
 
 
-def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Department], as_of: date,
-                 suffix: str, policy: ReminderPolicy | None) -> list[Outgoing]:
+def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Row], as_of: date,
+                 suffix: str, policy: ReminderPolicy | None, ledger: dict[int, dict]) -> list[Outgoing]:
     """One escalation per plan to the coordination office, one per department to its head."""
     if not escalated:
         return []
@@ -61,22 +62,23 @@ def _escalations(session: Session, escalated: list[DueItem], departments: dict[i
     for item in escalated:
         by_plan.setdefault(item.plan_id, []).append(item)
         by_department.setdefault(item.department_id, []).append(item)
+    template = load_template(get_settings().escalation_template)
     for plan_id, plan in sorted(plans.items()):
         items = by_plan[plan_id]
         after = plan_policy(plan.reminder_policy, policy).escalate_after_working_days
-        subject, body = render_escalation(items, as_of, escalate_after=after)
+        subject, body = render_escalation(items, as_of, escalate_after=after, template=template)
         channels = _unique(plan.coordination_channels, office.channels if office else [])
         out.append(Outgoing(key=f"escalation:office:{plan_id}:{as_of}{suffix}", kind="escalation", day=as_of,
                             subject=subject, body=body, channels=channels, plan_id=plan_id,
-                            department_id=office.id if office else None, items=[i.as_dict() for i in items],
+                            department_id=office.id if office else None, items=[ledger[id(i)] for i in items],
                             recipient=f"{office.name if office else '协调办公室'}（{plan.code}）"))
     for dept_id, items in sorted(by_department.items()):
         dept = departments[dept_id]
-        subject, body = render_escalation(items, as_of, department=dept.name)
+        subject, body = render_escalation(items, as_of, department=dept.name, template=template)
         out.append(Outgoing(key=f"escalation:head:{dept_id}:{as_of}{suffix}", kind="escalation", day=as_of,
                             subject=subject, body=body, channels=list(dept.head_channels), department_id=dept_id,
                             plan_id=items[0].plan_id if len({i.plan_id for i in items}) == 1 else None,
-                            items=[i.as_dict() for i in items], recipient=f"{dept.name}负责同志"))
+                            items=[ledger[id(i)] for i in items], recipient=f"{dept.name}负责同志"))
     return out
 
 
@@ -87,22 +89,27 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *, plan_
     by_department: dict[int, list[DueItem]] = {}
     for item in items:
         by_department.setdefault(item.department_id, []).append(item)
-    departments = {d.id: d for d in session.exec(select(Department).where(Department.id.in_(by_department)))}
+    columns = select(Department.id, Department.name, Department.channels, Department.head_channels)
+    departments = {d.id: d for d in session.execute(columns.where(Department.id.in_(by_department)))}
+    ledger = {id(i): i.as_dict() for i in items}  # each item's ledger entry, shared by digest and escalations
+    template = load_template(get_settings().digest_template)  # once per sweep, not once per digest
     outgoing: list[Outgoing] = []
     lines: list[DepartmentLine] = []
     for dept_id, dept_items in sorted(by_department.items(), key=lambda kv: departments[kv[0]].name):
         dept = departments[dept_id]
-        subject, body = render_digest(dept.name, dept_items, as_of)
+        subject, body = render_digest(dept.name, dept_items, as_of, template=template)
         plan_ids = {i.plan_id for i in dept_items}
         outgoing.append(Outgoing(key=f"reminder:{dept_id}:{as_of}{suffix}", kind="reminder", day=as_of,
                                  subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,
                                  plan_id=next(iter(plan_ids)) if len(plan_ids) == 1 else None,
-                                 items=[i.as_dict() for i in dept_items], recipient=dept.name))
-        count = {s: sum(1 for i in dept_items if i.status == s) for s in ("overdue", "due_today", "upcoming")}
+                                 items=[ledger[id(i)] for i in dept_items], recipient=dept.name))
+        count = {"overdue": 0, "due_today": 0, "upcoming": 0}
+        for i in dept_items:
+            count[i.status] += 1
         lines.append(DepartmentLine(dept.name, count["overdue"], count["due_today"], count["upcoming"],
                                     sum(1 for i in dept_items if i.escalate), len(dept.channels)))
     escalated = [i for i in items if i.escalate]
-    outgoing += _escalations(session, escalated, departments, as_of, suffix, policy)
+    outgoing += _escalations(session, escalated, departments, as_of, suffix, policy, ledger)
     return outgoing, lines
 
 

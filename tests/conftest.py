@@ -101,13 +101,9 @@ def seeds() -> Path:
     return SEEDS
 
 
-class WebhookReceiver(LocalInbox):
-    """A real local HTTP server that records every JSON message POSTed to it (apprise ``json://``)."""
-
-
 @pytest.fixture
-def webhook_receiver() -> Iterator[WebhookReceiver]:
+def webhook_receiver() -> Iterator[LocalInbox]:
     """A local HTTP webhook receiver; ``receiver.url("unit1")`` is a channel, ``receiver.to("unit1")`` its inbox."""
-    receiver = WebhookReceiver()
+    receiver = LocalInbox()
     yield receiver
     receiver.close()

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import socket
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from flows.demo_inbox import LocalInbox
 
 
 def free_port() -> int:
@@ -38,57 +37,26 @@ class Hit:
         return self.payload.get("message", "")
 
 
-@dataclass
-class WebhookReceiver:
-    """A threaded HTTP server recording every POST; paths in ``failing`` answer 500."""
-
-    port: int = 0
-    hits: list[Hit] = field(default_factory=list)
-    failing: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+class WebhookReceiver(LocalInbox):
+    """The demo's local webhook inbox, seen as ``Hit``s addressed by path (``/unit``)."""
 
     def url(self, path: str = "/") -> str:
         return f"json://127.0.0.1:{self.port}{path}"
 
-    def to(self, path: str) -> list[Hit]:
-        with self.lock:
-            return [h for h in self.hits if h.path == path]
+    @property
+    def hits(self) -> list[Hit]:
+        return [Hit(m["path"], {k: v for k, v in m.items() if k != "path"}) for m in list(self.messages)]
 
-    def start(self) -> ThreadingHTTPServer:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server API
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path in receiver.failing:
-                    self.send_response(500)
-                    self.end_headers()
-                    return
-                with receiver.lock:
-                    receiver.hits.append(Hit(self.path, json.loads(body.decode("utf-8"))))
-                self.send_response(200)
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        server.request_queue_size = 256
-        self.port = server.server_address[1]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
+    def to(self, path: str) -> list[Hit]:  # type: ignore[override]
+        return [h for h in self.hits if h.path == path]
 
 
 @pytest.fixture
 def webhook() -> Iterator[WebhookReceiver]:
     """A real local HTTP server receiving ``json://`` webhooks."""
     receiver = WebhookReceiver()
-    server = receiver.start()
     yield receiver
-    server.shutdown()
-    server.server_close()
+    receiver.close()
 
 
 class _Inbox:

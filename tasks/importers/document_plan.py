@@ -13,7 +13,7 @@ from tasks.errors import ImportFailed, Problems
 from tasks.importers.indicator_table import table_indicators
 from tasks.importers.prose_reader import Para, prose_tasks
 from tasks.importers.table_grid import RawTable, find_header
-from tasks.importers.table_rows import UNIT_KINDS, table_tasks
+from tasks.importers.table_rows import table_tasks
 from tasks.parsed import ParsedPlan
 from tasks.plan_metadata import extract_metadata
 from tasks.prose_targets import extract_prose_indicators
@@ -50,11 +50,10 @@ def build_plan(doc: Document) -> ParsedPlan:
                 problems.warning(table.rows[0].ref, f"table {table.number}: no header recognised; skipped",
                                  kind="unplaced-table")
             continue
-        kinds = header.kinds()
-        if kinds & set(UNIT_KINDS) or "task" in kinds:
+        if header.holds() == "tasks":
             plan.tasks += table_tasks(table, header, doc.file, problems)
             task_tables += 1
-        elif "name" in kinds or kinds & {"baseline", "target", "year"}:
+        elif header.holds() == "indicators":
             plan.indicators += table_indicators(table, header, doc.file, problems)
             indicator_tables += 1
         else:

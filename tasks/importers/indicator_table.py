@@ -1,9 +1,10 @@
-"""Indicator annex tables (序号 · 分类 · 指标名称（单位） · baseline and target columns) → ParsedIndicators.
+"""Indicator tables of any format (序号 · 分类 · 指标名称（单位） · 方向 · 关联任务 · baselines · targets) → ParsedIndicators.
 
 Year columns are baselines or targets: by their group label (基期值 / 目标值) or their own label
-(…目标), else by year — the latest year is the target, earlier years are baselines. A label
+(基线…, 目标…), else by year — the latest year is the target, earlier years are baselines. A label
 such as 全市2022年 gives the scope (全市) and the year. Cells stay text (≥95, 1/80, /, 2—3,
-（2025年建成二级，2027年建成三级）): the pipeline parses them.
+（2025年建成二级，2027年建成三级）): the pipeline parses them. A workbook's indicator sheet is
+judged strictly (a row without a name or a repeated code is an error); a document's leniently.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from tasks.errors import Problems
 from tasks.importers.table_grid import Column, Header, RawTable, expand, is_repeated_header, join_lines, norm
 from tasks.parsed import ParsedIndicator, ParsedTarget
 
+DIRECTION_WORDS = {"越高越好": "higher", "正向": "higher", "higher": "higher", "越低越好": "lower",
+                   "逆向": "lower", "lower": "lower", "保持": "equal", "持平": "equal", "equal": "equal",
+                   "文字": "text", "定性": "text", "text": "text"}
+DIRECTION_LABELS = {"higher": "越高越好", "lower": "越低越好", "equal": "保持", "text": "文字"}
 _UNIT = re.compile(r"^(?P<name>.+?)\s*[（(](?P<unit>[^（）()]{1,12})[）)]\s*$")
 
 
@@ -24,6 +29,8 @@ def target_kinds(columns: list[Column]) -> None:
     for column in columns:
         if column.kind == "year":
             column.kind = "target" if column.year == latest or "目标" in column.label else "baseline"
+        elif column.kind == "code" and column.label == "任务编号":  # in an indicator table: the related task
+            column.kind = "task_ref"
 
 
 def split_name(name: str) -> tuple[str, str | None]:
@@ -34,8 +41,9 @@ def split_name(name: str) -> tuple[str, str | None]:
     return match.group("name").strip(), match.group("unit").strip()
 
 
-def table_indicators(table: RawTable, header: Header, file: str, problems: Problems) -> list[ParsedIndicator]:
-    """The indicators of one annex table, one per data row."""
+def table_indicators(table: RawTable, header: Header, file: str, problems: Problems,
+                     strict: bool = False) -> list[ParsedIndicator]:
+    """The indicators of one indicator table, one per data row."""
     columns = header.columns
     target_kinds(columns)
     if "name" not in {c.kind for c in columns}:
@@ -44,9 +52,9 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
             others[0].kind = "name"
     width = len(columns)
     out: list[ParsedIndicator] = []
+    seen: dict[str, str] = {}
     category: str | None = None
     above = [""] * width
-    count = 0
     for row in table.rows[header.first + header.rows:]:
         if is_repeated_header(row, header) or not any(norm(c.text) for c in row.cells):
             continue
@@ -56,27 +64,32 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
         values = [above[i] if cell is not None and cell.merged_above else (join_lines(cell.text) if cell else "")
                   for i, cell in enumerate(expand(row, width))]
         above = values
-        cells = dict(zip(range(width), values))
-        name = next((cells[i] for i, c in enumerate(columns) if c.kind == "name" and cells[i]), "")
-        for i, column in enumerate(columns):
-            if column.kind == "section" and cells[i]:
-                category = cells[i]
+
+        def first(kind: str) -> str | None:
+            return next((v for v, c in zip(values, columns) if c.kind == kind and v), None)
+
+        name = first("name") or ""
+        category = first("section") or category
         if not name:
-            if any(cells[i] for i, c in enumerate(columns) if c.kind in ("baseline", "target")):
+            if strict:
+                problems.error(row.ref, "indicator row without a name (指标名称 is empty)", kind="no_name")
+            elif any(v for v, c in zip(values, columns) if c.kind in ("baseline", "target")):
                 problems.warning(row.ref, "indicator row without a name; skipped", kind="unplaced-cell")
-            elif len([v for v in values if v]) == 1:
+            elif len({v for v in values if v}) == 1:
                 category = next(v for v in values if v)  # a category row spanning the table
             continue
-        count += 1
         plain, unit = split_name(name)
-        unit_cell = next((cells[i] for i, c in enumerate(columns) if c.kind == "unit" and cells[i]), None)
-        code = next((cells[i] for i, c in enumerate(columns) if c.kind == "code" and cells[i]), None)
-        nature = next((cells[i] for i, c in enumerate(columns) if c.kind == "nature" and cells[i]), None)
-        indicator = ParsedIndicator(name=plain, ref=row.ref, code=code or str(count), category=category,
-                                    unit=unit_cell or unit, statement=f"指标性质：{nature}" if nature else None)
-        for i, column in enumerate(columns):
-            if column.kind in ("baseline", "target") and cells[i]:
-                indicator.targets.append(ParsedTarget(kind=column.kind, text=cells[i], year=column.year,
+        code = re.sub(r"[、.．]$", "", first("code") or "") or str(len(out) + 1)
+        if strict and code in seen:
+            problems.error(row.ref, f"duplicate indicator code '{code}' (also in {seen[code]})", kind="duplicate_code")
+        seen.setdefault(code, row.ref)
+        nature = first("nature")
+        indicator = ParsedIndicator(name=plain, ref=row.ref, code=code, category=category,
+                                    unit=first("unit") or unit, direction=DIRECTION_WORDS.get(first("direction") or ""),
+                                    statement=f"指标性质：{nature}" if nature else None, task_code=first("task_ref"))
+        for value, column in zip(values, columns):
+            if column.kind in ("baseline", "target") and value:
+                indicator.targets.append(ParsedTarget(kind=column.kind, text=value, year=column.year,
                                                       scope=column.scope))
         out.append(indicator)
     return out

@@ -2,7 +2,8 @@
 
 .xlsx files are streamed with openpyxl's read-only mode (fast and lean on 10,000-row sheets);
 read-only mode cannot see merged ranges, so they are read from the sheet's XML and filled from
-each range's top-left cell before the rows are interpreted.
+each range's top-left cell. This module only gets the grid of cell texts out of the file;
+``tasks.plan_sheets`` interprets it with the table rules every format shares.
 """
 
 from __future__ import annotations
@@ -22,9 +23,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from tasks.errors import ImportFailed, Problem
 from tasks.importers import register
-from tasks.plan_sheets import INFO_SHEET_TITLES, is_indicator_table, read_indicator_rows, read_plan_info
 from tasks.parsed import ParsedPlan
-from tasks.task_table import Row, read_task_rows
+from tasks.plan_sheets import Row, parse_sheets, read_task_rows
 from tasks.textfile import read_text
 
 _MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
@@ -82,38 +82,6 @@ def read_sheets(path: Path) -> list[tuple[str, list[Row]]]:
     finally:
         workbook.close()
     return sheets
-
-
-def parse_sheets(sheets: list[tuple[str, list[Row]]], file: str, fmt: str) -> ParsedPlan:
-    """Find the task sheet (the first with a task table), the indicator and plan-information sheets."""
-    plan: ParsedPlan | None = None
-    first_error: ImportFailed | None = None
-    indicator_sheets, info = [], {}
-    for title, rows in sheets:
-        if title in INFO_SHEET_TITLES:
-            info = read_plan_info(rows)
-        elif is_indicator_table(rows):
-            indicator_sheets.append((title, rows))
-        elif plan is None:
-            try:
-                plan = read_task_rows(rows, file, fmt)
-            except ImportFailed as exc:
-                if not all(p.kind in ("no_header", "empty") for p in exc.problems) or len(sheets) == 1:
-                    raise
-                first_error = first_error or exc
-    if plan is None:
-        raise first_error or ImportFailed(f"{file}: no task table found", [Problem(
-            file, "", "no sheet has a task table (任务/二级指标 with 牵头单位/责任单位 columns)", kind="no_header")])
-    for title, rows in indicator_sheets:
-        indicators, problems = read_indicator_rows(rows, file, prefix=f"sheet {title}, ")
-        plan.indicators.extend(indicators)
-        plan.problems.extend(problems)
-    for key, value in info.items():
-        setattr(plan, key, value)
-    errors = [p for p in plan.problems if p.severity == "error"]
-    if errors:
-        raise ImportFailed(f"{file}: {len(errors)} problem(s), nothing imported", errors)
-    return plan
 
 
 @register("xlsx")

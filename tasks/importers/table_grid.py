@@ -1,8 +1,10 @@
-"""A table as read from a document (Word grid or text dump), and its recognised header.
+"""A table as any reader delivers it (.xlsx/.csv sheet, Word grid, text dump), and its recognised header.
 
-Both the Word reader and the text-dump reader produce ``RawTable``s; ``find_header`` tells
-which column holds what (section, task, years, units, indicator baselines/targets), including
-two-row headers such as 实施进度 over 2016年/2017年/2020年.
+Every tabular reader produces ``RawTable``s: rows of cells with a row reference (``row 7``,
+``table 1 row 7``, ``line 42``), each cell with its grid span and vertical-merge flag (a
+spreadsheet fills its merges into the cells they cover instead). ``find_header`` tells which
+column holds what (section, task, years, units, indicator baselines/targets), including two-row
+headers such as 实施进度 over 2016年/2017年/2020年; one list of header words serves every format.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 _SENTENCE_END = "。！？；;!?"
 _UNIT_SEPARATORS = "、，,；;：:"
+_HEADER_SCAN = 30
 
 
 @dataclass
@@ -25,7 +28,7 @@ class Cell:
 
 @dataclass
 class RawRow:
-    """A physical row and where it was found (``table 1 row 3`` or ``line 20``)."""
+    """A physical row and where it was found (``row 7``, ``table 1 row 3`` or ``line 20``)."""
 
     ref: str
     cells: list[Cell]
@@ -38,13 +41,19 @@ class RawTable:
     number: int
     rows: list[RawRow]
     spans_known: bool = True
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How messages name the table (``table 2``, ``sheet 任务表``)."""
+        return self.name or f"table {self.number}"
 
 
 @dataclass
 class Column:
     """A grid column: what it holds, its label, and (for year columns) year, scope and group."""
 
-    kind: str  # code section task name unit progress lead support responsible remark nature baseline target other
+    kind: str  # code section level2 task name unit progress lead support responsible remark nature baseline target …
     label: str
     year: int | None = None
     scope: str = ""
@@ -60,9 +69,18 @@ class Header:
     columns: list[Column]
     texts: list[tuple[str, ...]] = field(default_factory=list)
     ref: str = ""
+    labels: list[set[str]] = field(default_factory=list)  # per column: its header words (top and sub row)
 
     def kinds(self) -> set[str]:
+        """The kinds of column the header names."""
         return {c.kind for c in self.columns}
+
+    def holds(self) -> str:
+        """What the table is: ``tasks`` (unit or task columns), ``indicators`` (指标名称, baselines, targets) or ''."""
+        kinds = self.kinds()
+        if kinds & {"lead", "support", "responsible", "task"}:
+            return "tasks"
+        return "indicators" if kinds & {"name", "baseline", "target", "year"} else ""
 
 
 _KINDS: list[tuple[str, str]] = [
@@ -70,14 +88,18 @@ _KINDS: list[tuple[str, str]] = [
     ("support", r"配合单位|配合部门|协办单位|协作单位|参与单位|参与部门|^配合$"),
     ("responsible", r"责任单位|责任部门|实施单位|承办单位|责任主体|负责单位|责任处室"),
     ("remark", r"^备注"),
-    ("code", r"^(序号|编号|序列)$"),
+    ("code", r"^(序号|编号|序列|代码|任务编号|任务代码|指标编号)$"),
+    ("direction", r"^(指标)?方向$"),
+    ("task_ref", r"^(关联任务|对应任务)(编号)?$"),
     ("nature", r"指标性质|^属性$"),
-    ("section", r"一级指标|^(类别|分类|领域|重点领域|类型|任务类别|工作类别|项目类别|板块)$"),
-    ("task", r"二级指标|任务|工作内容|工作措施|主要内容|具体措施|工作目标|重点工作|主要措施|^内容$|^事项$"),
+    ("section", r"一级指标|^(一级任务|类别|分类|领域|重点领域|类型|任务类别|工作类别|项目类别|板块|指标分类|指标类别)$"),
+    ("level2", r"^(二级指标|二级任务)$"),
+    ("group", r"实施进度|进度安排|时间安排|年度目标|阶段目标|时间进度|年度任务|分年度|工作进度"),
+    ("task", r"二级指标|三级指标|任务|工作内容|工作措施|主要内容|具体措施|工作目标|重点工作|主要工作|主要措施|"
+             r"工作事项|^内容$|^事项$"),
     ("name", r"指标名称|^指标$|^指标项$|^主要指标$"),
     ("unit", r"^(计量)?单位$"),
-    ("group", r"实施进度|进度安排|时间安排|年度目标|阶段目标|时间进度|年度任务|分年度"),
-    ("progress", r"完成时限|完成时间|时间节点|时限要求|进度要求|时限|^进度$"),
+    ("progress", r"完成时限|完成时间|完成期限|时间节点|时限要求|时间要求|进度要求|时限|^进度$"),
     ("baseline", r"基期|现状|基线|现值|基数|基准"),
     ("target", r"目标值|规划目标|预期目标|^目标$"),
 ]
@@ -89,11 +111,24 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def header_word(text: str) -> str:
+    """A header cell normalised: no spaces, stars, colons or trailing parenthetical (牵头单位（部门）)."""
+    return re.sub(r"[（(][^）)]*[）)]$", "", re.sub(r"[\s*＊:：]", "", text))
+
+
 def classify(label: str) -> str:
     """The kind of a header label (``other`` when unknown, ``year`` for a bare year)."""
     text = norm(label)
     if not text:
         return ""
+    kind = _classify_word(text)
+    if kind == "other" and header_word(text) not in ("", text):
+        kind = _classify_word(header_word(text))
+    return kind
+
+
+def _classify_word(text: str) -> str:
+    """The kind of a normalised header word."""
     for kind, pattern in _KINDS:
         if re.search(pattern, text):
             return kind
@@ -132,25 +167,44 @@ def ends_sentence(text: str) -> bool:
 
 
 def find_header(table: RawTable) -> Header | None:
-    """The header of ``table``: the first row with two or more known labels, plus a sub-header row."""
-    for index, row in enumerate(table.rows[:6]):
+    """The header of ``table``: the first row with two kinds of known label, plus a sub-header row."""
+    for index, row in enumerate(table.rows[:_HEADER_SCAN]):
         kinds = [classify(c.text) for c in row.cells]
-        known = [k for k in kinds if k not in ("", "other", "year")]
-        if len(known) < 2:
+        if len(set(kinds) - {"", "other", "year"}) < 2:  # distinct kinds: a title merged across is no header
             continue
         nxt = table.rows[index + 1] if index + 1 < len(table.rows) else None
-        if nxt is not None and _is_subheader(nxt):
-            return _two_row_header(table, index, row, nxt)
+        if nxt is not None and _is_subheader(row, nxt):
+            return _settle(_two_row_header(table, index, row, nxt))
         columns = []
         for cell, kind in zip(row.cells, kinds):
             columns += [_column(kind, cell.text) for _ in range(max(cell.span, 1))]
-        return Header(1, index, columns, [_texts(row)], row.ref)
+        return _settle(Header(1, index, columns, [_texts(row)], row.ref, [{c.label} - {""} for c in columns]))
     return None
 
 
-def _is_subheader(row: RawRow) -> bool:
+def _settle(header: Header) -> Header:
+    """二级指标 is the task text unless a separate task column exists (then it is a category)."""
+    if "task" not in header.kinds():
+        for column in header.columns:
+            if column.kind == "level2":
+                column.kind = "task"
+    return header
+
+
+def _sub_labels(top: RawRow, sub: RawRow) -> list[str]:
+    """The second row's labels by grid column; a cell merged down from the top row has none."""
+    above = [norm(c.text) for c in top.cells for _ in range(max(c.span, 1))]
+    out: list[str] = []
+    for cell in sub.cells:
+        text = "" if cell.merged_above else norm(cell.text)
+        for _ in range(max(cell.span, 1)):
+            out.append("" if len(out) < len(above) and text == above[len(out)] else text)
+    return out
+
+
+def _is_subheader(top: RawRow, row: RawRow) -> bool:
     """A second header row (years under 实施进度, 牵头/配合 under 责任单位) holds only known labels."""
-    texts = [norm(c.text) for c in row.cells if not c.merged_above and norm(c.text)]
+    texts = [t for t in _sub_labels(top, row) if t]
     return bool(texts) and all(classify(t) not in ("other", "task") for t in texts) and any(
         classify(t) in ("year", "baseline", "target", "progress", "lead", "support") or YEAR_RE.search(t)
         for t in texts)
@@ -168,17 +222,14 @@ def _two_row_header(table: RawTable, index: int, top: RawRow, sub: RawRow) -> He
     top_labels: list[str] = []
     for cell in top_cells:
         top_labels += [cell.text] * max(cell.span, 1)
-    sub_labels: list[str] = []
-    for cell in sub.cells:
-        sub_labels += ["" if cell.merged_above else cell.text] * max(cell.span, 1)
+    sub_labels = _sub_labels(RawRow(top.ref, top_cells), sub)
     columns: list[Column] = []
+    labels: list[set[str]] = []
     for pos, label in enumerate(top_labels):
         below = sub_labels[pos] if pos < len(sub_labels) else ""
-        if norm(below):
-            columns.append(_sub_column(label, below))
-        else:
-            columns.append(_column(classify(label), label))
-    return Header(2, index, columns, [_texts(top), _texts(sub)], top.ref)
+        columns.append(_sub_column(label, below) if below else _column(classify(label), label))
+        labels.append({norm(label), below} - {""})
+    return Header(2, index, columns, [_texts(top), _texts(sub)], top.ref, labels)
 
 
 def _column(kind: str, label: str) -> Column:
@@ -225,10 +276,13 @@ def _texts(row: RawRow) -> tuple[str, ...]:
     return tuple(norm(c.text) for c in row.cells if norm(c.text) and not c.merged_above)
 
 
-def is_repeated_header(row: RawRow, header: Header) -> bool:
-    """A header row repeated at a page break (same labels as the header's rows)."""
+def is_repeated_header(row: RawRow, header: Header, values: list[str] | None = None) -> bool:
+    """A header row repeated at a page break: the header's labels again, in order or column by column."""
     texts = _texts(row)
-    return bool(texts) and texts in header.texts
+    if not texts or texts in header.texts:
+        return bool(texts)
+    filled = [(i, norm(v)) for i, v in enumerate(values or []) if v]
+    return bool(filled) and all(i < len(header.labels) and t in header.labels[i] for i, t in filled)
 
 
 def expand(row: RawRow, width: int, fixed_spans: list[int] | None = None) -> list[Cell | None]:

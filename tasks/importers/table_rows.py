@@ -1,24 +1,44 @@
-"""Turn a division-of-labour table (Word grid or text dump) into ParsedTasks.
+"""Turn a division-of-labour table of any format (.xlsx/.csv sheet, Word grid, text dump) into ParsedTasks.
 
-Rules: header rows repeated at page breaks are skipped; an empty or vertically merged
-section cell means "same as above"; a progress cell spanning several year columns applies
-to each year it covers. Text dumps do not record spans: a row with fewer cells than the
+The one set of row rules: header rows repeated at page breaks are skipped; an empty, 同上/〃 or
+merged section cell means "same as above"; a row holding a single text (merged across, alone,
+numbered 一、/（二）, or outside the task and unit columns) is a section heading; a progress cell
+spanning several year columns applies to each year it covers; a 责任单位 cell that says
+"A牵头，B配合" is split by role. Text dumps do not record spans: a row with fewer cells than the
 header is widened inside the progress block (see ``fit_spans``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 
+from tasks.deadlines import column_year
 from tasks.errors import ImportFailed, Problems
-from tasks.importers.table_grid import (Cell, Header, RawRow, RawTable, expand, is_repeated_header, join_lines,
-                                        join_units, norm)
 from tasks.importers.responsibility import parse_marker
+from tasks.importers.table_grid import (Column, Header, RawRow, RawTable, expand, header_word, is_repeated_header,
+                                        join_lines, join_units, norm)
 from tasks.parsed import ParsedMilestone, ParsedTask
 from tasks.units import split_units
 
 UNIT_KINDS = ("lead", "support", "responsible")
-_HEADING_NUMBER = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．](?!\d))\s*")
+_DATA_KINDS = {"task", "progress", "remark", *UNIT_KINDS}
+_CN = "一二三四五六七八九十"
+_SECTION_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+)\s*")
+_HEADING_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+|\d{{1,2}}[、.．](?!\d))\s*")
+
+
+@dataclass(frozen=True)
+class RowRules:
+    """How a format judges its rows: spreadsheets are made for import, documents are published as they are."""
+
+    strict: bool  # a row without task text or lead unit is an error (spreadsheet), else a warning (document)
+    need_unit_column: bool  # a table without 牵头/配合/责任单位 columns is refused
+
+
+SPREADSHEET_RULES = RowRules(strict=True, need_unit_column=False)
+DOCUMENT_RULES = RowRules(strict=False, need_unit_column=True)
 
 
 def fit_spans(row: RawRow, header: Header) -> list[int] | None:
@@ -54,73 +74,115 @@ def _first_cell_spans(row: RawRow, start: int, header: Header) -> bool:
     return f"{years[1]}年" in first and f"{years[2]}年" not in first
 
 
-def table_tasks(table: RawTable, header: Header, file: str, problems: Problems) -> list[ParsedTask]:
-    """The tasks of one division-of-labour table."""
+def _check_columns(table: RawTable, header: Header, file: str, problems: Problems, rules: RowRules) -> None:
+    """Refuse a table without a task column (or, for documents, without a unit column)."""
+    columns = header.columns
+    kinds = header.kinds()
+    if rules.need_unit_column and not kinds & set(UNIT_KINDS):
+        labels = " | ".join(c.label for c in columns if c.label)
+        problems.error(header.ref, f"{table.label} has no unit column (牵头单位/配合单位/责任单位) in its header "
+                       f"({header.ref}: {labels})", kind="no_unit_column")
+        raise ImportFailed(f"{file}: {table.label} has no unit column", problems.items)
+    if "task" not in kinds:
+        candidates = [c for c in columns if c.kind in ("other", "name")]
+        if not candidates:
+            problems.error(header.ref, "the header has no task column (任务/工作任务/主要任务/二级指标 …)",
+                           kind="no_task_column")
+            raise ImportFailed(f"{file}: {table.label} has no task column", problems.items)
+        candidates[0].kind = "task"  # an unlabelled text column beside the unit columns
+
+
+def table_tasks(table: RawTable, header: Header, file: str, problems: Problems,
+                rules: RowRules = DOCUMENT_RULES) -> list[ParsedTask]:
+    """The tasks of one division-of-labour table; bad rows are recorded in ``problems``."""
     columns = header.columns
     for column in columns:
         if column.kind == "year":  # a bare year column of a task table is that year's schedule cell
             column.kind = "progress"
-    kinds = {c.kind for c in columns}
-    if not kinds & set(UNIT_KINDS):
-        labels = " | ".join(c.label for c in columns if c.label)
-        message = (f"table {table.number} has no unit column (牵头单位/配合单位/责任单位) in its header "
-                   f"({header.ref}: {labels})")
-        problems.error(header.ref, message, kind="no-unit-column")
-        raise ImportFailed(f"{file}: table {table.number} has no unit column", problems.items)
-    if "task" not in kinds:
-        candidates = [c for c in columns if c.kind in ("other", "name")]
-        if not candidates:
-            message = f"table {table.number} has no task column (任务/工作内容/二级指标) in its header ({header.ref})"
-            problems.error(header.ref, message, kind="no-task-column")
-            raise ImportFailed(f"{file}: table {table.number} has no task column", problems.items)
-        candidates[0].kind = "task"  # an unlabelled text column beside the unit columns
-    width = len(columns)
+    _check_columns(table, header, file, problems, rules)
+    labels = [_milestone_label(c) for c in columns]
     tasks: list[ParsedTask] = []
-    sections: dict[str, int] = {}
-    section = ""
-    counters: dict[str, int] = {}
-    above: list[str] = [""] * width
+    lacking: list[ParsedTask] = []
+    level1 = level2 = ""
+    above: list[str] = [""] * len(columns)
     for row in table.rows[header.first + header.rows:]:
-        if is_repeated_header(row, header) or not any(norm(c.text) for c in row.cells):
+        values = _row_values(table, header, row, above, problems)
+        if values is None:
             continue
-        spans = None
-        if not table.spans_known and len(row.cells) != width:
-            spans = fit_spans(row, header)
-            if spans is None:
-                problems.warning(row.ref, f"row has {len(row.cells)} cells where the header has {width} "
-                                 "columns; cells read left to right", kind="unplaced-cell")
-        grid = expand(row, width, spans)
-        heading = _section_row(grid, width)
-        if heading:
-            section = heading
-            continue
-        values = [_value(cell, above[i]) for i, cell in enumerate(grid)]
         above = values
+        heading = _heading(row, values, columns)
+        if heading:
+            level1, level2 = heading, ""
+            continue
         by_kind: dict[str, list[str]] = {}
         for column, value in zip(columns, values):
             by_kind.setdefault(column.kind, []).append(value)
+        section = _SECTION_NUMBER.sub("", join_lines(_first(by_kind, "section"))).strip()
+        if not same_as_above(section) and section != level1:
+            level1, level2 = section, ""
+        if not same_as_above(_first(by_kind, "level2")):
+            level2 = join_lines(_first(by_kind, "level2"))
         text = join_lines("\n".join(v for v in by_kind.get("task", []) if v))
-        if by_kind.get("section") and not section_same_as_above(by_kind["section"][0]):
-            section = join_lines(by_kind["section"][0])
         if not text:
-            if any(v for k, vs in by_kind.items() if k != "section" for v in vs):
-                problems.warning(row.ref, "row has no task text; skipped", kind="unplaced-cell")
+            if any(v.strip() for k, vs in by_kind.items() if k not in ("section", "level2") for v in vs):
+                if rules.strict:
+                    problems.error(row.ref, "no task text (the task column is empty)", kind="no_task")
+                else:
+                    problems.warning(row.ref, "row has no task text; skipped", kind="unplaced-cell")
             continue
-        sections.setdefault(section, len(sections) + 1)
-        counters[section] = counters.get(section, 0) + 1
-        given = join_lines(by_kind.get("code", [""])[0])
-        code = given or (f"{sections[section]}.{counters[section]}" if section else str(counters[section]))
-        task = ParsedTask(text=text, ref=row.ref, code=code, section_path=[section] if section else [])
+        code = re.sub(r"[、.．]$", "", join_lines(_first(by_kind, "code"))) or None
+        task = ParsedTask(text=text, ref=row.ref, code=code, section_path=[p for p in (level1, level2) if p])
         _add_units(task, by_kind)
-        for column, value in zip(columns, values):
-            if column.kind == "progress" and join_lines(value):
-                task.milestones.append(ParsedMilestone(label=column.label, text=join_lines(value)))
-        remark = join_lines("\n".join(v for v in by_kind.get("remark", []) if v))
-        task.remark = remark or None
+        task.milestones = [ParsedMilestone(label, join_lines(value)) for column, label, value
+                           in zip(columns, labels, values) if column.kind == "progress" and join_lines(value)]
+        task.remark = join_lines("\n".join(v for v in by_kind.get("remark", []) if v)) or None
         if not task.lead and not task.responsible:
-            problems.warning(row.ref, f"row {code} has no lead unit (牵头单位/责任单位 empty)", kind="no-lead")
+            _no_lead(task, header.kinds(), rules, problems, lacking)
         tasks.append(task)
+    assign_codes(tasks, problems if rules.strict else None)
+    for task in lacking:
+        problems.warning(task.ref, f"row {task.code} has no lead unit (牵头单位/责任单位 empty)", kind="no-lead")
     return tasks
+
+
+def _row_values(table: RawTable, header: Header, row: RawRow, above: list[str],
+                problems: Problems) -> list[str] | None:
+    """A row's text in every grid column (merged cells filled from above); None for empty and header rows."""
+    width = len(header.columns)
+    if not any(norm(c.text) for c in row.cells) or is_repeated_header(row, header):
+        return None
+    unfitted = not table.spans_known and len(row.cells) != width
+    spans = fit_spans(row, header) if unfitted else None
+    values = [above[i] if cell is not None and cell.merged_above else (cell.text if cell else "")
+              for i, cell in enumerate(expand(row, width, spans))]
+    if is_repeated_header(row, header, values):
+        return None
+    if unfitted and spans is None:
+        problems.warning(row.ref, f"row has {len(row.cells)} cells where the header has {width} columns; "
+                         "cells read left to right", kind="unplaced-cell")
+    return values
+
+
+def _no_lead(task: ParsedTask, kinds: set[str], rules: RowRules, problems: Problems,
+             lacking: list[ParsedTask]) -> None:
+    """A row without lead or responsible unit: an error in a spreadsheet, a warning (once coded) in a document."""
+    if not rules.strict:
+        lacking.append(task)
+    elif "lead" in kinds:
+        problems.error(task.ref, "no lead unit (牵头单位 is empty)", kind="no_lead")
+    elif kinds & set(UNIT_KINDS) and not task.support:
+        problems.error(task.ref, "no unit named (牵头/配合/责任单位 are empty)", kind="no_unit")
+
+
+def _first(by_kind: dict[str, list[str]], kind: str) -> str:
+    """The first cell of a kind of column (empty when the table has none)."""
+    return by_kind.get(kind, [""])[0]
+
+
+def _milestone_label(column: Column) -> str:
+    """A schedule column's milestone label: ``2016年`` for a year column, else its header word (完成时限)."""
+    year = column_year(header_word(column.label))
+    return f"{year}年" if year is not None else header_word(column.label) or column.label
 
 
 def _add_units(task: ParsedTask, by_kind: dict[str, list[str]]) -> None:
@@ -137,27 +199,57 @@ def _add_units(task: ParsedTask, by_kind: dict[str, list[str]]) -> None:
                 getattr(task, kind).extend(split_units(join_units(value)))
 
 
-def _section_row(grid: list[Cell | None], width: int) -> str:
-    """The title of a row that is one cell across (most of) the table: a section heading row."""
-    cells = {id(c): c for c in grid if c is not None and norm(c.text) and not c.merged_above}
-    if len(cells) != 1:
+def _heading(row: RawRow, values: list[str], columns: list[Column]) -> str:
+    """The title of a section heading row: one text merged across, alone, numbered, or outside the data columns."""
+    filled = [i for i, v in enumerate(values) if v.strip()]
+    texts = {values[i].strip() for i in filled}
+    if len(texts) != 1:
         return ""
-    cell = next(iter(cells.values()))
-    if sum(c is cell for c in grid) * 2 < width and len([c for c in grid if c is not None]) > 1:
-        return ""
-    return _HEADING_NUMBER.sub("", join_lines(cell.text)).strip()
+    text = texts.pop()
+    if (len(row.cells) == 1 or len(filled) * 2 >= len(values) or _SECTION_NUMBER.match(text)
+            or any(columns[i].kind not in _DATA_KINDS for i in filled)):
+        return _HEADING_NUMBER.sub("", join_lines(text)).strip()
+    return ""
 
 
-def _value(cell: Cell | None, above: str) -> str:
-    """A cell's text; a vertically merged continuation takes the text of the cell above."""
-    if cell is None:
-        return ""
-    if cell.merged_above:
-        return above
-    return cell.text
-
-
-def section_same_as_above(text: str) -> bool:
+def same_as_above(text: str) -> bool:
     """Whether a section cell means "same as above" (empty, 同上, 〃)."""
     return norm(text) in ("", "同上", "〃", "\"", "”")
 
+
+def table_title(table: RawTable, header: Header) -> str | None:
+    """A title line above the header (one distinct text, not 附件N)."""
+    for row in table.rows[:header.first]:
+        texts = {c.text.strip() for c in row.cells if c.text.strip()}
+        if len(texts) == 1 and not re.fullmatch(r"附件\s*\d*[:：]?", next(iter(texts))):
+            return next(iter(texts))
+    return None
+
+
+def assign_codes(tasks: list[ParsedTask], problems: Problems | None) -> None:
+    """Given codes kept (a 序号 restarting in each section gets the section index); missing ones generated.
+
+    Duplicate codes are recorded in ``problems`` when given (the import pipeline checks them anyway).
+    """
+    sections: list[str] = []
+    counters: Counter[str] = Counter()
+    numbered: list[tuple[ParsedTask, int, str]] = []
+    for task in tasks:
+        section = task.section_path[0] if task.section_path else ""
+        if section not in sections:
+            sections.append(section)
+        counters[section] += 1
+        index = sections.index(section) + 1
+        numbered.append((task, index, f"{index}.{counters[section]}" if section else str(counters[section])))
+    given = [t.code for t in tasks if t.code]
+    per_section = {(index, task.code) for task, index, _ in numbered if task.code}
+    if len(set(given)) < len(given) == len(per_section) and all(c.isdigit() for c in given):
+        for task, index, _ in numbered:
+            task.code = f"{index}.{task.code}" if task.code else None
+    seen: dict[str, str] = {}
+    for task, _, code in numbered:
+        task.code = task.code or code
+        if problems is not None and task.code in seen:
+            problems.error(task.ref, f"duplicate task code '{task.code}' (also in {seen[task.code]})",
+                           kind="duplicate_code")
+        seen.setdefault(task.code, task.ref)
