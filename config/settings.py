@@ -31,7 +31,6 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///duban.db"
     timezone: str = "Asia/Shanghai"
     data_dir: Path = Path("duban-data")
-    directory_file: Path | None = None
     secret_key: str | None = None
     portal_base_url: str = "http://127.0.0.1:8000"
     portal_host: str = "127.0.0.1"

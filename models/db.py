@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from config import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _engines: dict[str, Engine] = {}
+_write_locks: dict[str, threading.RLock] = {}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -60,6 +62,18 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def serialized_writes(session: Session) -> Iterator[None]:
+    """On SQLite, one thread of this process writes at a time: writers queue on a lock instead of
+    sleeping in SQLite's busy handler (and a read-then-insert inside is atomic in-process); elsewhere a no-op."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    with _write_locks.setdefault(str(bind.url), threading.RLock()):
+        yield
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
 from models import AccessLink, Department, ReportingRound, StatusUpdate
+from models.db import session_scope
 from portal.web import check_csrf, csrf_token, db, office_user
 from tasks.accounts import authenticate
 from tasks.dashboard import round_rates, task_history, task_rows, unit_task_ids
@@ -126,12 +127,16 @@ def unit_tasks(dept: Department = Depends(unit), session: Session = Depends(db))
 
 
 @router.post("/unit/tasks/{task_id}/updates", response_model=UpdateOut, status_code=201, tags=["unit"])
-def unit_submit(task_id: int, body: UpdateIn, link: AccessLink = Depends(unit_link),
-                dept: Department = Depends(unit), session: Session = Depends(db)) -> UpdateOut:
+def unit_submit(task_id: int, body: UpdateIn,
+                credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> UpdateOut:
     """Submit (or correct) a status update on one of the unit's tasks."""
-    task = find_task(session, dept, task_id)
-    data = UpdateData(**body.model_dump())
-    return _out(session, submit_update(session, dept, task, data, channel="api", round_id=link.round_id))
+    # one worker-thread hop and one session for the whole submission (not one hop per dependency)
+    with session_scope() as session:
+        link = unit_link(credentials, session)
+        dept = unit(link, session)
+        task = find_task(session, dept, task_id)
+        data = UpdateData(**body.model_dump())
+        return _out(session, submit_update(session, dept, task, data, channel="api", round_id=link.round_id))
 
 
 @router.get("/unit/tasks/{task_id}/updates", response_model=list[UpdateOut], tags=["unit"])

@@ -133,7 +133,7 @@ def _rows(session: Session, plan_ids: list[int], one_off_dates: list[date], lowe
         query = (select(*columns).join(Task, Task.id == Milestone.task_id)
                  .join(Assignment, Assignment.task_id == Task.id)
                  .where(condition, Milestone.active, Task.active))
-        rows = session.connection().execute(query).tuples()  # Core rows: no ORM overhead per row
+        rows = session.connection().execute(query)  # Core rows: no ORM overhead per row
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index
         out += [tuple(row) for row in rows if row[12] in wanted]  # plain tuples: untracked by the GC
     return out

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from models import (
@@ -32,6 +33,7 @@ from models import (
     Task,
 )
 from models.base import utcnow
+from models.db import serialized_writes
 from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
 from tasks import evidence as evidence_files
@@ -72,12 +74,16 @@ class Checked:
     milestone: Milestone | None
 
 
+# built once: a unit's roles on a task, directly or through a group it belongs to (bound per call)
+_ROLES = select(Assignment.role).where(
+    Assignment.task_id == bindparam("task"),
+    (Assignment.department_id == bindparam("dept"))
+    | Assignment.department_id.in_(select(GroupMember.group_id).where(GroupMember.member_id == bindparam("dept"))))
+
+
 def role_of(session: Session, department: Department, task: Task) -> str | None:
     """The unit's role on the task (lead for 牵头/责任, support for 配合), directly or via a group."""
-    groups = select(GroupMember.group_id).where(GroupMember.member_id == department.id)
-    roles = set(session.exec(select(Assignment.role).where(
-        Assignment.task_id == task.id,
-        (Assignment.department_id == department.id) | Assignment.department_id.in_(groups))))
+    roles = set(session.exec(_ROLES, params={"task": task.id, "dept": department.id}))
     if roles & {ROLE_LEAD, ROLE_RESPONSIBLE}:
         return ROLE_LEAD
     return ROLE_SUPPORT if ROLE_SUPPORT in roles else None
@@ -248,13 +254,14 @@ def submit_update(session: Session, department: Department, task: Task | str | i
     if checked is None:
         raise ValidationFailed("报送内容有误，未保存：" + "；".join(p.message for p in problems.errors),
                                problems.errors)
-    try:
-        update = write(session, department, checked, data, channel, pick_round(session, department, task,
-                                                                                round_id))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    round_ = pick_round(session, department, task, round_id)
+    with serialized_writes(session):  # the previous update is read and the new one written in one turn
+        try:
+            update = write(session, department, checked, data, channel, round_)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
     return update
 
 

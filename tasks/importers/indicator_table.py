@@ -66,6 +66,7 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
         above = values
 
         def first(kind: str) -> str | None:
+            """The row's first non-empty cell in a column of ``kind``."""
             return next((v for v, c in zip(values, columns) if c.kind == kind and v), None)
 
         name = first("name") or ""

@@ -108,7 +108,7 @@ YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年?")
 
 def norm(text: str) -> str:
     """A label without whitespace, for comparing header cells."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def header_word(text: str) -> str:
@@ -139,6 +139,8 @@ def _classify_word(text: str) -> str:
 
 def join_lines(text: str) -> str:
     """A cell's paragraphs as one text: Chinese wraps join without a space."""
+    if "\n" not in text:
+        return text.strip()
     out = ""
     for line in (part.strip() for part in text.split("\n")):
         if not line:
@@ -281,8 +283,13 @@ def is_repeated_header(row: RawRow, header: Header, values: list[str] | None = N
     texts = _texts(row)
     if not texts or texts in header.texts:
         return bool(texts)
-    filled = [(i, norm(v)) for i, v in enumerate(values or []) if v]
-    return bool(filled) and all(i < len(header.labels) and t in header.labels[i] for i, t in filled)
+    seen = False
+    for i, value in enumerate(values or []):
+        if value:
+            if i >= len(header.labels) or norm(value) not in header.labels[i]:
+                return False
+            seen = True
+    return seen
 
 
 def expand(row: RawRow, width: int, fixed_spans: list[int] | None = None) -> list[Cell | None]:

@@ -149,7 +149,7 @@ def _row_values(table: RawTable, header: Header, row: RawRow, above: list[str],
                 problems: Problems) -> list[str] | None:
     """A row's text in every grid column (merged cells filled from above); None for empty and header rows."""
     width = len(header.columns)
-    if not any(norm(c.text) for c in row.cells) or is_repeated_header(row, header):
+    if not any(c.text.strip() for c in row.cells):
         return None
     unfitted = not table.spans_known and len(row.cells) != width
     spans = fit_spans(row, header) if unfitted else None
