@@ -100,7 +100,7 @@ def sweep(session: Session) -> tuple[int, int]:
     from tasks.sweep import build_messages
 
     items = due_items(session, AS_OF)
-    outgoing, _ = build_messages(session, items, AS_OF)
+    outgoing, _, _ = build_messages(session, items, AS_OF)
     return len(items), len(outgoing)
 
 

@@ -33,11 +33,10 @@ def root() -> None:
 @command(app, "init")
 def init_command() -> None:
     """Create or upgrade the database schema (safe to run again)."""
-    from config import get_settings
-    from models.db import migrate
+    from models.db import display_url, migrate
 
     migrate()
-    console.print(f"database ready: {get_settings().database_url}", highlight=False)
+    console.print(f"database ready: {display_url()}", highlight=False)
 
 
 for _module in (demo, plan_commands, directory_commands, reminder_commands, status_commands, evaluation_commands):

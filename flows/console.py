@@ -8,8 +8,10 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.exc import OperationalError
 
-from tasks.errors import DubanError, ImportFailed, ValidationFailed
+from tasks.errors import ConfigError, DubanError, ImportFailed, ValidationFailed
 
 console = Console()
 err_console = Console(stderr=True)
@@ -19,7 +21,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def report_error(exc: DubanError) -> None:
     """Print a domain error (and each located problem) to stderr."""
-    err_console.print(f"[bold red]error:[/bold red] {str(exc).splitlines()[0]}", highlight=False)
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    err_console.print(f"[bold red]error:[/bold red] {escape(first)}", highlight=False)
     problems = getattr(exc, "problems", None) if isinstance(exc, ImportFailed | ValidationFailed) else None
     for problem in problems or []:
         err_console.print(f"  - {problem}", highlight=False, markup=False)
@@ -38,6 +41,12 @@ def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
             except DubanError as exc:
                 report_error(exc)
                 raise typer.Exit(exc.exit_code) from None
+            except OperationalError as exc:  # the database is unreachable or refuses us
+                from models.db import display_url
+
+                error = ConfigError(f"cannot use the database {display_url()}: {str(exc.orig).strip()}")
+                report_error(error)
+                raise typer.Exit(error.exit_code) from None
 
         app.command(*args, **kwargs)(wrapper)
         return fn

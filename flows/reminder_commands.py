@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.console import command, console, err_console
@@ -39,9 +40,9 @@ def print_summary(summary: dict[str, Any]) -> None:
                   f"{summary['failed']}" + (f", would send {summary['would_send']}" if summary["dry_run"] else ""),
                   highlight=False)
     for name in summary["no_channel"]:
-        err_console.print(f"[yellow]no channel:[/yellow] {name}", highlight=False)
+        err_console.print(f"[yellow]no channel:[/yellow] {escape(name)}", highlight=False)
     for channel, error in summary["failures"]:
-        err_console.print(f"[red]failed:[/red] {channel}: {error}", highlight=False, markup=False)
+        err_console.print(f"[red]failed:[/red] {escape(channel)}: {escape(error)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,10 +21,10 @@ def compute_reminders(as_of: date, plan_code: str | None) -> tuple[list[Outgoing
     """Find today's due items and render one digest per department plus the escalations."""
     with session_scope() as session:
         items = due_items(session, as_of, plan_code=plan_code)
-        outgoing, lines = build_messages(session, items, as_of, plan_code=plan_code)
+        outgoing, lines, already = build_messages(session, items, as_of)
     report = SweepReport(as_of=as_of, working_day=True, plan_code=plan_code, items=len(items),
                          escalated_items=sum(1 for i in items if i.escalate), messages=len(outgoing),
-                         departments=lines)
+                         already_sent=already, departments=lines)
     return outgoing, report
 
 
@@ -68,6 +68,7 @@ def send_reminders(as_of: str | None = None, plan_code: str | None = None, dry_r
         outgoing, report = compute_reminders(day, plan_code)
         report.dry_run = dry_run
         report.delivery = deliver_reminders(outgoing, dry_run)
+        report.delivery.skipped += report.already_sent
     summary = sweep_summary(report)
     create_markdown_artifact(summary_markdown(summary), key="send-reminders",
                              description=f"reminder sweep of {day.isoformat()}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import make_url
 
 from config import get_settings
 from flows.console import console, err_console
@@ -134,7 +135,7 @@ def serve_all() -> None:
         with contextlib.ExitStack() as stack:
             if configured:
                 api_url = configured
-                console.print(f"using the Prefect server at {api_url}", highlight=False)
+                console.print(f"using the Prefect server at {make_url(api_url).render_as_string(hide_password=True)}", highlight=False)
             else:
                 console.print("no PREFECT_API_URL: starting a local Prefect server …", highlight=False)
                 api_url = stack.enter_context(local_server())

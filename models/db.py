@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, create_engine
 
 from config import get_settings
@@ -41,6 +41,11 @@ def get_engine(url: str | None = None) -> Engine:
             engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
         _engines[url] = engine
     return engine
+
+
+def display_url(url: str | None = None) -> str:
+    """The database URL with its password hidden, for output and logs."""
+    return make_url(url or get_settings().database_url).render_as_string(hide_password=True)
 
 
 def dispose_engines() -> None:

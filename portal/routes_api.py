@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 
 from models import AccessLink, Department, ReportingRound, StatusUpdate
 from models.db import session_scope
-from portal.web import check_csrf, csrf_token, db, office_user
+from portal.web import check_csrf, csrf_token, db, office_user, submitters
 from tasks.accounts import authenticate
 from tasks.dashboard import round_rates, task_history, task_rows, unit_task_ids
 from tasks.errors import AccessDenied, NotFound
@@ -127,10 +128,14 @@ def unit_tasks(dept: Department = Depends(unit), session: Session = Depends(db))
 
 
 @router.post("/unit/tasks/{task_id}/updates", response_model=UpdateOut, status_code=201, tags=["unit"])
-def unit_submit(task_id: int, body: UpdateIn,
-                credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> UpdateOut:
+async def unit_submit(task_id: int, body: UpdateIn,
+                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> UpdateOut:
     """Submit (or correct) a status update on one of the unit's tasks."""
-    # one worker-thread hop and one session for the whole submission (not one hop per dependency)
+    # one worker-thread hop and one session per submission (not one per dependency), a few at a time
+    return await to_thread.run_sync(_submit, task_id, body, credentials, limiter=submitters)
+
+
+def _submit(task_id: int, body: UpdateIn, credentials: HTTPAuthorizationCredentials | None) -> UpdateOut:
     with session_scope() as session:
         link = unit_link(credentials, session)
         dept = unit(link, session)

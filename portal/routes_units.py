@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from models import Department, Evidence, Indicator, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
 from models.db import session_scope
-from portal.web import check_csrf, db, render
+from portal.web import check_csrf, db, render, submitters
 from tasks import forms
 from tasks.dashboard import task_rows, unit_task_ids
 from tasks.errors import NotFound, ValidationFailed
@@ -102,7 +103,7 @@ async def unit_submit(request: Request, token: str, task_id: int) -> Response:
         supersedes_id=int(supersedes) if supersedes.isdigit() else None,
         submitted_by=str(form.get("submitted_by") or ""), files=files)
     try:
-        await run_in_threadpool(_submit, token, task_id, data)
+        await to_thread.run_sync(_submit, token, task_id, data, limiter=submitters)
     finally:
         await form.close()
     return RedirectResponse(f"/u/{token}/tasks/{task_id}?ok=1", status_code=303)

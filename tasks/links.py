@@ -7,9 +7,11 @@ import os
 import re
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from config import Settings, get_settings
@@ -21,6 +23,7 @@ SALT = "duban-unit-link"
 _TOKEN_IN_PATH = re.compile(r"(/u/)[A-Za-z0-9_\-.]{12,}")
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9_\-.]{12,}", re.IGNORECASE)
 log = logging.getLogger("duban.links")
+_BY_NONCE = select(AccessLink).where(AccessLink.nonce == bindparam("nonce"))  # built once, bound per request
 
 
 def secret_key(settings: Settings | None = None) -> str:
@@ -40,7 +43,13 @@ def secret_key(settings: Settings | None = None) -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key(), salt=SALT)
+    return _serializer_for(secret_key())
+
+
+@lru_cache(maxsize=8)
+def _serializer_for(secret: str) -> URLSafeTimedSerializer:
+    """One serializer per secret (it derives its signing key once, not on every request)."""
+    return URLSafeTimedSerializer(secret, salt=SALT)
 
 
 def sign(link: AccessLink) -> str:
@@ -90,7 +99,7 @@ def resolve(session: Session, token: str, now: datetime | None = None) -> Access
     except BadSignature:
         raise AccessDenied("链接无效（可能被截断或篡改），请使用通知中的完整链接。") from None
     nonce = payload.get("n") if isinstance(payload, dict) else None
-    link = session.exec(select(AccessLink).where(AccessLink.nonce == nonce)).first() if nonce else None
+    link = session.exec(_BY_NONCE, params={"nonce": nonce}).first() if nonce else None
     if link is None:
         raise AccessDenied("链接无效，请使用通知中的完整链接。")
     if link.revoked_at is not None:

@@ -74,11 +74,23 @@ class Checked:
     milestone: Milestone | None
 
 
-# built once: a unit's roles on a task, directly or through a group it belongs to (bound per call)
+# statements built once and bound per call (building them costs more than running them on SQLite)
 _ROLES = select(Assignment.role).where(
     Assignment.task_id == bindparam("task"),
     (Assignment.department_id == bindparam("dept"))
     | Assignment.department_id.in_(select(GroupMember.group_id).where(GroupMember.member_id == bindparam("dept"))))
+_INDICATORS = select(Indicator).where(Indicator.task_id == bindparam("task"), Indicator.active.is_(True))
+_OPEN_ROUNDS = (select(ReportingRound).where(ReportingRound.plan_id == bindparam("plan"),
+                                             ReportingRound.closed_at.is_(None))
+                .order_by(ReportingRound.period_start.desc(), ReportingRound.id.desc()))
+_EXPECTED = select(RoundExpectation.id).where(RoundExpectation.round_id == bindparam("round"),
+                                              RoundExpectation.task_id == bindparam("task"),
+                                              RoundExpectation.department_id == bindparam("dept"))
+_LATEST = (select(StatusUpdate).where(StatusUpdate.task_id == bindparam("task"),
+                                      StatusUpdate.department_id == bindparam("dept"))
+           .order_by(StatusUpdate.id.desc()).limit(1))
+_PREVIOUS = {False: _LATEST.where(StatusUpdate.round_id.is_(None)),  # the unit's latest in the same round
+             True: _LATEST.where(StatusUpdate.round_id == bindparam("round"))}
 
 
 def role_of(session: Session, department: Department, task: Task) -> str | None:
@@ -161,8 +173,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
             problems.error(ref, f"{label}超过{MAX_TEXT}字。")
     if state and state != "未启动" and not texts[0]:
         problems.error(ref, "请填写进展情况。")
-    indicators = list(session.exec(select(Indicator).where(Indicator.task_id == task.id,
-                                                           Indicator.active.is_(True))))
+    indicators = list(session.exec(_INDICATORS, params={"task": task.id}))
     readings = []
     for key, value in data.indicators.items():
         match = [i for i in indicators if str(key).strip() in (i.code, i.name, str(i.id))]
@@ -192,13 +203,9 @@ def pick_round(session: Session, department: Department, task: Task,
         if round_ is None or round_.plan_id != task.plan_id:
             raise ValidationFailed("报送轮次与任务不属于同一规划。")
         return round_
-    rounds = list(session.exec(select(ReportingRound).where(
-        ReportingRound.plan_id == task.plan_id, ReportingRound.closed_at.is_(None))
-        .order_by(ReportingRound.period_start.desc(), ReportingRound.id.desc())))
+    rounds = list(session.exec(_OPEN_ROUNDS, params={"plan": task.plan_id}))
     for round_ in rounds:
-        if session.exec(select(RoundExpectation.id).where(
-                RoundExpectation.round_id == round_.id, RoundExpectation.task_id == task.id,
-                RoundExpectation.department_id == department.id)).first():
+        if session.exec(_EXPECTED, params={"round": round_.id, "task": task.id, "dept": department.id}).first():
             return round_
     today = local_today()
     return next((r for r in rounds if r.period_start <= today), None)
@@ -207,9 +214,8 @@ def pick_round(session: Session, department: Department, task: Task,
 def write(session: Session, department: Department, checked: Checked, data: UpdateData, channel: str,
           round_: ReportingRound | None) -> StatusUpdate:
     """Store files and rows for a checked update (caller commits); files are removed on failure."""
-    previous = session.exec(select(StatusUpdate).where(
-        StatusUpdate.task_id == checked.task.id, StatusUpdate.department_id == department.id,
-        StatusUpdate.round_id == (round_.id if round_ else None)).order_by(StatusUpdate.id.desc()).limit(1)).first()
+    previous = session.exec(_PREVIOUS[round_ is not None], params={
+        "task": checked.task.id, "dept": department.id, "round": round_.id if round_ else None}).first()
     supersedes = data.supersedes_id or (previous.id if previous else None)
     if data.supersedes_id is not None:
         old = session.get(StatusUpdate, data.supersedes_id)

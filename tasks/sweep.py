@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,10 +11,11 @@ from sqlalchemy import Row
 from sqlmodel import Session, select
 
 from config import ReminderPolicy, get_settings
-from models import Department, Plan
+from models import Department, Notification, Plan
+from models.notification import STATUS_SENT
 from tasks.digest import load_template, render_digest, render_escalation
 from tasks.directory import coordination_office
-from tasks.notify import DeliveryReport, Outgoing, deliver
+from tasks.notify import DeliveryReport, Outgoing, channel_hash, deliver
 from tasks.reminders import DueItem, due_items, plan_policy
 from tasks.workdays import is_working_day
 
@@ -40,6 +43,7 @@ class SweepReport:
     items: int = 0
     escalated_items: int = 0
     messages: int = 0
+    already_sent: int = 0  # (message, channel) pairs whose every item was delivered earlier today
     departments: list[DepartmentLine] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     note: str = ""
@@ -49,8 +53,49 @@ def _unique(*lists: list[str]) -> list[str]:
     return list(dict.fromkeys(url for urls in lists for url in urls))
 
 
+def _item_key(item: dict) -> str:
+    return f"{item['department_id']}/{item['milestone_id']}/{item.get('period') or ''}"
+
+
+class Ledger:
+    """What earlier sweeps of the day delivered, so that no item reaches a recipient twice a day.
+
+    The ledger key of a message is ``<recipient prefix>:<day>:<hash of its items>``; an item already
+    sent today to every channel of a recipient (under whatever key: a run with ``--plan`` and a later
+    run without it) is left out of later messages, while a message that failed keeps its key and is
+    retried as it was.
+    """
+
+    def __init__(self, session: Session, as_of: date) -> None:
+        self.as_of = as_of
+        self.sent: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.already = 0
+        rows = session.execute(select(Notification.key, Notification.channel_hash, Notification.items).where(
+            Notification.day == as_of, Notification.status == STATUS_SENT,
+            Notification.kind.in_(("reminder", "escalation"))))
+        for key, hashed, items in rows:
+            prefix = key.split(f":{as_of}", 1)[0]
+            for item in items:
+                self.sent[(prefix, _item_key(item))].add(hashed)
+
+    def fresh(self, prefix: str, items: list[DueItem], channels: list[str], ledger: dict[int, dict]
+              ) -> list[DueItem]:
+        """The items not yet delivered today to every one of ``channels`` under ``prefix``."""
+        hashes = {channel_hash(url) for url in channels}
+        fresh = [i for i in items
+                 if not hashes or not hashes <= self.sent.get((prefix, _item_key(ledger[id(i)])), set())]
+        if not fresh:
+            self.already += len(hashes)
+        return fresh
+
+    def key(self, prefix: str, entries: list[dict]) -> str:
+        """The message's ledger key: the recipient, the day and the items it holds."""
+        digest = hashlib.sha256("|".join(sorted(_item_key(e) for e in entries)).encode()).hexdigest()[:12]
+        return f"{prefix}:{self.as_of}:{digest}"
+
+
 def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Row], as_of: date,
-                 suffix: str, policy: ReminderPolicy | None, ledger: dict[int, dict]) -> list[Outgoing]:
+                 told: Ledger, policy: ReminderPolicy | None, ledger: dict[int, dict]) -> list[Outgoing]:
     """One escalation per plan to the coordination office, one per department to its head."""
     if not escalated:
         return []
@@ -64,28 +109,41 @@ def _escalations(session: Session, escalated: list[DueItem], departments: dict[i
         by_department.setdefault(item.department_id, []).append(item)
     template = load_template(get_settings().escalation_template)
     for plan_id, plan in sorted(plans.items()):
-        items = by_plan[plan_id]
+        channels = _unique(plan.coordination_channels, office.channels if office else [])
+        prefix = f"escalation:office:{plan_id}"
+        items = told.fresh(prefix, by_plan[plan_id], channels, ledger)
+        if not items:
+            continue
         after = plan_policy(plan.reminder_policy, policy).escalate_after_working_days
         subject, body = render_escalation(items, as_of, escalate_after=after, template=template)
-        channels = _unique(plan.coordination_channels, office.channels if office else [])
-        out.append(Outgoing(key=f"escalation:office:{plan_id}:{as_of}{suffix}", kind="escalation", day=as_of,
+        entries = [ledger[id(i)] for i in items]
+        out.append(Outgoing(key=told.key(prefix, entries), kind="escalation", day=as_of,
                             subject=subject, body=body, channels=channels, plan_id=plan_id,
-                            department_id=office.id if office else None, items=[ledger[id(i)] for i in items],
+                            department_id=office.id if office else None, items=entries,
                             recipient=f"{office.name if office else '协调办公室'}（{plan.code}）"))
-    for dept_id, items in sorted(by_department.items()):
+    for dept_id, all_items in sorted(by_department.items()):
         dept = departments[dept_id]
+        prefix = f"escalation:head:{dept_id}"
+        items = told.fresh(prefix, all_items, list(dept.head_channels), ledger)
+        if not items:
+            continue
         subject, body = render_escalation(items, as_of, department=dept.name, template=template)
-        out.append(Outgoing(key=f"escalation:head:{dept_id}:{as_of}{suffix}", kind="escalation", day=as_of,
+        entries = [ledger[id(i)] for i in items]
+        out.append(Outgoing(key=told.key(prefix, entries), kind="escalation", day=as_of,
                             subject=subject, body=body, channels=list(dept.head_channels), department_id=dept_id,
                             plan_id=items[0].plan_id if len({i.plan_id for i in items}) == 1 else None,
-                            items=[ledger[id(i)] for i in items], recipient=f"{dept.name}负责同志"))
+                            items=entries, recipient=f"{dept.name}负责同志"))
     return out
 
 
-def build_messages(session: Session, items: list[DueItem], as_of: date, *, plan_code: str | None = None,
-                   policy: ReminderPolicy | None = None) -> tuple[list[Outgoing], list[DepartmentLine]]:
-    """One digest per department holding exactly its items, plus the escalations."""
-    suffix = f":{plan_code}" if plan_code else ""
+def build_messages(session: Session, items: list[DueItem], as_of: date, *,
+                   policy: ReminderPolicy | None = None) -> tuple[list[Outgoing], list[DepartmentLine], int]:
+    """One digest per department holding exactly its items not yet told today, plus the escalations.
+
+    Also returns how many (message, channel) pairs were left out because every item in them was
+    delivered earlier today.
+    """
+    told = Ledger(session, as_of)
     by_department: dict[int, list[DueItem]] = {}
     for item in items:
         by_department.setdefault(item.department_id, []).append(item)
@@ -97,20 +155,25 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *, plan_
     lines: list[DepartmentLine] = []
     for dept_id, dept_items in sorted(by_department.items(), key=lambda kv: departments[kv[0]].name):
         dept = departments[dept_id]
-        subject, body = render_digest(dept.name, dept_items, as_of, template=template)
-        plan_ids = {i.plan_id for i in dept_items}
-        outgoing.append(Outgoing(key=f"reminder:{dept_id}:{as_of}{suffix}", kind="reminder", day=as_of,
-                                 subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,
-                                 plan_id=next(iter(plan_ids)) if len(plan_ids) == 1 else None,
-                                 items=[ledger[id(i)] for i in dept_items], recipient=dept.name))
         count = {"overdue": 0, "due_today": 0, "upcoming": 0}
         for i in dept_items:
             count[i.status] += 1
         lines.append(DepartmentLine(dept.name, count["overdue"], count["due_today"], count["upcoming"],
                                     sum(1 for i in dept_items if i.escalate), len(dept.channels)))
+        prefix = f"reminder:{dept_id}"
+        fresh = told.fresh(prefix, dept_items, list(dept.channels), ledger)
+        if not fresh:
+            continue
+        subject, body = render_digest(dept.name, fresh, as_of, template=template)
+        plan_ids = {i.plan_id for i in fresh}
+        entries = [ledger[id(i)] for i in fresh]
+        outgoing.append(Outgoing(key=told.key(prefix, entries), kind="reminder", day=as_of,
+                                 subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,
+                                 plan_id=next(iter(plan_ids)) if len(plan_ids) == 1 else None,
+                                 items=entries, recipient=dept.name))
     escalated = [i for i in items if i.escalate]
-    outgoing += _escalations(session, escalated, departments, as_of, suffix, policy, ledger)
-    return outgoing, lines
+    outgoing += _escalations(session, escalated, departments, as_of, told, policy, ledger)
+    return outgoing, lines, told.already
 
 
 def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dry_run: bool = False,
@@ -121,11 +184,12 @@ def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dr
         report.note = f"{as_of} 不是工作日（节假日或休息日），不发送提醒"
         return report
     items = due_items(session, as_of, plan_code=plan_code, policy=policy)
-    outgoing, report.departments = build_messages(session, items, as_of, plan_code=plan_code, policy=policy)
+    outgoing, report.departments, report.already_sent = build_messages(session, items, as_of, policy=policy)
     report.items = len(items)
     report.escalated_items = sum(1 for i in items if i.escalate)
     report.messages = len(outgoing)
     report.delivery = deliver(session, outgoing, dry_run=dry_run)
+    report.delivery.skipped += report.already_sent
     return report
 
 

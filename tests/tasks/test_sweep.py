@@ -14,6 +14,7 @@ from flows.cli import app
 from models import Notification
 from tasks.sweep import run_sweep
 from tests.receivers import SmtpReceiver, WebhookReceiver
+from tests.factories import make_plan, make_task
 from tests.reminder_scenario import build_city
 
 runner = CliRunner()
@@ -123,3 +124,19 @@ def test_cli_remind_done_and_notifications(session: Session, webhook: WebhookRec
     assert len(webhook.to("/czj-secure")) == 1
     stored = session.exec(select(Notification)).all()
     assert not any("Hush-9x" in json.dumps([r.channel, r.error, r.key]) for r in stored)
+
+
+def test_a_plan_filtered_run_then_a_full_run_tells_nobody_twice(session: Session, webhook: WebhookReceiver) -> None:
+    city = build_city(session, webhook)
+    other = make_plan(session, code="other", title="另一规划")
+    make_task(session, other, "9.1", "开展心理健康宣传。", lead=[city.civil],
+              milestones=[{"label": "2016年", "due_date": date(2016, 10, 14), "text": "开展宣传周活动。"}])
+    session.commit()
+    first = run_sweep(session, date(2016, 10, 14), plan_code="demo")
+    assert first.delivery.sent == 4
+    assert task_codes(webhook.to("/mzj")[0].message) == ["2.1"]
+    full = run_sweep(session, date(2016, 10, 14))  # the scheduled run of the same morning, all plans
+    assert full.delivery.sent == 1 and full.delivery.skipped == 3
+    assert [task_codes(h.message) for h in webhook.to("/mzj")] == [["2.1"], ["9.1"]]  # only what is new
+    assert len(webhook.to("/wjw")) == 1 and len(webhook.to("/czj")) == 1
+    assert run_sweep(session, date(2016, 10, 14)).delivery.sent == 0
