@@ -10,8 +10,65 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from flows.console import command, console, err_console
-from tasks.errors import ValidationFailed
+from flows.console import command, console, err_console, report_error
+from tasks.errors import DubanError, ValidationFailed
+
+plans_app = typer.Typer(help="The imported plans: list them, or set a plan's period and review years.",
+                        invoke_without_command=True, no_args_is_help=False)
+
+
+@plans_app.callback()
+def plans_root(ctx: typer.Context) -> None:
+    """List the imported plans (or run a subcommand such as ``set``)."""
+    if ctx.invoked_subcommand is None:
+        try:
+            list_plans()
+        except DubanError as exc:
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def list_plans() -> None:
+    """Print every plan with its period, revision and active task count."""
+    from sqlmodel import func, select
+
+    from models import Plan, Task
+    from models.db import migrate, session_scope
+
+    migrate()
+    table = Table("code", "title", "period", "revision", "tasks")
+    with session_scope() as session:
+        query = select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)
+        counts = dict(session.exec(query).all())
+        for plan in session.exec(select(Plan).order_by(Plan.code)):
+            period = f"{plan.period_start or '?'}–{plan.period_end or '?'}"
+            table.add_row(plan.code, plan.title, period, str(plan.revision), str(counts.get(plan.id, 0)))
+    console.print(table)
+
+
+@command(plans_app, "set")
+def set_command(
+    plan: str = typer.Option(..., "--plan", help="Plan code."),
+    title: str | None = typer.Option(None, "--title", help="The plan's title."),
+    period: str | None = typer.Option(None, "--period", help="Plan period as START-END, e.g. 2016-2020."),
+    midterm_year: int | None = typer.Option(None, "--midterm-year", help="Year of the mid-term review."),
+    final_year: int | None = typer.Option(None, "--final-year", help="Year of the final review."),
+    issuing_office: str | None = typer.Option(None, "--issuing-office", help="The office that issued the plan."),
+    doc_number: str | None = typer.Option(None, "--doc-number", help="The document number (文号)."),
+) -> None:
+    """Set a plan's title, period or review years; a later re-import keeps them unless its document names them."""
+    from models.db import migrate, session_scope
+    from tasks.plan_info import parse_period, update_plan_info
+
+    start, end = parse_period(period) if period else (None, None)
+    migrate()
+    with session_scope() as session:
+        row = update_plan_info(session, plan, title=title, period_start=start, period_end=end,
+                               midterm_year=midterm_year, final_year=final_year,
+                               issuing_office=issuing_office, doc_number=doc_number)
+        console.print(f"plan {row.code}: {row.title}; period {row.period_start or '?'}–{row.period_end or '?'}, "
+                      f"mid-term {row.midterm_year or '?'}, final {row.final_year or '?'}", highlight=False,
+                      soft_wrap=True)
 
 
 def _print_report(report: Any) -> None:
@@ -45,6 +102,7 @@ def _print_report(report: Any) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the duban CLI."""
+    app.add_typer(plans_app, name="plans")
 
     @command(app, "import")
     def import_command(
@@ -64,24 +122,6 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:
             _print_report(report)
-
-    @command(app, "plans")
-    def plans_command() -> None:
-        """List the imported plans."""
-        from sqlmodel import func, select
-
-        from models import Plan, Task
-        from models.db import migrate, session_scope
-
-        migrate()
-        table = Table("code", "title", "period", "revision", "tasks")
-        with session_scope() as session:
-            query = select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)
-            counts = dict(session.exec(query).all())
-            for plan in session.exec(select(Plan).order_by(Plan.code)):
-                period = f"{plan.period_start or '?'}–{plan.period_end or '?'}"
-                table.add_row(plan.code, plan.title, period, str(plan.revision), str(counts.get(plan.id, 0)))
-        console.print(table)
 
     @command(app, "tasks")
     def tasks_command(

@@ -74,7 +74,7 @@ def judge(session: Session, plan_code: str, kind: str, as_of: date | None, scori
     """Judge every task and indicator of a plan as of a date (a final also re-judges the mid-term)."""
     plan = find_plan(session, plan_code)
     day = resolve_as_of(plan, kind, as_of)
-    year = review_year(plan, kind) if as_of is None else min(day.year, review_year(plan, kind))
+    year = review_year(plan, kind, None if as_of is None else day)
     snapshot = load_snapshot(session, plan, day)
     result = Judgement(
         plan={"code": plan.code, "title": plan.title, "period_start": plan.period_start,

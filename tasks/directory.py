@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,16 @@ from models import (
 )
 from tasks.directory_file import DirectoryEntry, read_directory_file
 from tasks.errors import ConfigError, Problem
+
+# An unknown name stands for a group (never one department) when, after an optional 其他/辖区/全市/全区/全县
+# prefix, it begins with 各 "each" (各级政府, 各区、县（市）政府, 各乡镇（街道）, 各相关部门, 其他各相关部门,
+# 辖区各公安分局), or when it is just "the relevant/other departments or units" ((其他)相关部门, 有关单位).
+_GROUP_NAME = re.compile(r"^(?:其他|辖区|全市|全区|全县)?各\S|^(?:其他)?(?:相关|有关)?(?:部门|单位)$")
+
+
+def is_group_name(name: str) -> bool:
+    """Whether a unit name as written in a plan reads as a group of units (see ``_GROUP_NAME``)."""
+    return bool(_GROUP_NAME.match(name.strip()))
 
 
 @dataclass
@@ -117,16 +128,19 @@ def load_directory(session: Session, path: Path) -> DirectorySummary:
 
 @dataclass
 class UnitResolver:
-    """Resolves unit names against the directory (cached), creating provisional units for unknown ones."""
+    """Resolves unit names against the directory (cached); unknown ones become provisional units or groups."""
 
     session: Session
     names: dict[str, Department] = field(default_factory=dict)
     aliases: dict[str, Department] = field(default_factory=dict)
-    unknown: dict[str, list[str]] = field(default_factory=dict)
+    unknown: dict[str, list[str]] = field(default_factory=dict)  # provisional unit name → rows
+    memberless: dict[str, list[str]] = field(default_factory=dict)  # group (no members yet) name → rows
+    filled: set[int] = field(default_factory=set)  # ids of groups that have members
 
     def __post_init__(self) -> None:
         departments = list(self.session.exec(select(Department)))
         self.names = {d.name: d for d in departments}
+        self.filled = set(self.session.exec(select(GroupMember.group_id)))
         by_id = {d.id: d for d in departments}
         for alias in self.session.exec(select(DepartmentAlias)):
             self.aliases[alias.alias] = by_id[alias.department_id]
@@ -144,33 +158,47 @@ class UnitResolver:
         return found
 
     def resolve(self, name: str, ref: str) -> Department:
-        """The department ``name`` stands for; unknown names become provisional units (remembered)."""
+        """The department ``name`` stands for; unknown names become provisional units or groups (remembered)."""
         dept = self.lookup(name)
-        if dept is None or dept.provisional:
-            self.unknown.setdefault(name, []).append(ref)
         if dept is None:
-            dept = Department(name=name, kind=KIND_UNIT, provisional=True)
+            dept = Department(name=name, kind=KIND_GROUP if is_group_name(name) else KIND_UNIT, provisional=True)
             self.session.add(dept)
             self.session.flush()
             self.names[name] = dept
+        elif dept.provisional and dept.kind == KIND_UNIT and is_group_name(dept.name):
+            dept.kind = KIND_GROUP  # kept as a unit by an earlier import: a group all the same
+        if dept.kind == KIND_GROUP and dept.id not in self.filled:
+            self.memberless.setdefault(dept.name, []).append(ref)
+        elif dept.provisional:
+            self.unknown.setdefault(name, []).append(ref)
         return dept
 
     def problems(self, file: str) -> list[Problem]:
-        """One warning per unknown unit name, with the closest known names."""
+        """One warning per unknown unit name (with the closest known names) and per group without members."""
         known = self.known_names()
         out = []
         for name, refs in self.unknown.items():
             close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
             hint = f"; closest known: {', '.join(close)}" if close else "; no similar name in the directory"
-            more = f" (also {len(refs) - 1} more row(s))" if len(refs) > 1 else ""
             out.append(Problem(file, refs[0], f"unknown unit '{name}' kept as a provisional department"
-                               f"{hint}{more}", "warning", "unknown_unit"))
+                               f"{hint}{_more(refs)}", "warning", "unknown_unit"))
+        for name, refs in self.memberless.items():
+            where = ("not in the directory, kept as a provisional group" if self.names[name].provisional
+                     else "a directory group")
+            out.append(Problem(file, refs[0], f"group '{name}' ({where}) has no members: nobody is reminded for it "
+                               f"until the directory lists its members under groups: {name}{_more(refs)}",
+                               "warning", "group_without_members"))
         return out
+
+
+def _more(refs: list[str]) -> str:
+    """' (also N more row(s))' when a name occurs in several rows."""
+    return f" (also {len(refs) - 1} more row(s))" if len(refs) > 1 else ""
 
 
 def resolve_units(session: Session, names: list[str], *, file: str, ref: str
                   ) -> tuple[list[Department], list[Problem]]:
-    """Resolve unit names (exact → alias → group); unknown ones become provisional with a warning."""
+    """Resolve unit names (exact → alias); unknown ones become provisional units or groups, with a warning."""
     resolver = UnitResolver(session)
     depts: list[Department] = []
     for name in names:

@@ -21,15 +21,19 @@ RECURRENCE_FREQUENCY = {"year": "yearly", "yearly": "yearly", "annual": "yearly"
 _FREQUENCY_WORDS = {"yearly": "每年", "half-yearly": "每半年", "quarterly": "每季度", "monthly": "每月"}
 
 
-def review_year(plan: Plan, kind: str) -> int:
-    """The year of the review point (Plan.midterm_year / final_year)."""
+def review_year(plan: Plan, kind: str, as_of: date | None = None) -> int:
+    """The year of the review point (Plan.midterm_year / final_year); an explicit as-of date caps it or stands in."""
     if kind not in KIND_LABELS:
         raise ValidationFailed(f"unknown evaluation kind {kind!r}: use midterm or final")
     year = plan.midterm_year if kind == "midterm" else plan.final_year
     if year is None:
         year = plan.period_end if kind == "final" else None
+    if as_of is not None:  # the review is "as of" that date; the kind only selects the report's title
+        return as_of.year if year is None else min(as_of.year, year)
     if year is None:
-        raise ValidationFailed(f"plan {plan.code} has no {kind} year; set it before evaluating")
+        option = "--midterm-year" if kind == "midterm" else "--final-year"
+        raise ValidationFailed(f"plan {plan.code} has no {kind} year; set it with `duban plans set --plan "
+                               f"{plan.code} {option} YYYY` or give --as-of YYYY-MM-DD")
     return year
 
 

@@ -8,6 +8,7 @@ written unless the whole form is clean. Rows whose 状态 is empty are skipped (
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +21,7 @@ from sqlmodel import Session, select
 from models import Department, Indicator, Milestone, Plan, ReportingRound, StatusUpdate, Task
 from models.status import STATES
 from tasks import status_updates
+from tasks.dashboard import unit_task_ids
 from tasks.errors import AccessDenied, Problems, ValidationFailed
 from tasks.links import secret_key
 from tasks.periods import parse_period
@@ -39,10 +41,12 @@ def _stamp() -> URLSafeSerializer:
 def form_tasks(session: Session, department: Department, round_: ReportingRound) -> list[tuple[Task, str]]:
     """The unit's tasks for the round: expected ones (牵头) then active ones it supports (配合)."""
     expected = expectations(session, round_).get(department.id, [])
-    rows = [(session.get(Task, t), "牵头") for t in expected]
+    found = {t.id: t for t in session.exec(select(Task).where(Task.id.in_(expected)))} if expected else {}
+    rows = [(found[t], "牵头") for t in expected]
     plan = session.get(Plan, round_.plan_id)
+    roles, skip = unit_task_ids(session, department.id), set(expected)
     for task in active_tasks(session, plan, parse_period(round_.period)):
-        if task.id not in expected and status_updates.role_of(session, department, task) == "support":
+        if task.id not in skip and roles.get(task.id) == "support":
             rows.append((task, "配合"))
     return rows
 
@@ -64,11 +68,17 @@ def write_form(session: Session, department: Department, round_: ReportingRound,
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[cell.column_letter].width = width
     rows = form_tasks(session, department, round_)
+    ids = [task.id for task, _ in rows] or [0]
+    milestones_of: dict[int, list[Milestone]] = defaultdict(list)
+    for m in session.exec(select(Milestone).where(Milestone.task_id.in_(ids), Milestone.active.is_(True))
+                          .order_by(Milestone.task_id, Milestone.position, Milestone.id)):
+        milestones_of[m.task_id].append(m)
+    indicators_of: dict[int, list[Indicator]] = defaultdict(list)
+    for i in session.exec(select(Indicator).where(Indicator.task_id.in_(ids)).order_by(Indicator.id)):
+        indicators_of[i.task_id].append(i)
     for offset, (task, role) in enumerate(rows, start=1):
         r = HEADER_ROW + offset
-        milestones = session.exec(select(Milestone).where(Milestone.task_id == task.id, Milestone.active.is_(True))
-                                  .order_by(Milestone.position)).all()
-        indicators = session.exec(select(Indicator).where(Indicator.task_id == task.id)).all()
+        milestones, indicators = milestones_of[task.id], indicators_of[task.id]
         values = [task.code, task.text, role,
                   "；".join(f"{m.label}：{m.text}" for m in milestones), None, None, None, None, None,
                   "；".join(f"{i.name}=" for i in indicators) or None, None, None]

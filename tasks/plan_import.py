@@ -131,6 +131,11 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
         seen.setdefault(task.code, task.ref)
     if any(p.severity == "error" for p in problems):
         raise ImportFailed(f"{file}: nothing imported", problems)
+    if not parsed.tasks and parsed.indicators:  # a narrative plan: targets in prose, no task table recognised
+        first = parsed.indicators[0].ref
+        problems.append(Problem(file, first, f"no tasks found: only indicators were imported "
+                                f"({len(parsed.indicators)}); nobody is reminded for this plan", "warning",
+                                "no_tasks"))
     years = [y for t in parsed.tasks for m in t.milestones if (y := column_year(m.label))]
     plan_end = parsed.period_end or max(years, default=None)
     plan_start = parsed.period_start or min(years, default=None)
@@ -180,6 +185,7 @@ def _counts(specs: list[TaskSpec], indicators: list[IndicatorSpec], resolver: Un
         counts[role] = sum(r == role for s in specs for r, _, _ in s.assignments)
     counts["units"] = len({d for s in specs for _, d, _ in s.assignments})
     counts["provisional_units"] = len(resolver.unknown)
+    counts["memberless_groups"] = len(resolver.memberless)
     counts["milestones"] = len(milestones)
     counts["dated"] = sum(m["due_date"] is not None for m in milestones)
     counts["undated"] = counts["milestones"] - counts["dated"]

@@ -155,10 +155,11 @@ def unit_name(snapshot: PlanSnapshot, dept_id: int) -> str:
 
 
 def expand_units(snapshot: PlanSnapshot, dept_id: int) -> list[int]:
-    """The units a department stands for: a group's members, else itself; offices stand for none."""
+    """The units a department stands for: a group's members (none while the directory lists none),
+    else itself; offices stand for none."""
     name, kind = snapshot.departments.get(dept_id, ("", ""))
     if kind == KIND_OFFICE:
         return []
-    if kind == KIND_GROUP and snapshot.members.get(dept_id):
-        return [m for m in snapshot.members[dept_id] if snapshot.departments.get(m, ("", ""))[1] != KIND_OFFICE]
+    if kind == KIND_GROUP:
+        return [m for m in snapshot.members.get(dept_id, []) if snapshot.departments.get(m, ("", ""))[1] != KIND_OFFICE]
     return [dept_id]

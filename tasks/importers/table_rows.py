@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from tasks.deadlines import column_year
 from tasks.errors import ImportFailed, Problems
 from tasks.importers.responsibility import parse_marker
-from tasks.importers.table_grid import (Column, Header, RawRow, RawTable, expand, header_word, is_repeated_header,
-                                        join_lines, join_units, norm)
+from tasks.importers.header_words import header_word, norm
+from tasks.importers.table_grid import (Column, Header, RawRow, RawTable, expand, is_repeated_header, join_lines,
+                                        join_units)
 from tasks.parsed import ParsedMilestone, ParsedTask
 from tasks.units import split_units
 

@@ -10,6 +10,7 @@ from config import get_settings
 from tasks.errors import ValidationFailed
 from tasks.reports.charts import report_charts
 from tasks.reports.html_report import write_html
+from tasks.reports.report_file import remove_files
 from tasks.reports.summary import completeness_sentences, report_title, summary_sentences
 from tasks.reports.tables import ReportContent, report_tables
 from tasks.reports.word_report import write_docx
@@ -44,11 +45,18 @@ def default_out_dir(figures: dict[str, Any]) -> Path:
 
 def render(figures: dict[str, Any], rules: ReportRules, formats: list[str] | None = None,
            out_dir: Path | None = None) -> list[Path]:
-    """Write the report in each format into ``out_dir`` (default: default_out_dir); returns the paths."""
+    """Write the report in each format into ``out_dir`` (default: default_out_dir); all or none; returns the paths."""
     target = Path(out_dir) if out_dir else default_out_dir(figures)
     target.mkdir(parents=True, exist_ok=True)
     content = build_content(figures, rules)
-    return [RENDERERS[fmt](content, target) for fmt in (formats or list(FORMATS))]
+    written: list[Path] = []
+    try:
+        for fmt in formats or list(FORMATS):
+            written.append(RENDERERS[fmt](content, target))
+    except BaseException:
+        remove_files(written)  # all formats or none: no half set of reports is left behind
+        raise
+    return written
 
 
 __all__ = ["FORMATS", "RENDERERS", "ReportContent", "build_content", "default_out_dir", "parse_formats", "render"]

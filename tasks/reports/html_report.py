@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from tasks.reports.report_file import replacing
 from tasks.reports.summary import chinese_date
 from tasks.reports.tables import EMPTY, ReportContent, ReportTable, cell_text, light
 
@@ -59,5 +60,6 @@ def write_html(content: ReportContent, out_dir: Path) -> Path:
         title=content.title, figures=content.figures, as_of_text=chinese_date(content.figures["as_of"]),
         sections=sections)
     path = out_dir / f"{content.stem}.html"
-    path.write_text(html, encoding="utf-8")
+    with replacing(path) as temporary:
+        temporary.write_text(html, encoding="utf-8")
     return path

@@ -15,6 +15,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
+from tasks.reports.report_file import replacing
 from tasks.reports.tables import EMPTY, ReportContent, ReportTable, cell_text, light
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "宋体"
@@ -152,5 +153,6 @@ def write_docx(content: ReportContent, out_dir: Path) -> Path:
     doc.add_heading(tables["tasks"].title, level=1)
     _table(doc, tables["tasks"], content, int((297 - 50) * 56.7))
     path = out_dir / f"{content.stem}.docx"
-    doc.save(str(path))
+    with replacing(path) as temporary:
+        doc.save(str(temporary))
     return path

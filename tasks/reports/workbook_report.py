@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tasks.reports.report_file import replacing
 from tasks.reports.tables import (
     AMBER_WORDS,
     GREEN_WORDS,
@@ -92,5 +93,6 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
     for table in content.tables.values():
         _sheet(book, table, content)
     path = out_dir / f"{content.stem}.xlsx"
-    book.save(str(path))
+    with replacing(path) as temporary:
+        book.save(str(temporary))
     return path

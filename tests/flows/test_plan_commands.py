@@ -84,3 +84,44 @@ def test_template_and_bad_directory(tmp_path: Path, session: Session) -> None:
     code, _, err = run("departments", "load", bad)
     assert code == 2 and "乙局" in err and "line 4" in err
     assert session.exec(select(Department)).all() == []
+
+
+def test_word_plan_gets_review_years_by_hand_then_evaluates(session: Session, seeds: Path, tmp_path: Path) -> None:
+    code, out, err = run("import", seeds / "hangzhou-task-table.docx", "--plan", "hz")
+    assert code == 0, err
+    code, _, err = run("evaluate", "--plan", "hz", "--kind", "midterm", "--out", tmp_path / "none")
+    assert code == 5 and "hz has no midterm year" in err and "duban plans set" in err
+    assert not (tmp_path / "none").exists()
+
+    code, _, err = run("plans", "set", "--plan", "hz", "--midterm-year", "2021", "--final-year", "2020")
+    assert code == 5 and "final year 2020 is before the mid-term year 2021" in err
+    code, _, err = run("plans", "set", "--plan", "hz", "--period", "2016 to 2020")
+    assert code == 5 and "2016-2020" in err
+    code, out, err = run("plans", "set", "--plan", "hz", "--period", "2016-2020", "--midterm-year", "2017",
+                         "--final-year", "2020")
+    assert code == 0, err
+    assert "period 2016–2020, mid-term 2017, final 2020" in out
+    code, out, _ = run("plans")
+    assert code == 0 and "hz" in out and "2016–2020" in out
+
+    code, out, err = run("evaluate", "--plan", "hz", "--kind", "midterm", "--out", tmp_path / "mid")
+    assert code == 0, err
+    assert "中期考核" in out
+    assert sorted(p.name for p in (tmp_path / "mid").iterdir()) == [
+        f"hz-midterm-2017-12-31.{ext}" for ext in ("docx", "html", "xlsx")]
+
+    # a re-import of the same document keeps what was set by hand
+    code, out, err = run("import", seeds / "hangzhou-task-table.docx", "--plan", "hz")
+    assert code == 0 and "unchanged" in out, err
+    session.expire_all()
+    plan = session.exec(select(Plan).where(Plan.code == "hz")).one()
+    assert (plan.period_start, plan.period_end, plan.midterm_year, plan.final_year) == (2016, 2020, 2017, 2020)
+
+
+def test_evaluate_as_of_without_review_year(session: Session, seeds: Path, tmp_path: Path) -> None:
+    code, _, err = run("import", seeds / "hangzhou-task-table.docx", "--plan", "hz")
+    assert code == 0, err
+    code, out, err = run("evaluate", "--plan", "hz", "--kind", "midterm", "--as-of", "2017-12-31",
+                         "--format", "html", "--out", tmp_path / "out")
+    assert code == 0, err
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["hz-midterm-2017-12-31.html"]

@@ -34,7 +34,8 @@ def _lead_units(session: Session, plan: Plan) -> set[int]:
     members = {g.group_id: [] for g in session.exec(select(GroupMember))}
     for g in session.exec(select(GroupMember)):
         members[g.group_id].append(g.member_id)
-    return {m for d in leads for m in members.get(d, [d])}
+    groups = {d.id for d in session.exec(select(Department).where(Department.kind == "group"))}
+    return {m for d in leads for m in members.get(d, [] if d in groups else [d])}  # a memberless group: nobody
 
 
 def test_hangzhou_round_2016q2(seeds: Path, session: Session, client: TestClient, webhook_receiver,  # noqa: ANN001

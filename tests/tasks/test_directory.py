@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from models import Assignment, Department, DepartmentAlias, GroupMember
+from models import KIND_GROUP, KIND_UNIT, Assignment, Department, DepartmentAlias, GroupMember
 from tasks.directory import (
     coordination_office,
     expand_members,
+    is_group_name,
     list_departments,
     load_directory,
     resolve_units,
@@ -142,3 +143,60 @@ def test_directory_adopts_a_provisional_unit_as_alias(session: Session, tmp_path
     lead = session.exec(select(Assignment).where(Assignment.task_id == task.id)).one()
     assert lead.department_id == by_name(session, "市卫生计生委").id
     assert session.exec(select(Department).where(Department.name == "卫计委办公室")).first() is None
+
+
+@pytest.mark.parametrize(("name", "group"), [
+    ("各级政府", True), ("各区、县（市）政府", True), ("各相关部门", True), ("各乡镇（街道）", True),
+    ("各级卫生计生部门", True), ("各有关单位", True), ("其他各相关部门", True), ("其他相关部门", True),
+    ("辖区各公安分局", True), ("有关部门", True),
+    ("市卫生计生委", False), ("卫生计生部门", False), ("公安部门", False), ("综治办", False),
+    ("市七医院分院所在地政府", False), ("各", False),
+])
+def test_group_name_rule(name: str, group: bool) -> None:
+    assert is_group_name(name) is group
+
+
+def test_unknown_group_names_become_memberless_provisional_groups(session: Session) -> None:
+    names = ["各级政府", "各区、县（市）政府", "市某某局", "其他各相关部门", "各乡镇（街道）"]
+    depts, problems = resolve_units(session, names, file="plan.txt", ref="line 29")
+    assert [(d.name, d.kind, d.provisional) for d in depts] == [
+        ("各级政府", KIND_GROUP, True), ("各区、县（市）政府", KIND_GROUP, True), ("市某某局", KIND_UNIT, True),
+        ("其他各相关部门", KIND_GROUP, True), ("各乡镇（街道）", KIND_GROUP, True)]
+    assert [p.message.split("'")[1] for p in problems if p.kind == "unknown_unit"] == ["市某某局"]
+    groups = [p for p in problems if p.kind == "group_without_members"]
+    assert [p.message.split("'")[1] for p in groups] == ["各级政府", "各区、县（市）政府", "其他各相关部门", "各乡镇（街道）"]
+    assert all(p.severity == "warning" and (p.file, p.ref) == ("plan.txt", "line 29") for p in groups)
+    assert "kept as a provisional group" in groups[0].message and "groups:" in groups[0].message
+    expanded = expand_members(session, [d.id for d in depts])
+    assert [[m.name for m in expanded[d.id]] for d in depts] == [[], [], ["市某某局"], [], []]  # nobody to remind
+
+
+def test_a_unit_kept_by_an_older_import_is_resolved_as_a_group(session: Session) -> None:
+    old = make_department(session, "各级政府")
+    old.provisional = True
+    [dept], problems = resolve_units(session, ["各级政府"], file="plan.txt", ref="line 9")
+    assert dept.id == old.id and dept.kind == KIND_GROUP
+    assert [p.kind for p in problems] == ["group_without_members"]
+
+
+def test_directory_fills_a_provisional_group_with_members(session: Session, tmp_path: Path) -> None:
+    [group], _ = resolve_units(session, ["各级政府"], file="plan.txt", ref="line 29")
+    task = make_task(session, make_plan(session), "2.1", lead=[group])
+    session.commit()
+    text = DIRECTORY + "  各级政府: [市民政局, 西湖区政府]\n"
+    summary = load_directory(session, write(tmp_path, text))
+    session.commit()
+    real = by_name(session, "各级政府")
+    assert (real.id, real.kind, real.provisional) == (group.id, KIND_GROUP, False)
+    assert summary.groups["各级政府"] == ["市民政局", "西湖区政府"] and "各级政府" in summary.updated
+    assert session.exec(select(Assignment.department_id).where(Assignment.task_id == task.id)).all() == [real.id]
+    assert [m.name for m in expand_members(session, [real.id])[real.id]] == ["市民政局", "西湖区政府"]
+    again, problems = resolve_units(session, ["各级政府"], file="plan.txt", ref="line 29")
+    assert again == [real] and problems == []
+
+
+def test_a_directory_group_without_members_is_a_warning(session: Session, tmp_path: Path) -> None:
+    load_directory(session, write(tmp_path, DIRECTORY + "  各级政府: []\n"))
+    [group], problems = resolve_units(session, ["各级政府"], file="plan.txt", ref="line 29")
+    assert not group.provisional and [p.kind for p in problems] == ["group_without_members"]
+    assert "a directory group" in problems[0].message

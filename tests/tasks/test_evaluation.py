@@ -136,3 +136,21 @@ def test_plan_without_updates_is_judged_without_crashing(session: Session, scori
     assert figures["completeness"]["updates_total"] == 0
     assert figures["tasks"][0]["verdict"] == "未完成" and figures["tasks"][0]["state"] is None
     assert figures["departments"][0]["completeness"] is None  # never asked to report: left out, not zero
+
+
+def test_explicit_as_of_needs_no_stored_review_year(session: Session, scoring: Scoring) -> None:
+    plan = make_plan(session, code="noyears")
+    plan.period_start = plan.period_end = plan.midterm_year = plan.final_year = None  # like an imported Word table
+    unit = make_department(session, "县民政局")
+    make_task(session, plan, "1", lead=[unit], milestones=[{"due_date": date(2016, 12, 31)},
+                                                           {"due_date": date(2018, 12, 31)}])
+    with pytest.raises(ValidationFailed, match=r"noyears has no midterm year; set it with `duban plans set"):
+        evaluate(session, "noyears", "midterm", None, scoring)
+    figures = evaluate(session, "noyears", "midterm", date(2017, 12, 31), scoring)
+    assert (figures["as_of"], figures["review_year"], figures["kind_label"]) == ("2017-12-31", 2017, "中期考核")
+    assert figures["tasks"][0]["due"] == 1  # the 2018 milestone is not yet due as of 2017-12-31
+
+
+def test_as_of_before_the_review_year_caps_the_year(session: Session, small: dict, scoring: Scoring) -> None:
+    assert judge(session, "small", "final", date(2018, 6, 30), scoring).year == 2018
+    assert judge(session, "small", "midterm", date(2019, 6, 30), scoring).year == 2017

@@ -114,3 +114,35 @@ def test_not_a_spreadsheet_is_refused(session, world, tmp_path: Path) -> None:
     bad.write_text("not a workbook")
     with pytest.raises(ValidationFailed, match="不是有效的"):
         collect_form(session, bad)
+
+
+def test_form_queries_do_not_grow_with_its_rows(session, world) -> None:
+    from sqlalchemy import event
+
+    from tests.factories import make_indicator, make_task
+
+    s, round_, tmp = world
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert write_form(session, s.finance, round_, tmp / "one.xlsx") == 1
+        few = len(statements)
+        for n in range(6):
+            task = make_task(session, s.plan, f"S{n}", f"配合任务{n}。", lead=[s.civil], support=[s.finance],
+                             milestones=[{"label": "2016年", "due_date": date(2016, 6, 30)},
+                                         {"label": "2017年", "due_date": date(2017, 6, 30)}])
+            make_indicator(session, s.plan, f"指标{n}", task=task, code=f"J{n}")
+        session.commit()
+        statements.clear()
+        assert write_form(session, s.finance, round_, tmp / "seven.xlsx") == 7
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(statements) == few
+    ws = load_workbook(tmp / "seven.xlsx")[SHEET]
+    row = [ws.cell(HEADER_ROW + 2, c).value for c in (1, 3, 10)]
+    assert row == ["S0", "配合", "指标0="] and "2017年" in ws.cell(HEADER_ROW + 2, 4).value

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from models import Assignment, Department, Milestone, Plan, PlanRevision, Task
+from models import KIND_GROUP, Assignment, Department, Indicator, Milestone, Plan, PlanRevision, Task
 from tasks import plan_import
 from tasks.directory import load_directory
 from tasks.errors import ImportFailed, Problem
 from tasks.parsed import ParsedMilestone, ParsedPlan, ParsedTask
 from tasks.plan_import import import_parsed, import_plan, plan_code_for
+from tasks.reminders import due_items
+from tasks.sweep import run_sweep
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DIRECTORY = """\
@@ -141,3 +143,34 @@ def test_import_parsed_from_any_importer(session: Session) -> None:
     assert report.plan_code == "区方案" and report.title == "区精神卫生工作规划"
     assert report.counts["recurring"] == 1 and report.tasks[0]["code"] == "1"
     assert plan_code_for("Plan 2016 (final).xlsx") == "plan-2016-final"
+
+
+def test_group_names_without_a_directory_are_memberless_groups(session: Session, seeds: Path) -> None:
+    report = import_plan(session, seeds / "003_7d761cf584dc9c6a.txt", plan_code="hz")
+    warned = {p.message.split("'")[1]: p for p in report.problems if p.kind == "group_without_members"}
+    for name in ("各级政府", "各区、县（市）政府", "各相关部门", "各乡镇（街道）", "各级卫生计生部门"):
+        assert name in warned and "groups:" in warned[name].message and warned[name].severity == "warning"
+        dept = session.exec(select(Department).where(Department.name == name)).one()
+        assert dept.kind == KIND_GROUP and dept.provisional
+    assert warned["各级政府"].ref == "line 29"  # its first row: 统一组织开展精神卫生综合管理工作
+    unknown = {p.message.split("'")[1] for p in report.problems if p.kind == "unknown_unit"}
+    assert "市财政局" in unknown and not unknown & set(warned)
+    assert report.counts["memberless_groups"] == len(warned)
+    # a memberless group stands for nobody: no digest and no "no channel" line for it, only for real units
+    as_of = date(2016, 4, 25)
+    told = {i.department for i in due_items(session, as_of)}
+    assert "市财政局" in told and not told & set(warned)
+    sweep = run_sweep(session, as_of, dry_run=True)
+    assert "市财政局" in sweep.delivery.no_channel and not set(sweep.delivery.no_channel) & set(warned)
+    assert not {line.department for line in sweep.departments} & set(warned)
+
+
+def test_narrative_plan_without_tasks_warns(session: Session, seeds: Path) -> None:
+    report = import_plan(session, seeds / "000_a0ed3535ed6b6998.txt")
+    assert report.counts["tasks"] == 0 and report.counts["indicators"] > 0
+    [warning] = [p for p in report.problems if p.kind == "no_tasks"]
+    assert warning.severity == "warning"
+    assert warning.message.startswith("no tasks found: only indicators were imported")
+    assert session.exec(select(Task)).all() == [] and session.exec(select(Indicator)).all()
+    hangzhou = import_plan(session, seeds / "003_7d761cf584dc9c6a.txt")
+    assert not [p for p in hangzhou.problems if p.kind == "no_tasks"]
