@@ -1,9 +1,10 @@
 """50 concurrent submitters against the portal under uvicorn on loopback: latency and nothing lost.
 
 Usage: .venv/bin/python benchmarks/portal_concurrency.py [--db sqlite|postgres] [--submitters 50] [--each 4]
+       [--workers 1]
 
-Starts uvicorn (one process, as `duban portal` does) on a fresh database, measures a trivial GET
-(the baseline) and then status submissions (JSON API, and portal forms with a small PDF) from
+Starts uvicorn (``--workers`` processes, as `duban portal --workers N` does) on a fresh database,
+measures a trivial GET (the baseline) and then status submissions (JSON API, and portal forms with a small PDF) from
 ``--submitters`` threads at once (JSON calls on a light stdlib keep-alive client, so that the load
 generator does not take the server's CPU on this machine; forms on httpx); prints p50/p95 and the ratio to the baseline, then checks that
 every submission is stored and every unit's history is an unbroken supersedes chain.
@@ -112,6 +113,7 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--submitters", type=int, default=50)
     parser.add_argument("--each", type=int, default=4, help="API submissions per submitter")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (duban portal --workers)")
     parser.add_argument("--think", type=float, default=2.0,
                         help="mean seconds a paced submitter waits between reports (0: skip the paced run)")
     args = parser.parse_args()
@@ -145,7 +147,8 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host",
-                               "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"],
+                               "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+                               "--no-access-log", "--log-level", "warning"],
                               cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 60
@@ -216,7 +219,8 @@ def main() -> int:
     b50, b95 = percentile(baseline, 0.5), percentile(baseline, 0.95)
     s50, s95 = percentile(submissions, 0.5), percentile(submissions, 0.95)
     f50, f95 = percentile(forms, 0.5), percentile(forms, 0.95)
-    print(f"database: {args.db}; {n} concurrent submitters × {each} API submissions + 1 portal form each")
+    print(f"database: {args.db}; uvicorn workers: {args.workers}; "
+          f"{n} concurrent submitters × {each} API submissions + 1 portal form each")
     print(f"baseline GET /healthz      p50 {b50:7.1f} ms  p95 {b95:7.1f} ms")
     print(f"API submission             p50 {s50:7.1f} ms  p95 {s95:7.1f} ms  "
           f"(×{s50 / b50:.1f} / ×{s95 / b95:.1f} baseline); {len(submissions) / wall:.0f} submissions/s")

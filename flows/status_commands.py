@@ -216,7 +216,8 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
 
 
 def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),
-                   port: int | None = typer.Option(None, help="Port (default settings.portal_port).")) -> None:
+                   port: int | None = typer.Option(None, help="Port (default settings.portal_port)."),
+                   workers: int = typer.Option(1, min=1, help="Uvicorn worker processes.")) -> None:
     """Serve the department portal and office dashboard (uvicorn; tokens masked in the access log)."""
     import uvicorn
 
@@ -227,7 +228,8 @@ def portal_command(host: str | None = typer.Option(None, help="Bind address (def
     settings = get_settings()
     migrate()
     uvicorn.run("portal.app:create_app", factory=True, host=host or settings.portal_host,
-                port=port or settings.portal_port, log_config=uvicorn_log_config(), proxy_headers=False)
+                port=port or settings.portal_port, workers=workers, log_config=uvicorn_log_config(),
+                proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, make_url
+from sqlalchemy import Engine, event, make_url, text
 from sqlmodel import Session, create_engine
 
 from config import get_settings
@@ -79,6 +79,19 @@ def serialized_writes(session: Session) -> Iterator[None]:
         return
     with _write_locks.setdefault(str(bind.url), threading.RLock()):
         yield
+
+
+def lock_for_transaction(session: Session, key: tuple[int, int]) -> None:
+    """Hold a write lock until the session's transaction ends, so that concurrent read-then-insert sequences on
+    ``key`` run one at a time, also across processes (``duban portal --workers``): PostgreSQL an advisory lock on
+    ``key``; SQLite the database's write lock, taken now (BEGIN IMMEDIATE) rather than at the first insert."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": key[0], "b": key[1]})
+    elif dialect == "sqlite":
+        raw = session.connection().connection.driver_connection
+        if not raw.in_transaction:  # pysqlite opens a transaction only at the first write: which holds the lock
+            raw.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout for other processes' writers
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -33,7 +33,7 @@ from models import (
     Task,
 )
 from models.base import utcnow
-from models.db import serialized_writes
+from models.db import lock_for_transaction, serialized_writes
 from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
 from tasks import evidence as evidence_files
@@ -214,6 +214,9 @@ def pick_round(session: Session, department: Department, task: Task,
 def write(session: Session, department: Department, checked: Checked, data: UpdateData, channel: str,
           round_: ReportingRound | None) -> StatusUpdate:
     """Store files and rows for a checked update (caller commits); files are removed on failure."""
+    # the unit's writes on this task queue here until the caller commits (across processes too), so the
+    # previous update read below is still the newest when this one is inserted
+    lock_for_transaction(session, (checked.task.id, department.id))
     previous = session.exec(_PREVIOUS[round_ is not None], params={
         "task": checked.task.id, "dept": department.id, "round": round_.id if round_ else None}).first()
     supersedes = data.supersedes_id or (previous.id if previous else None)

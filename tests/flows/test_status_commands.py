@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
@@ -14,7 +21,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from models import AccessLink, OfficeUser, ReportingRound, StatusUpdate
 from tasks.forms import HEADER_ROW, SHEET
-from tasks.links import resolve
+from tasks.links import issue_link, resolve
 from tasks.rounds import open_round
 from tests.status_factories import make_status_scenario
 
@@ -87,3 +94,49 @@ def test_user_add_reads_password_from_stdin(session: Session) -> None:
     assert user.username == "zhang" and user.password_hash.startswith("$2") and "s3cret" not in user.password_hash
     assert runner.invoke(app, ["user", "add", "zhang", "--password-stdin"], input="another-pass\n").exit_code == 5
     assert runner.invoke(app, ["user", "add", "li", "--password-stdin"], input="short\n").exit_code == 5
+
+
+def test_portal_serves_from_several_worker_processes(session: Session, scenario) -> None:  # noqa: ANN001
+    """`duban portal --workers 2` starts two uvicorn workers; one unit's simultaneous submissions stay one history."""
+    open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
+    token = issue_link(session, scenario.civil)[1]
+    session.commit()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    duban = Path(sys.executable).with_name("duban")
+    server = subprocess.Popen([str(duban), "portal", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "duban portal did not start"
+            time.sleep(0.2)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        workers = [c for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(workers) == 2
+        count, barrier = 20, threading.Barrier(20)
+
+        def submit(n: int) -> int:  # the same unit on the same task, all at once, spread over both workers
+            with httpx.Client(base_url=base, timeout=60) as client:
+                client.get("/healthz")
+                barrier.wait(timeout=60)
+                return client.post(f"/api/unit/tasks/{scenario.tasks['T2'].id}/updates", json={
+                    "state": "推进中", "percent": n, "progress": f"第{n}次"},
+                    headers={"Authorization": f"Bearer {token}"}).status_code
+
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            codes = list(pool.map(submit, range(count)))
+    finally:
+        server.terminate()
+        server.wait(20)
+    assert codes == [201] * count
+    session.expire_all()
+    chain = list(session.exec(select(StatusUpdate).order_by(StatusUpdate.id)))
+    assert len(chain) == count
+    assert [u.supersedes_id for u in chain] == [None, *[u.id for u in chain[:-1]]]  # one history, not forked

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from config import get_settings
-from models import Evidence, IndicatorReading, MilestoneCompletion, StatusUpdate, UpdateReview
+from models import Department, Evidence, IndicatorReading, MilestoneCompletion, StatusUpdate, Task, UpdateReview
+from models.db import get_engine
 from tasks.errors import AccessDenied, ValidationFailed
 from tasks.reviews import review_update
 from tasks.rounds import open_round
@@ -140,3 +143,31 @@ def test_real_office_documents_and_images_are_accepted(session) -> None:
     stored = session.exec(select(Evidence).where(Evidence.update_id == update.id).order_by(Evidence.id)).all()
     assert [(e.filename, e.content_type.split("/")[0]) for e in stored] == [
         ("纪要.docx", "application"), ("台账.xlsx", "application"), ("现场.PNG", "image")]
+
+
+def test_simultaneous_submissions_by_one_unit_keep_one_linear_history(session, db_url: str) -> None:
+    """20 threads, each with its own session, submit on the same task at the same instant: no forked history."""
+    s = make_status_scenario(session)
+    round_ = open_round(session, s.plan, "2016Q2", today=date(2016, 7, 1), send=False).round
+    session.commit()
+    count, dept_id, task_id = 20, s.health.id, s.tasks["T1"].id
+    barrier = threading.Barrier(count)
+
+    def submitter(n: int) -> int:
+        with Session(get_engine(db_url), expire_on_commit=False) as own:
+            dept, task = own.get(Department, dept_id), own.get(Task, task_id)
+            own.commit()  # give the connection back to the pool while waiting for the others
+            barrier.wait(timeout=60)
+            return submit_update(own, dept, task, UpdateData(state="推进中", percent=n, progress=f"第{n}次")).id
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        ids = list(pool.map(submitter, range(count)))
+    session.expire_all()
+    chain = list(session.exec(select(StatusUpdate).where(StatusUpdate.task_id == task_id,
+                                                         StatusUpdate.department_id == dept_id)
+                              .order_by(StatusUpdate.id)))
+    assert sorted(ids) == [u.id for u in chain] and len(chain) == count
+    assert all(u.round_id == round_.id for u in chain)
+    supersedes = [u.supersedes_id for u in chain]
+    assert len(set(supersedes)) == count, f"two updates supersede the same one: {supersedes}"
+    assert supersedes == [None, *[u.id for u in chain[:-1]]]
