@@ -11,21 +11,15 @@ from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
 from tasks.notify import Outgoing, deliver
-from tasks.reminders import due_items
-from tasks.sweep import SweepReport, build_messages, sweep_summary
-from tasks.workdays import is_working_day, local_today
+from tasks.sweep import SweepReport, prepare_sweep, sweep_summary
+from tasks.workdays import local_today
 
 
 @task(name="compute-reminders", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
 def compute_reminders(as_of: date, plan_code: str | None) -> tuple[list[Outgoing], SweepReport]:
     """Find today's due items and render one digest per department plus the escalations."""
     with session_scope() as session:
-        items = due_items(session, as_of, plan_code=plan_code)
-        outgoing, lines, already = build_messages(session, items, as_of)
-    report = SweepReport(as_of=as_of, working_day=True, plan_code=plan_code, items=len(items),
-                         escalated_items=sum(1 for i in items if i.escalate), messages=len(outgoing),
-                         already_sent=already, departments=lines)
-    return outgoing, report
+        return prepare_sweep(session, as_of, plan_code=plan_code)
 
 
 @task(name="deliver-reminders", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
@@ -61,12 +55,9 @@ def send_reminders(as_of: str | None = None, plan_code: str | None = None, dry_r
     """The daily reminder sweep (skips non-working days); returns the sweep summary."""
     logger = get_run_logger()
     day = date.fromisoformat(as_of) if as_of else local_today()
-    if not is_working_day(day):
-        report = SweepReport(as_of=day, working_day=False, dry_run=dry_run, plan_code=plan_code,
-                             note=f"{day} 不是工作日（节假日或休息日），不发送提醒")
-    else:
-        outgoing, report = compute_reminders(day, plan_code)
-        report.dry_run = dry_run
+    outgoing, report = compute_reminders(day, plan_code)  # nothing on a non-working day
+    report.dry_run = dry_run
+    if report.working_day:
         report.delivery = deliver_reminders(outgoing, dry_run)
         report.delivery.skipped += report.already_sent
     summary = sweep_summary(report)

@@ -217,19 +217,24 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
 
 def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),
                    port: int | None = typer.Option(None, help="Port (default settings.portal_port)."),
-                   workers: int = typer.Option(1, min=1, help="Uvicorn worker processes.")) -> None:
+                   workers: int | None = typer.Option(None, min=1, help="Uvicorn worker processes (default: 2 "
+                                                      "on a machine with 2 or more cores, else 1).")) -> None:
     """Serve the department portal and office dashboard (uvicorn; tokens masked in the access log)."""
+    import os
+
     import uvicorn
 
     from config import get_settings
     from models.db import migrate
     from portal.access_log import uvicorn_log_config
+    from tasks.links import secret_key
 
     settings = get_settings()
     migrate()
+    secret_key(settings)  # generated (if not configured) before the workers start, so that they share it
     uvicorn.run("portal.app:create_app", factory=True, host=host or settings.portal_host,
-                port=port or settings.portal_port, workers=workers, log_config=uvicorn_log_config(),
-                proxy_headers=False)
+                port=port or settings.portal_port, workers=workers or min(2, os.cpu_count() or 1),
+                log_config=uvicorn_log_config(), proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,9 +15,14 @@ from sqlmodel import Session, create_engine
 
 from config import get_settings
 
+try:
+    import fcntl
+except ImportError:  # Windows: writers of other processes queue in SQLite's busy handler instead
+    fcntl = None  # type: ignore[assignment]
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _engines: dict[str, Engine] = {}
-_write_locks: dict[str, threading.RLock] = {}
+_write_queues: dict[str, _WriteQueue] = {}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -53,6 +59,9 @@ def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    for queue in _write_queues.values():
+        queue.close()
+    _write_queues.clear()
 
 
 @contextmanager
@@ -69,15 +78,56 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+class _WriteQueue:
+    """The writers of one SQLite database queue here: this process's threads on a lock, and processes
+    (``duban portal --workers``) on an flock of ``<database>-writers.lock``, so that a writer waits to be
+    woken when the one before it commits instead of sleeping in SQLite's busy handler (whose back-off
+    sleeps of up to 100 ms make the slow tail of a burst). SQLite's own locking still guarantees correctness:
+    writers that do not queue here (other tools) fall back to it."""
+
+    def __init__(self, database: str | None) -> None:
+        self.lock = threading.RLock()
+        self.depth = 0  # re-entrant: only the outermost hold takes the file lock
+        in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
+        self.path = None if in_memory or fcntl is None else Path(f"{database}-writers.lock")
+        self.fd: int | None = None
+        self.pid = 0  # the process that opened ``fd`` (a forked child must open its own to be excluded)
+
+    def close(self) -> None:
+        if self.fd is not None and self.pid == os.getpid():
+            os.close(self.fd)
+        self.fd = None
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self.lock:
+            self.depth += 1
+            locked = False
+            try:
+                if self.depth == 1 and self.path is not None:
+                    if self.fd is None or self.pid != os.getpid():
+                        self.fd, self.pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+                    fcntl.flock(self.fd, fcntl.LOCK_EX)  # blocks (without the GIL) until the writer before ends
+                    locked = True
+                yield
+            finally:
+                if locked:
+                    fcntl.flock(self.fd, fcntl.LOCK_UN)
+                self.depth -= 1
+
+
 @contextmanager
 def serialized_writes(session: Session) -> Iterator[None]:
-    """On SQLite, one thread of this process writes at a time: writers queue on a lock instead of
-    sleeping in SQLite's busy handler (and a read-then-insert inside is atomic in-process); elsewhere a no-op."""
+    """On SQLite, one writer at a time, across this process's threads and the portal's worker processes:
+    writers queue instead of sleeping in SQLite's busy handler, and a read-then-insert inside is atomic
+    among them; elsewhere a no-op (PostgreSQL uses row and advisory locks)."""
     bind = session.get_bind()
     if bind.dialect.name != "sqlite":
         yield
         return
-    with _write_locks.setdefault(str(bind.url), threading.RLock()):
+    key = str(bind.url)
+    queue = _write_queues.get(key) or _write_queues.setdefault(key, _WriteQueue(bind.url.database))
+    with queue.hold():
         yield
 
 

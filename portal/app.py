@@ -72,9 +72,9 @@ def create_app() -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(routes_api.router)  # first: the API's calls (other systems, bursts) match soonest
     app.include_router(routes_units.router)
     app.include_router(routes_office.router)
-    app.include_router(routes_api.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

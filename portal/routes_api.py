@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
@@ -17,7 +17,7 @@ from portal.web import check_csrf, csrf_token, db, office_user, submitters
 from tasks.accounts import authenticate
 from tasks.dashboard import round_rates, task_history, task_rows, unit_task_ids
 from tasks.errors import AccessDenied, NotFound
-from tasks.links import resolve
+from tasks.links import resolve, resolve_unit
 from tasks.reviews import review_update
 from tasks.status_updates import UpdateData, find_task, submit_update
 
@@ -129,19 +129,21 @@ def unit_tasks(dept: Department = Depends(unit), session: Session = Depends(db))
 
 @router.post("/unit/tasks/{task_id}/updates", response_model=UpdateOut, status_code=201, tags=["unit"])
 async def unit_submit(task_id: int, body: UpdateIn,
-                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> UpdateOut:
+                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Response:
     """Submit (or correct) a status update on one of the unit's tasks."""
     # one worker-thread hop and one session per submission (not one per dependency), a few at a time
-    return await to_thread.run_sync(_submit, task_id, body, credentials, limiter=submitters)
+    out = await to_thread.run_sync(_submit, task_id, body, credentials, limiter=submitters)
+    # built and checked as UpdateOut already: sent as is rather than validated a second time by FastAPI
+    return Response(out.model_dump_json(), status_code=201, media_type="application/json")
 
 
 def _submit(task_id: int, body: UpdateIn, credentials: HTTPAuthorizationCredentials | None) -> UpdateOut:
+    if credentials is None:
+        raise AccessDenied("缺少单位令牌（Authorization: Bearer <token>）。")
     with session_scope() as session:
-        link = unit_link(credentials, session)
-        dept = unit(link, session)
-        task = find_task(session, dept, task_id)
+        link, dept = resolve_unit(session, credentials.credentials)
         data = UpdateData(**body.model_dump())
-        return _out(session, submit_update(session, dept, task, data, channel="api", round_id=link.round_id))
+        return _out(session, submit_update(session, dept, task_id, data, channel="api", round_id=link.round_id))
 
 
 @router.get("/unit/tasks/{task_id}/updates", response_model=list[UpdateOut], tags=["unit"])

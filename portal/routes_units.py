@@ -18,7 +18,7 @@ from portal.web import check_csrf, db, render, submitters
 from tasks import forms
 from tasks.dashboard import task_rows, unit_task_ids
 from tasks.errors import NotFound, ValidationFailed
-from tasks.links import resolve
+from tasks.links import resolve_unit
 from tasks.periods import parse_period
 from tasks.reviews import reviews_of
 from tasks.status_updates import UpdateData, find_task, submit_update
@@ -29,8 +29,8 @@ MAX_FILES = 10
 
 def unit_of(session: Session, token: str) -> tuple[Department, int | None]:
     """The unit a link token stands for, and the round the link is tied to (if any)."""
-    link = resolve(session, token)
-    return session.get(Department, link.department_id), link.round_id
+    link, department = resolve_unit(session, token)
+    return department, link.round_id
 
 
 def unit_rounds(session: Session, department: Department, round_id: int | None) -> list[ReportingRound]:
@@ -83,8 +83,7 @@ def unit_task(request: Request, token: str, task_id: int, ok: int = 0,
 def _submit(token: str, task_id: int, data: UpdateData) -> None:
     with session_scope() as session:
         dept, round_id = unit_of(session, token)
-        task = find_task(session, dept, task_id)
-        submit_update(session, dept, task, data, channel="portal", round_id=round_id)
+        submit_update(session, dept, task_id, data, channel="portal", round_id=round_id)
 
 
 @router.post("/u/{token}/tasks/{task_id}")

@@ -26,9 +26,10 @@ templates.env.globals.update(LIGHTS=LIGHTS, REVIEW_LABELS=REVIEW_LABELS, ROLE_LA
                              CHANNEL_LABELS=CHANNEL_LABELS)
 
 
-# submissions run a few at a time in worker threads; the rest wait on the event loop instead of 40
-# threads taking turns on the GIL and on SQLite's write lock (a 50-unit burst then completes in order)
-submitters = CapacityLimiter(4)
+# submissions run two at a time in worker threads; the rest wait their turn on the event loop, in order,
+# instead of many threads taking turns on the GIL and on the database's write lock (measured: 4 or more
+# threads make a 50-unit burst slower on SQLite; more processes, `duban portal --workers`, make it faster)
+submitters = CapacityLimiter(2)
 
 
 class LoginRequired(Exception):

@@ -80,9 +80,11 @@ def render_digest(department: str, items: list[DueItem], as_of: date, *,
     ``template``: the digest template already loaded by a caller rendering many (one stat per sweep).
     """
     path = get_settings().digest_template
-    groups = [(STATUS_LABELS[s], [i for i in items if i.status == s]) for s in STATUS_ORDER]
-    groups = [(heading, views) for heading, views in groups if views]
-    counts = {s: sum(1 for i in items if i.status == s) for s in STATUS_ORDER}
+    by_status: dict[str, list[DueItem]] = {s: [] for s in STATUS_ORDER}
+    for item in items:
+        by_status[item.status].append(item)
+    groups = [(STATUS_LABELS[s], views) for s, views in by_status.items() if views]
+    counts = {s: len(views) for s, views in by_status.items()}
     body = _render(template or load_template(path), path, {
         "department": department, "as_of": as_of, "weekday": f"星期{WEEKDAYS[as_of.weekday()]}",
         "groups": groups, "counts": counts, "plans": sorted({i.plan_code for i in items})})

@@ -23,7 +23,8 @@ SALT = "duban-unit-link"
 _TOKEN_IN_PATH = re.compile(r"(/u/)[A-Za-z0-9_\-.]{12,}")
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9_\-.]{12,}", re.IGNORECASE)
 log = logging.getLogger("duban.links")
-_BY_NONCE = select(AccessLink).where(AccessLink.nonce == bindparam("nonce"))  # built once, bound per request
+_BY_NONCE = (select(AccessLink, Department).join(Department, Department.id == AccessLink.department_id)
+             .where(AccessLink.nonce == bindparam("nonce")))  # built once, bound per request
 
 
 def secret_key(settings: Settings | None = None) -> str:
@@ -35,10 +36,19 @@ def secret_key(settings: Settings | None = None) -> str:
     if path.exists():
         return path.read_text(encoding="ascii").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    log.info("generated a new secret key in %s", path)
+    # written whole under a private name, then linked into place: processes starting together (portal
+    # workers) never read a half-written key, and the first link wins for all of them
+    draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        os.link(draft, path)
+        log.info("generated a new secret key in %s", path)
+    except FileExistsError:
+        pass  # another process was first: use its key
+    finally:
+        draft.unlink(missing_ok=True)
     return path.read_text(encoding="ascii").strip()
 
 
@@ -89,8 +99,9 @@ def current_link(session: Session, department: Department, round_: ReportingRoun
     return issue_link(session, department, round_)
 
 
-def resolve(session: Session, token: str, now: datetime | None = None) -> AccessLink:
-    """The link a token stands for; AccessDenied (Chinese message) if tampered, expired or revoked."""
+def resolve_unit(session: Session, token: str, now: datetime | None = None) -> tuple[AccessLink, Department]:
+    """The link a token stands for and its unit, in one query; AccessDenied (Chinese message) if the token
+    is tampered, expired or revoked."""
     max_age = int(timedelta(days=max(get_settings().link_valid_days, 1) * 5).total_seconds())
     try:
         payload = _serializer().loads(token, max_age=max_age)
@@ -99,14 +110,20 @@ def resolve(session: Session, token: str, now: datetime | None = None) -> Access
     except BadSignature:
         raise AccessDenied("链接无效（可能被截断或篡改），请使用通知中的完整链接。") from None
     nonce = payload.get("n") if isinstance(payload, dict) else None
-    link = session.exec(_BY_NONCE, params={"nonce": nonce}).first() if nonce else None
-    if link is None:
+    row = session.exec(_BY_NONCE, params={"nonce": nonce}).first() if nonce else None
+    if row is None:
         raise AccessDenied("链接无效，请使用通知中的完整链接。")
+    link, department = row
     if link.revoked_at is not None:
         raise AccessDenied("链接已被撤销，请联系协调办公室获取新链接。")
     if as_utc(link.expires_at) <= (now or utcnow()):
         raise AccessDenied("链接已过期，请联系协调办公室获取新链接。")
-    return link
+    return link, department
+
+
+def resolve(session: Session, token: str, now: datetime | None = None) -> AccessLink:
+    """The link a token stands for; AccessDenied (Chinese message) if tampered, expired or revoked."""
+    return resolve_unit(session, token, now)[0]
 
 
 def revoke(session: Session, department: Department, round_: ReportingRound | None = None,

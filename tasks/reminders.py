@@ -10,10 +10,10 @@ for its current period and, while still open, the period just ended.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from operator import attrgetter
 
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, select
@@ -38,7 +38,7 @@ from tasks.workdays import is_working_day
 STATUS_LABELS = {"overdue": "已逾期", "due_today": "今日到期", "upcoming": "即将到期"}
 STATUS_ORDER = ("overdue", "due_today", "upcoming")
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
-_ONE_OFF = (("", None, 0),)  # a one-off milestone's single occasion (its due date comes from the row)
+_UNSEEN = object()  # a notice not yet asked of the calendar
 
 
 @dataclass(slots=True)
@@ -76,15 +76,17 @@ class DueItem:
         """The Chinese name of a recurring duty's period (2016年第2季度), else ""."""
         return _period_label(self.period)
 
+    @property
+    def ledger_key(self) -> str:
+        """``department/milestone/period``: what "this item reached this recipient today" is keyed by."""
+        return f"{self.department_id}/{self.milestone_id}/{self.period}"
+
     def as_dict(self) -> dict:
-        """A JSON-safe dict for the notification ledger."""
-        data = dict(zip(_FIELDS, _values(self)))
-        data["due_date"], data["lead_due_date"] = self.due_date.isoformat(), self.lead_due_date.isoformat()
-        return data
-
-
-_FIELDS = tuple(f.name for f in fields(DueItem))
-_values = attrgetter(*_FIELDS)
+        """The item's JSON-safe entry in the notification ledger: who was told what, due when."""
+        return {"department_id": self.department_id, "department": self.department, "role": self.role,
+                "plan_code": self.plan_code, "task_code": self.task_code, "milestone_id": self.milestone_id,
+                "label": self.label, "period": self.period, "due_date": self.due_date.isoformat(),
+                "status": self.status, "working_days": self.working_days, "escalate": self.escalate}
 
 
 @lru_cache(maxsize=4096)
@@ -116,9 +118,11 @@ def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict
     return plans
 
 
-def _rows(session: Session, plan_ids: list[int], one_off_dates: list[date], lower: date, upper: date) -> list:
-    """Open one-off milestones due on a notice date, and recurring duties running near today."""
-    wanted = set(plan_ids)
+def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date
+          ) -> list:
+    """Open one-off milestones due on a notice date, and recurring duties running near today
+    (of the plans ``plan_ids``; None: of every plan)."""
+    wanted, every_plan = set(plan_ids or ()), plan_ids is None
     done = exists().where(MilestoneCompletion.milestone_id == Milestone.id)
     one_off = and_(Milestone.due_date.in_(one_off_dates), Milestone.recurrence.is_(None), ~done)
     recurring = and_(Milestone.recurrence.is_not(None),
@@ -133,9 +137,9 @@ def _rows(session: Session, plan_ids: list[int], one_off_dates: list[date], lowe
         query = (select(*columns).join(Task, Task.id == Milestone.task_id)
                  .join(Assignment, Assignment.task_id == Task.id)
                  .where(condition, Milestone.active, Task.active))
-        rows = session.connection().execute(query)  # Core rows: no ORM overhead per row
+        rows = session.connection().execute(query).all()  # Core rows: no ORM overhead per row
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index
-        out += [tuple(row) for row in rows if row[12] in wanted]  # plain tuples: untracked by the GC
+        out += rows if every_plan else [row for row in rows if row[12] in wanted]
     return out
 
 
@@ -176,7 +180,7 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     dates = sorted(set().union(*(c.notice_due_dates(earliest) for c in calendars.values())))
     lower = as_of - timedelta(days=400)
     upper = max(c.horizon for c in calendars.values())
-    rows = _rows(session, plan_ids, dates, lower, upper)
+    rows = _rows(session, plan_ids if plan_code else None, dates, lower, upper)
     periods: dict[int, list] = {}
     for row in rows:
         if row[5] is not None and row[0] not in periods:
@@ -184,20 +188,20 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     counts = _period_counts(session, {(m, p.key) for m, ps in periods.items() for p in ps})
     recipients = _recipients(session, {row[14] for row in rows})
     chosen: dict[tuple[int, int, str], DueItem] = {}
-    notices: dict[tuple[int, date, bool, bool], Notice | None] = {}  # the calendar's answer per (plan, due, …)
+    notices: dict[tuple[int, date, bool, bool], Notice | None | object] = {}  # per (plan, due, support, soft)
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
          dept_id) in rows:
         support = role == ROLE_SUPPORT
-        occasions = _ONE_OFF if recurrence is None else [
-            (p.key, p.end, counts.get((mid, p.key), 0)) for p in periods[mid]]
+        if recurrence is None:
+            occasions: Iterable[tuple[str, date, int]] = (("", due, 0),)
+        else:  # each period of the duty still short of its count
+            occasions = [(p.key, p.end, n) for p in periods[mid]
+                         if (n := counts.get((mid, p.key), 0)) < (rcount or 1)]
         for period, lead_due, done_count in occasions:
-            if recurrence is None:
-                lead_due = due
-            elif done_count >= (rcount or 1):
-                continue
             key = (pid, lead_due, support, soft)
-            notice = notices[key] if key in notices else notices.setdefault(
-                key, calendars[pid].notice(lead_due, support=support, soft=soft))
+            notice = notices.get(key, _UNSEEN)
+            if notice is _UNSEEN:
+                notice = notices[key] = calendars[pid].notice(lead_due, support=support, soft=soft)
             if notice is None:
                 continue
             status, days, unit_due, escalate = notice

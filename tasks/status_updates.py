@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, select
 
 from models import (
@@ -80,13 +80,13 @@ _ROLES = select(Assignment.role).where(
     (Assignment.department_id == bindparam("dept"))
     | Assignment.department_id.in_(select(GroupMember.group_id).where(GroupMember.member_id == bindparam("dept"))))
 _INDICATORS = select(Indicator).where(Indicator.task_id == bindparam("task"), Indicator.active.is_(True))
-_OPEN_ROUNDS = (select(ReportingRound).where(ReportingRound.plan_id == bindparam("plan"),
-                                             ReportingRound.closed_at.is_(None))
-                .order_by(ReportingRound.period_start.desc(), ReportingRound.id.desc()))
-_EXPECTED = select(RoundExpectation.id).where(RoundExpectation.round_id == bindparam("round"),
-                                              RoundExpectation.task_id == bindparam("task"),
-                                              RoundExpectation.department_id == bindparam("dept"))
-_LATEST = (select(StatusUpdate).where(StatusUpdate.task_id == bindparam("task"),
+_EXPECTED = exists().where(RoundExpectation.round_id == ReportingRound.id,
+                          RoundExpectation.task_id == bindparam("task"),
+                          RoundExpectation.department_id == bindparam("dept"))
+_OPEN_ROUNDS = (select(ReportingRound, _EXPECTED).where(ReportingRound.plan_id == bindparam("plan"),
+                                                        ReportingRound.closed_at.is_(None))
+                .order_by(ReportingRound.period_start.desc(), ReportingRound.id.desc()))  # newest first
+_LATEST = (select(StatusUpdate.id).where(StatusUpdate.task_id == bindparam("task"),
                                       StatusUpdate.department_id == bindparam("dept"))
            .order_by(StatusUpdate.id.desc()).limit(1))
 _PREVIOUS = {False: _LATEST.where(StatusUpdate.round_id.is_(None)),  # the unit's latest in the same round
@@ -101,8 +101,10 @@ def role_of(session: Session, department: Department, task: Task) -> str | None:
     return ROLE_SUPPORT if ROLE_SUPPORT in roles else None
 
 
-def find_task(session: Session, department: Department, ref: str | int, plan_id: int | None = None) -> Task:
-    """A task by id (int) or by code (str, among the unit's tasks); NotFound or AccessDenied otherwise."""
+def find_task_and_role(session: Session, department: Department, ref: str | int, plan_id: int | None = None
+                       ) -> tuple[Task, str]:
+    """A task by id (int) or by code (str, among the unit's tasks) with the unit's role on it;
+    NotFound or AccessDenied otherwise."""
     task = None
     if isinstance(ref, int):
         task = session.get(Task, ref)
@@ -117,9 +119,15 @@ def find_task(session: Session, department: Department, ref: str | int, plan_id:
         task = candidates[0] if candidates else None
     if task is None:
         raise NotFound(f"没有编号为“{ref}”的任务。")
-    if role_of(session, department, task) is None:
+    role = role_of(session, department, task)
+    if role is None:
         raise AccessDenied("无权查看或报送其他单位的任务。")
-    return task
+    return task, role
+
+
+def find_task(session: Session, department: Department, ref: str | int, plan_id: int | None = None) -> Task:
+    """A task by id (int) or by code (str, among the unit's tasks); NotFound or AccessDenied otherwise."""
+    return find_task_and_role(session, department, ref, plan_id)[0]
 
 
 def _percent(value: int | float | str | None, problems: Problems, ref: str) -> int | None:
@@ -153,10 +161,13 @@ def _reading(indicator: Indicator, value: str | float | int | None, problems: Pr
 
 
 def check(session: Session, department: Department, task: Task, data: UpdateData,
-          problems: Problems, ref: str = "") -> Checked | None:
-    """Validate one update; record every problem (located by ``ref``) and return it when clean."""
+          problems: Problems, ref: str = "", role: str | None = None) -> Checked | None:
+    """Validate one update; record every problem (located by ``ref``) and return it when clean.
+
+    ``role``: the unit's role on the task when the caller has just looked it up (find_task_and_role).
+    """
     start = len(problems.errors)
-    role = role_of(session, department, task)
+    role = role or role_of(session, department, task)
     if role is None:
         raise AccessDenied("无权查看或报送其他单位的任务。")
     state = (data.state or "").strip()
@@ -173,7 +184,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
             problems.error(ref, f"{label}超过{MAX_TEXT}字。")
     if state and state != "未启动" and not texts[0]:
         problems.error(ref, "请填写进展情况。")
-    indicators = list(session.exec(_INDICATORS, params={"task": task.id}))
+    indicators = list(session.exec(_INDICATORS, params={"task": task.id})) if data.indicators else []
     readings = []
     for key, value in data.indicators.items():
         match = [i for i in indicators if str(key).strip() in (i.code, i.name, str(i.id))]
@@ -203,12 +214,12 @@ def pick_round(session: Session, department: Department, task: Task,
         if round_ is None or round_.plan_id != task.plan_id:
             raise ValidationFailed("报送轮次与任务不属于同一规划。")
         return round_
-    rounds = list(session.exec(_OPEN_ROUNDS, params={"plan": task.plan_id}))
-    for round_ in rounds:
-        if session.exec(_EXPECTED, params={"round": round_.id, "task": task.id, "dept": department.id}).first():
+    rounds = list(session.exec(_OPEN_ROUNDS, params={"plan": task.plan_id, "task": task.id, "dept": department.id}))
+    for round_, expected in rounds:
+        if expected:
             return round_
     today = local_today()
-    return next((r for r in rounds if r.period_start <= today), None)
+    return next((r for r, _ in rounds if r.period_start <= today), None)
 
 
 def write(session: Session, department: Department, checked: Checked, data: UpdateData, channel: str,
@@ -219,7 +230,7 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
     lock_for_transaction(session, (checked.task.id, department.id))
     previous = session.exec(_PREVIOUS[round_ is not None], params={
         "task": checked.task.id, "dept": department.id, "round": round_.id if round_ else None}).first()
-    supersedes = data.supersedes_id or (previous.id if previous else None)
+    supersedes = data.supersedes_id or previous
     if data.supersedes_id is not None:
         old = session.get(StatusUpdate, data.supersedes_id)
         if old is None or old.task_id != checked.task.id or old.department_id != department.id:
@@ -256,10 +267,11 @@ def submit_update(session: Session, department: Department, task: Task | str | i
     """Validate and record one update (and its evidence and indicator values), committing it."""
     if channel not in CHANNELS:
         raise ValidationFailed(f"unknown channel {channel!r}")
+    role = None
     if not isinstance(task, Task):
-        task = find_task(session, department, task)
+        task, role = find_task_and_role(session, department, task)
     problems = Problems(source or channel)
-    checked = check(session, department, task, data, problems, f"任务{task.code}")
+    checked = check(session, department, task, data, problems, f"任务{task.code}", role)
     if checked is None:
         raise ValidationFailed("报送内容有误，未保存：" + "；".join(p.message for p in problems.errors),
                                problems.errors)

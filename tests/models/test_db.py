@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 import models  # noqa: F401
 from models import Plan, Task
-from models.db import get_engine, session_scope
+from models.db import get_engine, serialized_writes, session_scope
 
 
 def test_migrations_match_models(db_url: str) -> None:
@@ -42,3 +47,36 @@ def test_session_scope_rolls_back_on_error(db_url: str) -> None:
             raise RuntimeError("boom")
     with session_scope() as sess:
         assert sess.get(Plan, 1) is None
+
+
+_HOLDER = """
+import sys, time
+from models.db import serialized_writes, session_scope
+with session_scope(sys.argv[1]) as session:
+    with serialized_writes(session):
+        print("holding", flush=True)
+        time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_sqlite_writers_in_other_processes_wait_their_turn(db_url: str, db_kind: str) -> None:
+    """Portal workers queue on the database's lock file: a second process's writer waits for the first to
+    finish (woken at once, not polling), then writes."""
+    if db_kind != "sqlite":
+        pytest.skip("SQLite's cross-process write queue")
+    root = Path(__file__).resolve().parents[2]
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, db_url, "1.0"], cwd=root, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        with session_scope(db_url) as sess, serialized_writes(sess):
+            waited = time.monotonic() - started
+            sess.add(Plan(code="after", title="规划"))
+        assert holder.wait(10) == 0
+    finally:
+        holder.kill()
+    assert 0.5 < waited < 5, waited
+    assert Path(f"{make_url(db_url).database}-writers.lock").exists()
+    with session_scope(db_url) as sess:
+        assert sess.exec(select(Plan).where(Plan.code == "after")).one()
