@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class LocalInbox:
     """A real HTTP server on 127.0.0.1 that records every JSON message POSTed to it (apprise ``json://``).
 
-    Paths added to ``failing`` answer 500, as a channel that is down would.
+    Paths added to ``failing`` answer 500, as a channel that is down would; ``delay`` seconds pass
+    between recording a message and answering, as on a slow channel.
     """
 
     def __init__(self) -> None:
         self.messages: list[dict] = []
         self.failing: set[str] = set()
+        self.delay = 0.0
         lock = threading.Lock()
-        received, failing = self.messages, self.failing
+        received, failing, inbox = self.messages, self.failing, self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
@@ -32,6 +35,8 @@ class LocalInbox:
                     payload = {"raw": body.decode("utf-8", "replace")}
                 with lock:
                     received.append({"path": self.path, **payload})
+                if inbox.delay:
+                    time.sleep(inbox.delay)
                 self.send_response(200)
                 self.end_headers()
 

@@ -128,6 +128,25 @@ def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND
         raise typer.Exit(7)
 
 
+@command(round_app, "close")
+def round_close(round_ref: str = typer.Option(..., "--round", help=ROUND_HELP)) -> None:
+    """End a round: no more chasing, no new reports into it; lists the units that never reported."""
+    from sqlmodel import select
+
+    from models import Department
+    from models.db import migrate, session_scope
+    from tasks.rounds import close_round
+
+    migrate()
+    with session_scope() as session:
+        round_ = _round(session, round_ref)
+        newly, missing = close_round(session, round_)
+        names = {d.id: d.name for d in session.exec(select(Department).where(Department.id.in_(missing)))}
+        console.print(f"round {round_.period} {'closed' if newly else 'was already closed'}; "
+                      f"{len(missing)} units never reported all their tasks"
+                      + (": " + "、".join(sorted(names.values())) if names else ""), highlight=False, soft_wrap=True)
+
+
 @link_app.callback()
 def link_print(ctx: typer.Context,
                department: str | None = typer.Option(None, "--department", help="Unit name or alias."),

@@ -25,7 +25,7 @@ from tasks.dashboard import unit_task_ids
 from tasks.errors import AccessDenied, Problems, ValidationFailed
 from tasks.links import secret_key
 from tasks.periods import parse_period
-from tasks.rounds import active_tasks, expectations
+from tasks.rounds import active_tasks, ensure_open, expectations
 
 SHEET, META = "报送表", "_duban"
 HEADER_ROW = 3
@@ -53,6 +53,7 @@ def form_tasks(session: Session, department: Department, round_: ReportingRound)
 
 def write_form(session: Session, department: Department, round_: ReportingRound, target: Path | BinaryIO) -> int:
     """Write the unit's form for the round to ``target``; returns the number of task rows."""
+    ensure_open(round_)
     plan = session.get(Plan, round_.plan_id)
     wb = Workbook()
     ws = wb.active
@@ -74,7 +75,8 @@ def write_form(session: Session, department: Department, round_: ReportingRound,
                           .order_by(Milestone.task_id, Milestone.position, Milestone.id)):
         milestones_of[m.task_id].append(m)
     indicators_of: dict[int, list[Indicator]] = defaultdict(list)
-    for i in session.exec(select(Indicator).where(Indicator.task_id.in_(ids)).order_by(Indicator.id)):
+    for i in session.exec(select(Indicator).where(Indicator.task_id.in_(ids), Indicator.active.is_(True))
+                          .order_by(Indicator.id)):
         indicators_of[i.task_id].append(i)
     for offset, (task, role) in enumerate(rows, start=1):
         r = HEADER_ROW + offset
@@ -126,6 +128,7 @@ def collect_form(session: Session, source: Path | BinaryIO, *, filename: str | N
         raise ValidationFailed(f"{name}：报送表对应的单位或轮次已不存在。")
     if department is not None and owner.id != department.id:
         raise AccessDenied(f"{name}：这是“{owner.name}”的报送表，不能以“{department.name}”的身份提交。")
+    ensure_open(round_)
     ws = wb[SHEET]
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[HEADER_ROW]]
     problems = Problems(name)

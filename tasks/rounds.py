@@ -31,7 +31,7 @@ from models import (
     StatusUpdate,
     Task,
 )
-from models.base import as_utc
+from models.base import as_utc, utcnow
 from models.status import REVIEW_RETURNED
 from tasks.directory import expand_members
 from tasks.errors import NotFound, ValidationFailed
@@ -216,6 +216,7 @@ def _messages(session: Session, plan: Plan, round_: ReportingRound, wanted: dict
 def chase(session: Session, round_: ReportingRound, *, today: date | None = None,
           dry_run: bool = False) -> RoundResult:
     """Remind only the units that have not reported every expected task (once per unit and day)."""
+    ensure_open(round_)
     today = today or local_today()
     plan = session.get(Plan, round_.plan_id)
     missing = outstanding(session, round_)
@@ -224,6 +225,27 @@ def chase(session: Session, round_: ReportingRound, *, today: date | None = None
     session.commit()
     result.delivery = deliver(session, messages, dry_run=dry_run)
     return result
+
+
+def ensure_open(round_: ReportingRound) -> None:
+    """ValidationFailed (Chinese, for units and the office alike) if the round has been closed."""
+    if round_.closed_at is not None:
+        raise ValidationFailed(f"{parse_period(round_.period).label}报送已结束，不再接收或催报；"
+                               "如需补报，请联系协调办公室。")
+
+
+def close_round(session: Session, round_: ReportingRound) -> tuple[bool, dict[int, list[int]]]:
+    """End a round: no more chasing and no new reports into it (its history stays as it is).
+
+    Returns whether it was open until now, and the units (→ task ids) that never reported.
+    """
+    missing = outstanding(session, round_)
+    newly = round_.closed_at is None
+    if newly:
+        round_.closed_at = utcnow()
+        session.add(round_)
+        session.commit()
+    return newly, missing
 
 
 def chase_due(round_: ReportingRound, today: date) -> bool:

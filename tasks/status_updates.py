@@ -38,6 +38,7 @@ from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
 from tasks import evidence as evidence_files
 from tasks.errors import AccessDenied, NotFound, Problems, ValidationFailed
+from tasks.rounds import ensure_open
 from tasks.workdays import local_today
 
 CHANNELS = ("portal", "form", "api")
@@ -213,6 +214,7 @@ def pick_round(session: Session, department: Department, task: Task,
         round_ = session.get(ReportingRound, round_id)
         if round_ is None or round_.plan_id != task.plan_id:
             raise ValidationFailed("报送轮次与任务不属于同一规划。")
+        ensure_open(round_)
         return round_
     rounds = list(session.exec(_OPEN_ROUNDS, params={"plan": task.plan_id, "task": task.id, "dept": department.id}))
     for round_, expected in rounds:

@@ -46,6 +46,17 @@ def test_round_open_status_and_chase(session: Session, scenario, webhook_receive
     assert len(webhook_receiver.to("civil")) == 1
 
 
+def test_round_close_ends_chasing_and_names_who_never_reported(session: Session, scenario) -> None:  # noqa: ANN001
+    open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
+    closed = runner.invoke(app, ["round", "close", "--round", "demo/2016Q2"], terminal_width=400)
+    assert closed.exit_code == 0, closed.output
+    assert "round 2016Q2 closed; 5 units never reported" in closed.output and "市民政局" in closed.output
+    assert "was already closed" in runner.invoke(app, ["round", "close", "--round", "demo/2016Q2"]).output
+    chased = runner.invoke(app, ["round", "chase", "--round", "demo/2016Q2"])
+    assert chased.exit_code == 5 and "报送已结束" in chased.output
+    assert "no open rounds" in runner.invoke(app, ["round", "status"]).output
+
+
 def test_bad_arguments_exit_with_codes(session: Session, scenario) -> None:  # noqa: ANN001
     assert runner.invoke(app, ["round", "open", "--plan", "nope", "--period", "2016Q2"]).exit_code == 4
     assert runner.invoke(app, ["round", "open", "--plan", "demo", "--period", "2016Q9"]).exit_code == 5

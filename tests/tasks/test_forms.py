@@ -50,6 +50,17 @@ def test_form_lists_the_units_tasks_and_reads_back(session, world) -> None:
     assert session.exec(select(IndicatorReading)).one().value == 80
 
 
+def test_an_indicator_dropped_from_the_plan_is_not_asked_for(session, world) -> None:
+    """A plan revision that removes an indicator deactivates it: the form no longer asks for its value."""
+    s, round_, tmp = world
+    s.indicator.active = False
+    session.add(s.indicator)
+    session.commit()
+    path = tmp / "health.xlsx"
+    write_form(session, s.health, round_, path)
+    assert load_workbook(path)[SHEET].cell(HEADER_ROW + 1, 10).value is None
+
+
 def test_supporting_unit_gets_the_task_it_supports(session, world) -> None:
     s, round_, tmp = world
     write_form(session, s.finance, round_, tmp / "finance.xlsx")

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from models import RoundExpectation
+from models import RoundExpectation, StatusUpdate
 from tasks.errors import ValidationFailed
 from tasks.periods import last_ended_period, parse_period
-from tasks.rounds import chase, chase_due, open_round, outstanding
+from tasks.forms import write_form
+from tasks.rounds import chase, chase_due, close_round, open_round, outstanding
 from tasks.status_updates import UpdateData, submit_update
 from tests.status_factories import make_status_scenario
 
@@ -113,3 +114,24 @@ def test_lead_and_responsible_units_are_both_expected(session) -> None:
     rows = session.exec(select(RoundExpectation).where(RoundExpectation.task_id == both.id)).all()
     assert {r.department_id for r in rows} == {s.civil.id, office.id}
     assert round_.period_start == date(2016, 4, 1)
+
+
+def test_a_closed_round_is_no_longer_chased_or_reported_into(session, webhook_receiver, tmp_path) -> None:
+    s = make_status_scenario(session, webhook_receiver)
+    round_ = open_round(session, s.plan, "2016Q2", today=date(2016, 7, 1)).round
+    submit_update(session, s.health, s.tasks["T1"], UpdateData(state="推进中", percent=50, progress="已起草"),
+                  round_id=round_.id)
+    newly, missing = close_round(session, round_)
+    assert newly and s.health.id not in missing and s.civil.id in missing
+    assert close_round(session, round_)[0] is False  # closing twice changes nothing
+    assert not chase_due(round_, date(2016, 7, 8))
+    with pytest.raises(ValidationFailed, match="2016年第2季度报送已结束"):
+        chase(session, round_, today=date(2016, 7, 8))
+    with pytest.raises(ValidationFailed, match="报送已结束"):
+        submit_update(session, s.civil, s.tasks["T2"], UpdateData(state="推进中", progress="晚了"), round_id=round_.id)
+    with pytest.raises(ValidationFailed, match="报送已结束"):
+        write_form(session, s.civil, round_, tmp_path / "civil.xlsx")
+    with pytest.raises(ValidationFailed, match="is closed"):
+        open_round(session, s.plan, "2016Q2", today=date(2016, 7, 9))
+    assert session.exec(select(StatusUpdate)).one().progress == "已起草"  # the history is kept as it was
+    assert len(webhook_receiver.to("civil")) == 1  # the request only: no chase after closing
