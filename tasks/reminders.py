@@ -11,7 +11,7 @@ for its current period and, while still open, the period just ended.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -66,6 +66,12 @@ class DueItem:
     needed: int = 1
     done_count: int = 0
     via: str | None = None  # the group through which the unit was reached
+    # ``department/milestone/period``: what "this item reached this recipient today" is keyed by
+    ledger_key: str = field(init=False, repr=False, compare=False)
+    entry: dict | None = field(default=None, init=False, repr=False, compare=False)  # the ledger entry, built once
+
+    def __post_init__(self) -> None:
+        self.ledger_key = f"{self.department_id}/{self.milestone_id}/{self.period}"
 
     @property
     def status_label(self) -> str:
@@ -76,17 +82,16 @@ class DueItem:
         """The Chinese name of a recurring duty's period (2016年第2季度), else ""."""
         return _period_label(self.period)
 
-    @property
-    def ledger_key(self) -> str:
-        """``department/milestone/period``: what "this item reached this recipient today" is keyed by."""
-        return f"{self.department_id}/{self.milestone_id}/{self.period}"
-
     def as_dict(self) -> dict:
-        """The item's JSON-safe entry in the notification ledger: who was told what, due when."""
-        return {"department_id": self.department_id, "department": self.department, "role": self.role,
+        """The item's JSON-safe entry in the notification ledger: who was told what, due when (built once,
+        shared by the item's digest and escalations)."""
+        if self.entry is None:
+            self.entry = {
+                "department_id": self.department_id, "department": self.department, "role": self.role,
                 "plan_code": self.plan_code, "task_code": self.task_code, "milestone_id": self.milestone_id,
                 "label": self.label, "period": self.period, "due_date": self.due_date.isoformat(),
                 "status": self.status, "working_days": self.working_days, "escalate": self.escalate}
+        return self.entry
 
 
 @lru_cache(maxsize=4096)

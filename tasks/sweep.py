@@ -71,6 +71,7 @@ class Ledger:
 
     def __init__(self, session: Session, as_of: date) -> None:
         self.as_of = as_of
+        self.day = str(as_of)
         self.sent: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.already = 0
         rows = session.execute(select(Notification.key, Notification.channel_hash, Notification.items).where(
@@ -94,18 +95,16 @@ class Ledger:
     def key(self, prefix: str, items: list[DueItem]) -> str:
         """The message's ledger key: the recipient, the day and the items it holds."""
         digest = hashlib.sha256("|".join(sorted(i.ledger_key for i in items)).encode()).hexdigest()[:12]
-        return f"{prefix}:{self.as_of}:{digest}"
+        return f"{prefix}:{self.day}:{digest}"
 
 
-class _Entries(dict):
-    """Each item's ledger entry, built once and shared by its digest and its escalations."""
-
-    def __call__(self, items: list[DueItem]) -> list[dict]:
-        return [self.get(id(i)) or self.setdefault(id(i), i.as_dict()) for i in items]
+def _entries(items: list[DueItem]) -> list[dict]:
+    """The items' ledger entries (each built once, shared by an item's digest and its escalations)."""
+    return [i.entry or i.as_dict() for i in items]
 
 
 def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Row], as_of: date,
-                 told: Ledger, policy: ReminderPolicy | None, entries: _Entries) -> list[Outgoing]:
+                 told: Ledger, policy: ReminderPolicy | None) -> list[Outgoing]:
     """One escalation per plan to the coordination office, one per department to its head."""
     if not escalated:
         return []
@@ -128,7 +127,7 @@ def _escalations(session: Session, escalated: list[DueItem], departments: dict[i
         subject, body = render_escalation(items, as_of, escalate_after=after, template=template)
         out.append(Outgoing(key=told.key(prefix, items), kind="escalation", day=as_of,
                             subject=subject, body=body, channels=channels, plan_id=plan_id,
-                            department_id=office.id if office else None, items=entries(items),
+                            department_id=office.id if office else None, items=_entries(items),
                             recipient=f"{office.name if office else '协调办公室'}（{plan.code}）"))
     for dept_id, all_items in sorted(by_department.items()):
         dept = departments[dept_id]
@@ -140,7 +139,7 @@ def _escalations(session: Session, escalated: list[DueItem], departments: dict[i
         out.append(Outgoing(key=told.key(prefix, items), kind="escalation", day=as_of,
                             subject=subject, body=body, channels=list(dept.head_channels), department_id=dept_id,
                             plan_id=items[0].plan_id if len({i.plan_id for i in items}) == 1 else None,
-                            items=entries(items), recipient=f"{dept.name}负责同志"))
+                            items=_entries(items), recipient=f"{dept.name}负责同志"))
     return out
 
 
@@ -157,7 +156,6 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
         by_department.setdefault(item.department_id, []).append(item)
     columns = select(Department.id, Department.name, Department.channels, Department.head_channels)
     departments = {d.id: d for d in session.execute(columns.where(Department.id.in_(by_department)))}
-    entries = _Entries()
     template = load_template(get_settings().digest_template)  # once per sweep, not once per digest
     outgoing: list[Outgoing] = []
     lines: list[DepartmentLine] = []
@@ -177,9 +175,9 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
         outgoing.append(Outgoing(key=told.key(prefix, fresh), kind="reminder", day=as_of,
                                  subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,
                                  plan_id=next(iter(plan_ids)) if len(plan_ids) == 1 else None,
-                                 items=entries(fresh), recipient=dept.name))
+                                 items=_entries(fresh), recipient=dept.name))
     escalated = [i for i in items if i.escalate]
-    outgoing += _escalations(session, escalated, departments, as_of, told, policy, entries)
+    outgoing += _escalations(session, escalated, departments, as_of, told, policy)
     return outgoing, lines, told.already
 
 
