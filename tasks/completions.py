@@ -8,6 +8,10 @@ from sqlmodel import Session, select
 
 from models import Milestone, MilestoneCompletion, Plan, Task
 from tasks.errors import NotFound, ValidationFailed
+from tasks.periods import parse_period, period_containing
+
+_EXAMPLES = {"weekly": "2016W05", "monthly": "2016-04", "bimonthly": "2016B2", "quarterly": "2016Q2",
+             "half-yearly": "2016H1", "yearly": "2016"}
 
 
 def find_milestone(session: Session, plan_code: str, task_code: str, label: str) -> Milestone:
@@ -29,12 +33,33 @@ def find_milestone(session: Session, plan_code: str, task_code: str, label: str)
     raise NotFound(f"task {task_code!r} of plan {plan_code!r} has no milestone {label!r} (milestones: {labels})")
 
 
+def duty_period(milestone: Milestone, day: date) -> str:
+    """The key of the recurring duty's own period (week, month, quarter …) that contains ``day``."""
+    return period_containing(day, milestone.recurrence or "yearly").key
+
+
+def _duty_period_key(milestone: Milestone, period: str) -> str:
+    """``period`` normalised; ValidationFailed unless it is one of the duty's own periods (a quarter of a
+    quarterly duty, not of a yearly one), whose completions reminders and evaluations count."""
+    key = parse_period(period).key
+    example = _EXAMPLES.get(milestone.recurrence or "")
+    if example is None:  # a frequency this version does not know: keep what was said
+        return key
+    own = duty_period(milestone, parse_period(key).start)
+    if own != key:
+        raise ValidationFailed(f"milestone {milestone.label!r} recurs ({milestone.recurrence}): {key} is not one of "
+                               f"its periods; name one like {example} (the one containing {key} is {own})")
+    return key
+
+
 def mark_done(session: Session, milestone: Milestone, *, completed_on: date, period: str = "",
               occurrence: int = 1, source: str = "manual", update_id: int | None = None) -> MilestoneCompletion:
     """Record that ``milestone`` (one ``period``/``occurrence`` if recurring) is done; idempotent."""
     if milestone.recurrence and not period:
         raise ValidationFailed(f"milestone {milestone.label!r} recurs ({milestone.recurrence}): "
-                               "name the period that is done, e.g. 2016Q2")
+                               f"name the period that is done, e.g. {_EXAMPLES.get(milestone.recurrence, '2016Q2')}")
+    if milestone.recurrence:
+        period = _duty_period_key(milestone, period)
     if occurrence < 1:
         raise ValidationFailed(f"occurrence must be 1 or more, not {occurrence}")
     existing = session.exec(select(MilestoneCompletion).where(

@@ -4,7 +4,7 @@ A schedule cell becomes a list of ``Schedule`` items, in text order:
 
 * every dated phrase is a milestone (keys ``label``, ``label#2``, ``label#3`` …); the same due
   date named twice in one cell is one milestone;
-* every recurring phrase (每月 / 每季度 / 每半年 / 每年 …) is a duty (key ``label#duty``,
+* every recurring phrase (每周 / 每月 / 每两个月 / 每季度 / 每半年 / 每年 …) is a duty (key ``label#duty``,
   ``label#duty2`` …, or ``label`` when the cell has no milestone).  A duty starts the day after
   the milestone before it in the cell, else at the date in its own phrase (2016年起每季度…), else
   in a year column on 1 Jan of that year (and then ends on 31 Dec of that year), else on 1 Jan of
@@ -27,8 +27,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-RECURRENCES = ("monthly", "quarterly", "half-yearly", "yearly")
-_PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
+RECURRENCES = ("weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly")
+_PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 _CN = "〇零一二两三四五六七八九十"
 _NUM = rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})"
 
@@ -43,7 +43,7 @@ class Schedule:
     due_date: date | None                 # duty: the end of its first period
     soft: bool = False                    # 力争 / 争取
     ongoing_after: bool = False           # 之后不断完善 / 持续 / 长期坚持 …
-    recurrence: str | None = None         # monthly | quarterly | half-yearly | yearly
+    recurrence: str | None = None         # one of RECURRENCES
     recurrence_count: int | None = None   # times per period (每年不少于2次 → 2; 1 when not said)
     recurrence_start: date | None = None
     recurrence_end: date | None = None    # None: open-ended (no plan end known)
@@ -59,7 +59,8 @@ _DATE = re.compile(
     rf"|(?P<half>[上下])半年|(?<!每)第?(?P<q>[1-4一二三四])季度?"
     rf"|(?P<ye>(?<=年)年?(?:底|末|内)|(?<![^在于到至争])年(?:底|末|内)|全年)))"
     rf"|(?P<yonly>(?:19|20)\d\d)年(?!\d)")
-_RECUR = re.compile(r"每(?:一个?)?(?P<per>半年|季度?|年度?|个?月)(?!\d)|(?P<per2>按月|按季度?|逐月|逐季)")
+_RECUR = re.compile(r"每(?:一个?)?(?P<per>半年|季度?|年度?|(?:两|2|二)个月|双月|个?月|周(?!年)|星期)(?!\d+[月日号])"
+                    r"|(?P<per2>按月|按季度?|逐月|逐季|按周|逐周)")
 _COUNT = re.compile(rf"(?P<n>\d+|[一二两三四五六七八九十]{{1,3}})\s*(?:次|回|期)")
 _ONGOING = re.compile(r"不断|持续|长期|逐年|常态化|坚持|之后|此后|以后|(?<=[年月日])起|开始")
 _AFTER = re.compile(r"之后|此后|以后|(?<=[年月日])起|开始")
@@ -144,7 +145,11 @@ def _span(m: re.Match[str], ctx: int | None, year_end: str) -> tuple[date, date,
 
 
 def _recurrence(per: str) -> str:
-    """The recurrence name of a period word (年/季度/半年/月)."""
+    """The recurrence name of a period word (年/季度/半年/两个月/月/周)."""
+    if "周" in per or "星期" in per:
+        return "weekly"
+    if "双" in per or "两" in per or "二" in per or "2" in per:
+        return "bimonthly"
     if "半年" in per:
         return "half-yearly"
     if "季" in per:
@@ -159,12 +164,17 @@ def occurrences(item: Schedule, *, until: date | None = None) -> list[tuple[date
     last = min(d for d in (item.recurrence_end, until) if d is not None) if (item.recurrence_end or until) else None
     if last is None:
         raise ValueError(f"recurring duty {item.key!r} has no end: pass until=")
-    step = _PERIOD_MONTHS[item.recurrence]
     start = item.recurrence_start
-    period = date(start.year, (start.month - 1) // step * step + 1, 1)
+    if item.recurrence == "weekly":  # ISO weeks, Monday to Sunday
+        step = relativedelta(weeks=1)
+        period = start - timedelta(days=start.weekday())
+    else:
+        months = _PERIOD_MONTHS[item.recurrence]
+        step = relativedelta(months=months)
+        period = date(start.year, (start.month - 1) // months * months + 1, 1)
     out: list[tuple[date, date]] = []
     while period <= last:
-        nxt = period + relativedelta(months=step)
+        nxt = period + step
         out.append((max(period, start), min(nxt - timedelta(days=1), last)))
         period = nxt
     return out

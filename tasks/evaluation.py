@@ -17,8 +17,12 @@ RECURRENCE_FREQUENCY = {"year": "yearly", "yearly": "yearly", "annual": "yearly"
               "每年": "yearly", "half": "half-yearly", "halfyearly": "half-yearly", "half-yearly": "half-yearly",
               "semiannual": "half-yearly", "h": "half-yearly", "每半年": "half-yearly", "quarter": "quarterly",
               "quarterly": "quarterly", "q": "quarterly", "每季度": "quarterly", "month": "monthly",
-              "monthly": "monthly", "m": "monthly", "每月": "monthly"}
-_FREQUENCY_WORDS = {"yearly": "每年", "half-yearly": "每半年", "quarterly": "每季度", "monthly": "每月"}
+              "monthly": "monthly", "m": "monthly", "每月": "monthly", "bimonthly": "bimonthly",
+              "每两个月": "bimonthly", "每双月": "bimonthly", "week": "weekly", "weekly": "weekly", "w": "weekly",
+              "每周": "weekly"}
+_LISTED_PERIODS = 12  # a duty with more ended periods is summarised in the report, not listed period by period
+_FREQUENCY_WORDS = {"yearly": "每年", "half-yearly": "每半年", "quarterly": "每季度", "bimonthly": "每两个月",
+                    "monthly": "每月", "weekly": "每周"}
 
 
 def review_year(plan: Plan, kind: str, as_of: date | None = None) -> int:
@@ -72,13 +76,21 @@ def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: da
     for period, day in done:
         key = period or period_containing(day, frequency).key
         counts[key] = counts.get(key, 0) + 1
-    shown = []
+    shown, missed, ended = [], [], 0
     for key, first, last in ((p.key, p.start, p.end) for p in periods(start, min(end, as_of), frequency)):
         if last <= as_of:
+            ended += 1
             items.append("on_time" if counts.get(key, 0) >= need else "not_done")
             shown.append(f"{key}：{counts.get(key, 0)}/{need}次")
+            if counts.get(key, 0) < need:
+                missed.append(key)
         elif first <= as_of:
             shown.append(f"{key}（进行中）：{counts.get(key, 0)}/{need}次")
+    if ended > _LISTED_PERIODS:  # weekly and monthly duties over years: a count, and the periods missed
+        current = [s for s in shown if "进行中" in s]
+        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求"
+                 + (f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{'等' if len(missed) > _LISTED_PERIODS else ''}"
+                    if missed else "")] + current
     return f"{m.label}（{_FREQUENCY_WORDS[frequency]}不少于{need}次）" + ("；".join(shown) and "：" + "；".join(shown))
 
 

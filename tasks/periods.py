@@ -1,4 +1,5 @@
-"""Reporting-period keys: 2016Q2, 2016H1, 2016, 2016-04 and ad hoc ranges 2016-04-01..2016-05-15."""
+"""Reporting-period keys: 2016Q2, 2016H1, 2016, 2016-04, 2016B2 (March–April), 2016W05 (ISO week) and ad hoc
+ranges 2016-04-01..2016-05-15."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from datetime import date, timedelta
 
 from tasks.errors import ValidationFailed
 
-FREQUENCIES = ("monthly", "quarterly", "half-yearly", "yearly")
+FREQUENCIES = ("weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _HALF = re.compile(r"^(\d{4})H([12])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_BIMONTH = re.compile(r"^(\d{4})B([1-6])$")
+_WEEK = re.compile(r"^(\d{4})W(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
@@ -36,6 +39,11 @@ class Period:
             return f"{self.key}年"
         if m := _MONTH.match(self.key):
             return f"{m[1]}年{int(m[2])}月"
+        if m := _BIMONTH.match(self.key):
+            return f"{m[1]}年{2 * int(m[2]) - 1}—{2 * int(m[2])}月"
+        if m := _WEEK.match(self.key):
+            return (f"{m[1]}年第{int(m[2])}周（{self.start.month}月{self.start.day}日—"
+                    f"{self.end.month}月{self.end.day}日）")
         return f"{self.start.isoformat()}至{self.end.isoformat()}"
 
 
@@ -56,6 +64,16 @@ def parse_period(key: str) -> Period:
         return _months(int(m[1]), 1, 12, key)
     if (m := _MONTH.match(key)) and 1 <= int(m[2]) <= 12:
         return _months(int(m[1]), int(m[2]), int(m[2]), key)
+    if m := _BIMONTH.match(key):
+        b = int(m[2])
+        return _months(int(m[1]), 2 * b - 1, 2 * b, key)
+    if m := _WEEK.match(key):
+        try:
+            monday = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            monday = None
+        if monday:
+            return Period(key, monday, monday + timedelta(days=6))
     if m := _RANGE.match(key):
         try:
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
@@ -63,14 +81,19 @@ def parse_period(key: str) -> Period:
             start = end = None
         if start and end and start <= end:
             return Period(key, start, end)
-    raise ValidationFailed(f"unknown period {key!r}: use 2016Q2, 2016H1, 2016, 2016-04 "
-                           "or an ad hoc range 2016-04-01..2016-05-15")
+    raise ValidationFailed(f"unknown period {key!r}: use 2016Q2, 2016H1, 2016, 2016-04, 2016B2 (two months), "
+                           "2016W05 (ISO week) or an ad hoc range 2016-04-01..2016-05-15")
 
 
 def period_containing(day: date, frequency: str) -> Period:
     """The period of ``frequency`` that contains ``day``."""
+    if frequency == "weekly":
+        iso = day.isocalendar()
+        return parse_period(f"{iso.year}W{iso.week:02d}")
     if frequency == "monthly":
         return parse_period(f"{day.year}-{day.month:02d}")
+    if frequency == "bimonthly":
+        return parse_period(f"{day.year}B{(day.month - 1) // 2 + 1}")
     if frequency == "quarterly":
         return parse_period(f"{day.year}Q{(day.month - 1) // 3 + 1}")
     if frequency == "half-yearly":

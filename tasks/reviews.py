@@ -12,15 +12,14 @@ from datetime import date
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, select
 
-from config import get_settings
 from models import Department, Milestone, Plan, ReportingRound, StatusUpdate, Task, UpdateReview
 from models.base import as_utc
 from models.status import REVIEW_ACCEPTED, REVIEW_PENDING, REVIEW_RETURNED
-from tasks.completions import mark_done
+from tasks.completions import duty_period, mark_done
 from tasks.errors import NotFound, ValidationFailed
 from tasks.links import current_link, link_url
 from tasks.notify import DeliveryReport, Outgoing, deliver
-from tasks.periods import period_containing
+from tasks.periods import parse_period
 from tasks.workdays import local_today
 
 DECISIONS = {"accept": REVIEW_ACCEPTED, "accepted": REVIEW_ACCEPTED, "return": REVIEW_RETURNED,
@@ -32,8 +31,9 @@ def _complete_milestone(session: Session, update: StatusUpdate) -> None:
     round_ = session.get(ReportingRound, update.round_id) if update.round_id else None
     completed_on = local_today(as_utc(update.submitted_at))
     period = ""
-    if milestone.recurrence:  # one period of a recurring duty: the round's, else the one it was sent in
-        period = round_.period if round_ else period_containing(completed_on, get_settings().round_frequency).key
+    if milestone.recurrence:  # the duty's own period holding the round's end (or the day it was sent in)
+        day = min(completed_on, parse_period(round_.period).end) if round_ else completed_on
+        period = duty_period(milestone, day)
     mark_done(session, milestone, completed_on=completed_on, period=period, source="status_update",
               update_id=update.id)
 

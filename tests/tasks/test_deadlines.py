@@ -90,6 +90,15 @@ def test_duty_without_plan_end_is_open() -> None:
     ("每月报送", "monthly", 1),
     ("每个月通报一次", "monthly", 1),
     ("每年组织市级培训不少于6次", "yearly", 6),
+    ("每年2次", "yearly", 2),                 # a count right after the period word
+    ("每半年1次", "half-yearly", 1),
+    ("每月1次例会", "monthly", 1),
+    ("每两个月开展一次督查", "bimonthly", 1),
+    ("每2个月通报1次", "bimonthly", 1),
+    ("每双月报送进展", "bimonthly", 1),
+    ("每周召开一次调度会", "weekly", 1),
+    ("每星期报送2次", "weekly", 2),
+    ("按周调度", "weekly", 1),
 ])
 def test_recurring_duties_in_a_year_column(text: str, recurrence: str, count: int) -> None:
     item = one("2017年", text, plan_end_year=2020)
@@ -192,6 +201,24 @@ def test_occurrences_are_calendar_periods() -> None:
                                  (date(2016, 7, 1), date(2016, 9, 30)), (date(2016, 10, 1), date(2016, 12, 31))]
     yearly = one("2017年", "每年不少于2次。")
     assert occurrences(yearly) == [(date(2017, 1, 1), date(2017, 12, 31))]
+
+
+def test_weekly_and_two_monthly_occurrences() -> None:
+    weekly = one("2016年", "每周召开一次调度会。")
+    weeks = occurrences(weekly)
+    assert weeks[:2] == [(date(2016, 1, 1), date(2016, 1, 3)), (date(2016, 1, 4), date(2016, 1, 10))]
+    assert len(weeks) == 53 and weeks[-1] == (date(2016, 12, 26), date(2016, 12, 31))
+    assert all(start.weekday() == 0 for start, _ in weeks[1:])           # Monday to Sunday, clipped to the year
+    assert weekly.due_date == date(2016, 1, 3)
+    two_monthly = one("2016年", "每两个月开展一次督查。")
+    assert occurrences(two_monthly)[:2] == [(date(2016, 1, 1), date(2016, 2, 29)), (date(2016, 3, 1), date(2016, 4, 30))]
+
+
+@pytest.mark.parametrize("text", ["每周年开展纪念活动", "每年3月底前报送上年度总结", "每月15日前报送"])
+def test_phrases_that_are_not_weekly_or_undated_duties(text: str) -> None:
+    """每周年 is an anniversary; a period word followed by a date is a deadline, as before."""
+    [item] = parse_schedule("2016年", text, plan_end_year=2020)
+    assert item.recurrence is None and item.due_date is not None
 
 
 def test_open_ended_occurrences_need_a_limit() -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
+
+from models import Milestone
 
 from tasks.assessment import evaluate, judge
 from tasks.errors import ValidationFailed
 from tasks.scoring import Scoring, load_scoring
-from tests.evaluation_plan import build_small_plan
+from tasks.evaluation import periods
+from tasks.periods import parse_period
+from tests.evaluation_plan import build_small_plan, complete
 from tests.factories import make_department, make_indicator, make_plan, make_task
 
 
@@ -53,6 +57,26 @@ def test_recurring_duty_shows_count_per_year(session: Session, small: dict, scor
     duty = _tasks(evaluate(session, "small", "midterm", None, scoring))["4"]
     assert duty["recurring"] == ["每年（每年不少于2次）：2016：1/2次；2017：2/2次"]
     assert duty["overdue"] == ["每年"]
+
+
+def test_a_weekly_duty_is_judged_week_by_week_and_summarised(session: Session, scoring: Scoring) -> None:
+    """By 31 December 2016, 52 weeks have ended (ISO week 2015W53 holds 1–3 January; 2016W52 runs to
+    1 January 2017): each is a due item; the report line gives the count and names the weeks missed
+    instead of listing every week."""
+    plan = make_plan(session, code="weekly")
+    unit = make_department(session, "市卫计委")
+    task = make_task(session, plan, "1", "每周召开调度会。", lead=[unit],
+                     milestones=[{"label": "每周", "due_date": date(2016, 1, 3), "recurrence": "weekly",
+                                  "recurrence_count": 1, "recurrence_start": date(2016, 1, 1),
+                                  "recurrence_end": date(2017, 12, 31)}])
+    weekly = session.exec(select(Milestone).where(Milestone.task_id == task.id)).one()
+    for period in [p.key for p in periods(date(2016, 1, 1), date(2016, 12, 31), "weekly")][2:]:
+        complete(session, weekly, parse_period(period).end, period)        # all but 2015W53 and 2016W01
+    session.commit()
+    [duty] = evaluate(session, "weekly", "midterm", date(2016, 12, 31), scoring)["tasks"]
+    assert (duty["due"], duty["on_time"], duty["not_done"]) == (52, 50, 2)
+    assert duty["recurring"] == ["每周（每周不少于1次）：已结束52期，50期达到要求，未达到：2015W53、2016W01；"
+                                 "2016W52（进行中）：0/1次"]  # its completion, on 1 January, is after the date
 
 
 def test_soft_deadline_is_counted_and_noted(session: Session, small: dict, scoring: Scoring) -> None:

@@ -150,3 +150,26 @@ def test_the_sweep_uses_a_few_queries_however_many_departments(session: Session)
     assert len({i.department for i in items if i.task_code.startswith("9.")}) == 60
     assert len(statements) <= 8, statements
     assert session.get(Milestone, items[0].milestone_id) is not None
+
+
+def test_a_weekly_duty_reminds_for_its_week(session: Session) -> None:
+    city = build_city(session)
+    make_task(session, city.plan, "5.1", "每周召开调度会。", lead=[city.health],
+              milestones=[{"label": "每周", "due_date": date(2016, 1, 3), "recurrence": "weekly",
+                           "recurrence_count": 1, "recurrence_start": date(2016, 1, 1),
+                           "recurrence_end": date(2016, 12, 31)}])
+    session.commit()
+
+    def told(day: date) -> list[tuple[str, str, int]]:
+        return [(i.period, i.status, i.working_days) for i in due_items(session, day) if i.task_code == "5.1"]
+
+    # week 10 (7–13 March) ends on a Sunday: due on Friday the 11th, told the day before and on the day
+    assert ("2016W10", "upcoming", 1) in told(date(2016, 3, 10))
+    assert ("2016W10", "due_today", 0) in told(date(2016, 3, 11))
+    assert ("2016W10", "overdue", 1) in told(date(2016, 3, 14))
+    [item] = [i for i in due_items(session, date(2016, 3, 11)) if i.period == "2016W10"]
+    assert item.period_label == "2016年第10周（3月7日—3月13日）"
+    mark_done(session, find_milestone(session, "demo", "5.1", "每周"), completed_on=date(2016, 3, 11),
+              period="2016W10")
+    session.commit()
+    assert all(period != "2016W10" for period, _, _ in told(date(2016, 3, 14)))

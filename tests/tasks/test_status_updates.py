@@ -12,7 +12,16 @@ import pytest
 from sqlmodel import Session, select
 
 from config import get_settings
-from models import Department, Evidence, IndicatorReading, MilestoneCompletion, StatusUpdate, Task, UpdateReview
+from models import (
+    Department,
+    Evidence,
+    IndicatorReading,
+    Milestone,
+    MilestoneCompletion,
+    StatusUpdate,
+    Task,
+    UpdateReview,
+)
 from models.db import get_engine
 from tasks.errors import AccessDenied, ValidationFailed
 from tasks.reviews import review_update
@@ -171,3 +180,18 @@ def test_simultaneous_submissions_by_one_unit_keep_one_linear_history(session, d
     supersedes = [u.supersedes_id for u in chain]
     assert len(set(supersedes)) == count, f"two updates supersede the same one: {supersedes}"
     assert supersedes == [None, *[u.id for u in chain[:-1]]]
+
+
+def test_an_accepted_report_completes_the_duty_period_the_round_covers(session) -> None:
+    """A monthly duty reported in the 2016Q2 round (after the quarter) is done for June, the duty's own
+    period, so that reminders and the evaluation count it."""
+    s = make_status_scenario(session)
+    monthly = session.exec(select(Milestone).where(Milestone.task_id == s.tasks["T5"].id)).one()
+    monthly.recurrence = "monthly"
+    session.add(monthly)
+    open_round(session, s.plan, "2016Q2", today=date(2016, 7, 4), send=False)
+    update = submit_update(session, s.police, "T5", UpdateData(state="已完成", progress="6月已召开",
+                                                               completes_milestone="每季度"))
+    review_update(session, update.id, "accept", reviewer="office")
+    done = session.exec(select(MilestoneCompletion).where(MilestoneCompletion.update_id == update.id)).one()
+    assert done.period == "2016-06"
