@@ -2,22 +2,25 @@
 
 Tables are read from the XML grid (``w:tc`` with ``gridSpan`` and ``vMerge``, ``gridBefore``),
 not from python-docx's ``row.cells``, which repeats merged cells and hides what spans what.
-Paragraphs outside tables are numbered ``line N`` in body order (one paragraph = one line).
+Paragraphs outside tables are numbered ``line N`` in body order (one paragraph = one line). Word's
+automatic numbering (一、 （一） 1. kept in ``numbering.xml``) is put back before the text it numbers.
 """
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docx
+import docx.document
 from docx.oxml.ns import qn
 from lxml import etree
 
 from tasks.errors import ImportFailed, Problem
 from tasks.importers import register
 from tasks.importers.document_plan import Document, build_plan
+from tasks.importers.docx_numbering import DocxNumbering
 from tasks.importers.prose_reader import Para
 from tasks.importers.table_grid import Cell, RawRow, RawTable
 from tasks.parsed import ParsedPlan
@@ -38,15 +41,16 @@ def read_docx(path: Path) -> ParsedPlan:
 
 def parse_docx(path: Path) -> Document:
     """The body paragraphs and tables of a .docx, in reading order."""
-    body = _open_body(path)
+    document = _open(path)
+    numbering = _numbering(document)
     paras: list[Para] = []
     tables: list[RawTable] = []
-    for element in _blocks(body):
+    for element in _blocks(document.element.body):
         if element.tag == _P:
-            text = _paragraph_text(element).strip()
+            text = (numbering(element) + _paragraph_text(element)).strip()
             paras.append(Para(f"line {len(paras) + 1}", text))
         elif element.tag == _TBL:
-            tables.append(_table(element, len(tables) + 1))
+            tables.append(_table(element, len(tables) + 1, numbering))
     text = "\n".join(p.text for p in paras)
     return Document(path.name, "docx", [p for p in paras if p.text], tables, text)
 
@@ -62,8 +66,16 @@ def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
             yield element
 
 
-def _open_body(path: Path) -> etree._Element:
-    """The document body; a damaged archive or broken XML is an ImportFailed naming the file."""
+def _numbering(document: docx.document.Document) -> Callable[[etree._Element], str]:
+    """Each paragraph's automatic number (see DocxNumbering); none when the definitions cannot be read."""
+    try:
+        return DocxNumbering(document).label
+    except (KeyError, ValueError, AttributeError, etree.XMLSyntaxError):
+        return lambda p: ""
+
+
+def _open(path: Path) -> docx.document.Document:
+    """The Word document; a damaged archive or broken XML is an ImportFailed naming the file."""
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError) as exc:
@@ -74,7 +86,7 @@ def _open_body(path: Path) -> etree._Element:
         raise ImportFailed(f"{path.name}: corrupted Word document",
                            [Problem(path.name, "", f"the .docx cannot be read ({type(exc).__name__})",
                                     kind="corrupt")]) from None
-    return document.element.body
+    return document
 
 
 def _paragraph_text(p: etree._Element) -> str:
@@ -90,7 +102,7 @@ def _paragraph_text(p: etree._Element) -> str:
     return "".join(parts)
 
 
-def _table(tbl: etree._Element, number: int) -> RawTable:
+def _table(tbl: etree._Element, number: int, numbering: Callable[[etree._Element], str]) -> RawTable:
     """A Word table as rows of cells with their grid spans and vertical-merge continuations."""
     rows: list[RawRow] = []
     for index, tr in enumerate(tbl.iterchildren(_TR), 1):
@@ -102,7 +114,7 @@ def _table(tbl: etree._Element, number: int) -> RawTable:
             span = _int_prop(tc, _GRID_SPAN) or 1
             vmerge = tc.find(_VMERGE)
             continued = vmerge is not None and vmerge.get(_VAL) in (None, "continue")
-            text = "\n".join(_paragraph_text(p) for p in tc.iter(_P))
+            text = "\n".join(numbering(p) + _paragraph_text(p) for p in tc.iter(_P))
             cells.append(Cell(text.strip(), span, continued))
         rows.append(RawRow(f"table {number} row {index}", cells))
     return RawTable(number, rows, spans_known=True)

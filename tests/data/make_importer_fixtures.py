@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import docx
+import docx.document
+import docx.text.paragraph
 
 HERE = Path(__file__).resolve().parent
 
@@ -45,6 +47,75 @@ def prose_docx(path: Path) -> None:
     document = docx.Document()
     for text in PROSE:
         document.add_paragraph(text)
+    document.save(path)
+
+
+def _numbering_definitions(document: docx.document.Document) -> None:
+    """Two lists in numbering.xml: abstract 90 (一、 / （一） / 1.) as num 90, and abstract 91 (a bare
+    decimal) as num 91 and, restarted at 1, as num 92."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def level(ilvl: int, fmt: str, text: str, suffix: str = "nothing") -> str:
+        return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                f'<w:suff w:val="{suffix}"/><w:lvlText w:val="{text}"/></w:lvl>')
+
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+                                  + level(0, "chineseCounting", "%1、") + level(1, "chineseCounting", "（%2）")
+                                  + level(2, "decimal", "%3.", "tab") + "</w:abstractNum>"))
+    numbering.insert(1, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="91">'
+                                  + level(0, "decimal", "%1") + "</w:abstractNum>"))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="92"><w:abstractNumId w:val="91"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+
+
+def _number(paragraph: docx.text.paragraph.Paragraph, num_id: int, ilvl: int = 0) -> None:
+    """Give ``paragraph`` automatic numbering (list ``num_id``, level ``ilvl``)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def auto_numbered_docx(path: Path) -> None:
+    """The prose plan of prose_markers.docx with its 一、 （一） 1. typed by Word's automatic numbering, not
+    in the text."""
+    import re
+
+    document = docx.Document()
+    _numbering_definitions(document)
+    for text in PROSE:
+        for ilvl, pattern in enumerate((r"^[一二三四五六七八九十]+、", r"^（[一二三四五六七八九十]+）", r"^\d+\. ")):
+            if re.match(pattern, text):
+                _number(document.add_paragraph(re.sub(pattern, "", text)), 90, ilvl)
+                break
+        else:
+            document.add_paragraph(text)
+    document.save(path)
+
+
+def auto_numbered_tables_docx(path: Path) -> None:
+    """Two task tables whose 序号 column Word numbers (list 91, then list 92 restarting it), a paragraph
+    continuing list 91's definition, and the template's List Number and List Bullet styles."""
+    document = docx.Document()
+    _numbering_definitions(document)
+    for num_id in (91, 92):
+        document.add_paragraph("重点任务分工" if num_id == 91 else "年度重点任务")
+        table = document.add_table(rows=1 + len(TASK_ROWS), cols=len(TASK_HEADER))
+        for c, text in enumerate(TASK_HEADER):
+            table.cell(0, c).text = text
+        for r, row in enumerate(TASK_ROWS, 1):
+            for c, text in enumerate(row[1:], 1):
+                table.cell(r, c).text = text
+            _number(table.cell(r, 0).paragraphs[0], num_id)
+    _number(document.add_paragraph("续编"), 91)
+    document.add_paragraph("第一项", style="List Number")
+    document.add_paragraph("第二项", style="List Number")
+    document.add_paragraph("要点", style="List Bullet")
     document.save(path)
 
 
@@ -153,6 +224,8 @@ def broken_xml_docx(path: Path) -> None:
 
 def main() -> None:
     prose_docx(HERE / "prose_markers.docx")
+    auto_numbered_docx(HERE / "auto_numbered.docx")
+    auto_numbered_tables_docx(HERE / "auto_numbered_tables.docx")
     annex_docx(HERE / "indicator_annex.docx")
     annex_txt(HERE / "indicator_annex.txt")
     gb18030_txt(HERE / "gb18030_plan.txt")
