@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
-from jinja2.runtime import new_context
 
 from config import get_settings
 from tasks.errors import ConfigError
@@ -62,8 +61,7 @@ def _globals(template: Template) -> dict:
 def _render(template: Template, path: Path, context: dict) -> str:
     """Render like ``template.render(**context)``, without Jinja's per-call globals merge."""
     try:
-        context = new_context(template.environment, template.name, template.blocks,  # type: ignore[attr-defined]
-                              {**_globals(template), **context}, shared=True, globals=_globals(template))
+        context = template.new_context({**_globals(template), **context}, shared=True)
         try:
             text = template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
         except Exception:
