@@ -80,6 +80,7 @@ class _Level:
     fmt: str = "decimal"
     text: str = ""
     restart: int | None = None  # w:lvlRestart: restart after this (1-based) level; None: after any higher
+    suffix: str = "tab"  # what follows the number: tab, space or nothing
 
 
 @dataclass
@@ -96,12 +97,14 @@ def _int(element: etree._Element | None, default: int) -> int:
 
 
 def _levels(abstract: etree._Element) -> dict[int, _Level]:
+    """The levels (w:lvl) of an abstract numbering definition, by ilvl."""
     out: dict[int, _Level] = {}
     for lvl in abstract.iterchildren(qn("w:lvl")):
-        fmt, text, restart = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText")), lvl.find(qn("w:lvlRestart"))
+        restart = lvl.find(qn("w:lvlRestart"))
         out[_int_attr(lvl, qn("w:ilvl"))] = _Level(
-            start=_int(lvl.find(qn("w:start")), 1), fmt=fmt.get(_VAL, "decimal") if fmt is not None else "decimal",
-            text=text.get(_VAL, "") if text is not None else "", restart=_int(restart, -1) if restart is not None else None)
+            start=_int(lvl.find(qn("w:start")), 1), fmt=_attr(lvl, "w:numFmt") or "decimal",
+            text=_attr(lvl, "w:lvlText") or "", restart=_int(restart, -1) if restart is not None else None,
+            suffix=_attr(lvl, "w:suff") or "tab")
     return out
 
 
@@ -122,7 +125,6 @@ class DocxNumbering:
         self._styles: dict[str, tuple[str | None, int | None, str | None]] = {}  # styleId → (numId, ilvl, basedOn)
         self._default_style: str | None = None
         self._resolved: dict[str | None, tuple[str | None, int | None]] = {}
-        self._suffix: dict[tuple[str, int], str] = {}
         self._read_styles(document)
         self._read_numbering(document)
 
@@ -152,10 +154,6 @@ class DocxNumbering:
         for abstract in root.iterchildren(qn("w:abstractNum")):
             abstract_id = abstract.get(qn("w:abstractNumId"))
             self._lists[abstract_id] = _List(_levels(abstract))
-            for lvl in abstract.iterchildren(qn("w:lvl")):
-                suffix = lvl.find(qn("w:suff"))
-                self._suffix[(abstract_id, _int_attr(lvl, qn("w:ilvl")))] = (
-                    suffix.get(_VAL, "tab") if suffix is not None else "tab")
             link = abstract.find(qn("w:numStyleLink"))
             if link is not None:
                 links[abstract_id] = link.get(_VAL)
@@ -171,9 +169,6 @@ class DocxNumbering:
             target = self._instances.get(self._style_num_pr(style_id)[0] or "", ("", {}))[0]
             if target in self._lists and target != abstract_id:
                 self._lists[abstract_id] = self._lists[target]
-                for (aid, lvl), suffix in list(self._suffix.items()):
-                    if aid == target:
-                        self._suffix[(abstract_id, lvl)] = suffix
 
     def _style_num_pr(self, style_id: str | None) -> tuple[str | None, int | None]:
         """(numId, ilvl) a paragraph style gives, through its basedOn chain (memoised per style)."""
@@ -211,9 +206,9 @@ class DocxNumbering:
             return ""
         if num_id not in self._started:
             self._started.add(num_id)
-            for level, start in overrides.items():
-                numbered.counters[level] = start - 1
-                for deeper in [k for k in numbered.counters if k > level]:
+            for restarted, start in overrides.items():
+                numbered.counters[restarted] = start - 1
+                for deeper in [k for k in numbered.counters if k > restarted]:
                     del numbered.counters[deeper]
         level = numbered.levels[ilvl]
         numbered.counters[ilvl] = numbered.counters.get(ilvl, level.start - 1) + 1
@@ -232,7 +227,7 @@ class DocxNumbering:
             text = text.replace(f"%{k + 1}", value)
         if format_number(1, level.fmt) is None or not text.strip():
             return ""
-        return text + {"tab": " ", "space": " "}.get(self._suffix.get((abstract_id, ilvl), "tab"), "")
+        return text + ("" if level.suffix == "nothing" else " ")
 
 
 def _attr(element: etree._Element | None, child: str) -> str | None:
