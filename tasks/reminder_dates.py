@@ -29,7 +29,7 @@ class NoticeCalendar:
         reach = max([0, *policy.before_working_days]) + self.support_days
         # any due date before this day has its (unit) due date within the notice window
         self.horizon = add_working_days(as_of, reach + 1) - timedelta(days=1)
-        self._cache: dict[tuple[date, bool, bool], Notice | None] = {}
+        self._cache: dict[tuple[date, bool, bool, date | None], Notice | None] = {}
 
     def _overdue_notified(self, overdue: int) -> bool:
         every = self.policy.overdue_every_working_days
@@ -43,14 +43,23 @@ class NoticeCalendar:
             return ("due_today", 0) if self.policy.on_due_day else None
         return ("overdue", -left) if self._overdue_notified(-left) else None
 
-    def notice(self, lead_due: date, *, support: bool = False, soft: bool = False) -> Notice | None:
-        """The notice a unit gets today for a milestone due ``lead_due``, or None if none today."""
-        key = (lead_due, support, soft)
+    def notice(self, lead_due: date, *, support: bool = False, soft: bool = False,
+               period_start: date | None = None) -> Notice | None:
+        """The notice a unit gets today for a milestone due ``lead_due``, or None if none today.
+
+        ``period_start``: the start of a recurring duty's period. Its occurrence is not announced before
+        the period begins (a weekly duty gets no 7-day notice), and its supporting units are not asked
+        ahead of the lead when that would fall before the period begins (a weekly meeting)."""
+        key = (lead_due, support, soft, period_start)
         if key not in self._cache:
             unit_due = effective_due(lead_due)
             if support and self.support_days:
-                unit_due = add_working_days(unit_due, -self.support_days)
+                ahead = add_working_days(unit_due, -self.support_days)
+                unit_due = ahead if period_start is None or ahead >= period_start else unit_due
             found = self._status(unit_due)
+            if found is not None and found[0] == "upcoming" and period_start is not None \
+                    and self.as_of < period_start:
+                found = None
             if found is None:
                 self._cache[key] = None
             else:

@@ -5,7 +5,9 @@ before (30/7/1), on the due day, and overdue on the 1st working day after and ev
 that; escalation rides on those overdue days once N working days have passed (never for 力争).
 A deadline on a non-working day is due on the last working day before it. Supporting units are
 told ``support_lead_time_working_days`` ahead of the lead's deadline. A recurring duty reminds
-for its current period and, while still open, the period just ended.
+for its current period and, while still open, the period just ended; an occurrence is not announced
+before its period begins, nor are supporting units asked for it before then (a weekly duty: the day
+before, the day, and overdue).
 """
 
 from __future__ import annotations
@@ -193,20 +195,20 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     counts = _period_counts(session, {(m, p.key) for m, ps in periods.items() for p in ps})
     recipients = _recipients(session, {row[14] for row in rows})
     chosen: dict[tuple[int, int, str], DueItem] = {}
-    notices: dict[tuple[int, date, bool, bool], Notice | None | object] = {}  # per (plan, due, support, soft)
+    notices: dict[tuple, Notice | None | object] = {}  # per (plan, due, support, soft, period start)
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
          dept_id) in rows:
         support = role == ROLE_SUPPORT
         if recurrence is None:
-            occasions: Iterable[tuple[str, date, int]] = (("", due, 0),)
+            occasions: Iterable[tuple[str, date, int, date | None]] = (("", due, 0, None),)
         else:  # each period of the duty still short of its count
-            occasions = [(p.key, p.end, n) for p in periods[mid]
+            occasions = [(p.key, p.end, n, p.start) for p in periods[mid]
                          if (n := counts.get((mid, p.key), 0)) < (rcount or 1)]
-        for period, lead_due, done_count in occasions:
-            key = (pid, lead_due, support, soft)
+        for period, lead_due, done_count, start in occasions:
+            key = (pid, lead_due, support, soft, start)
             notice = notices.get(key, _UNSEEN)
             if notice is _UNSEEN:
-                notice = notices[key] = calendars[pid].notice(lead_due, support=support, soft=soft)
+                notice = notices[key] = calendars[pid].notice(lead_due, support=support, soft=soft, period_start=start)
             if notice is None:
                 continue
             status, days, unit_due, escalate = notice

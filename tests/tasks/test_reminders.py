@@ -154,22 +154,46 @@ def test_the_sweep_uses_a_few_queries_however_many_departments(session: Session)
 
 def test_a_weekly_duty_reminds_for_its_week(session: Session) -> None:
     city = build_city(session)
-    make_task(session, city.plan, "5.1", "每周召开调度会。", lead=[city.health],
+    make_task(session, city.plan, "5.1", "每周召开调度会。", lead=[city.health], support=[city.civil],
               milestones=[{"label": "每周", "due_date": date(2016, 1, 3), "recurrence": "weekly",
                            "recurrence_count": 1, "recurrence_start": date(2016, 1, 1),
                            "recurrence_end": date(2016, 12, 31)}])
     session.commit()
 
-    def told(day: date) -> list[tuple[str, str, int]]:
-        return [(i.period, i.status, i.working_days) for i in due_items(session, day) if i.task_code == "5.1"]
+    def told(day: date, unit: str = "市卫生计生委") -> list[tuple[str, str, int]]:
+        return [(i.period, i.status, i.working_days) for i in due_items(session, day)
+                if i.task_code == "5.1" and i.department == unit]
 
-    # week 10 (7–13 March) ends on a Sunday: due on Friday the 11th, told the day before and on the day
-    assert ("2016W10", "upcoming", 1) in told(date(2016, 3, 10))
-    assert ("2016W10", "due_today", 0) in told(date(2016, 3, 11))
-    assert ("2016W10", "overdue", 1) in told(date(2016, 3, 14))
-    [item] = [i for i in due_items(session, date(2016, 3, 11)) if i.period == "2016W10"]
+    # week 10 (7–13 March) ends on a Sunday: due on Friday the 11th, told the day before, on the day and
+    # on the Monday after; not 7 working days ahead (2 March), before the week has begun
+    assert told(date(2016, 3, 2)) == []
+    assert told(date(2016, 3, 10)) == [("2016W10", "upcoming", 1)]
+    assert told(date(2016, 3, 11)) == [("2016W10", "due_today", 0)]
+    assert told(date(2016, 3, 14)) == [("2016W10", "overdue", 1)]
+    # the supporting unit is not asked ahead of the lead, which would be before the week begins
+    assert told(date(2016, 3, 11), "市民政局") == [("2016W10", "due_today", 0)]
+    assert told(date(2016, 3, 4), "市民政局") == [("2016W09", "due_today", 0)]
+    [item] = [i for i in due_items(session, date(2016, 3, 11)) if i.period == "2016W10" and i.role == "lead"]
     assert item.period_label == "2016年第10周（3月7日—3月13日）"
     mark_done(session, find_milestone(session, "demo", "5.1", "每周"), completed_on=date(2016, 3, 11),
               period="2016W10")
     session.commit()
     assert all(period != "2016W10" for period, _, _ in told(date(2016, 3, 14)))
+
+
+def test_a_monthly_duty_is_not_announced_before_its_month(session: Session) -> None:
+    city = build_city(session)
+    make_task(session, city.plan, "5.2", "每月报送工作进展。", lead=[city.health],
+              milestones=[{"label": "每月", "due_date": date(2016, 1, 31), "recurrence": "monthly",
+                           "recurrence_count": 1, "recurrence_start": date(2016, 1, 1),
+                           "recurrence_end": date(2016, 12, 31)}])
+    session.commit()
+
+    def told(day: date) -> list[tuple[str, str, int]]:
+        return [(i.period, i.status, i.working_days) for i in due_items(session, day) if i.task_code == "5.2"]
+
+    assert told(date(2016, 3, 17)) == []                                  # April's 30-day notice: still March
+    assert told(date(2016, 3, 22)) == [("2016-02", "overdue", 16), ("2016-03", "upcoming", 7)]
+    # a quarterly duty (3.1) keeps its 30-working-day notice: 18 August is inside its quarter
+    assert [(i.period, i.status, i.working_days) for i in due_items(session, date(2016, 8, 18))
+            if i.task_code == "3.1"] == [("2016Q3", "upcoming", 30)]
