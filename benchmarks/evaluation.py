@@ -34,7 +34,7 @@ GOAL_SECONDS, GOAL_MB = 15.0, 500
 
 def generate(url: str, n_tasks: int, n_departments: int, seed: int = 7) -> dict[str, int]:
     """The plan, its departments, tasks, milestones and indicators, then a generated history."""
-    from tasks.sample_history import generate_history
+    from flows.demo_history import generate_history
 
     rng = random.Random(seed)
     migrate(url)
@@ -90,9 +90,9 @@ def _rss() -> float:
 
 def measure(url: str, out_dir: str) -> None:
     """Run in a fresh process: baseline aggregate, evaluation, each format; print times and peak RSS."""
-    from tasks.assessment import judge, score
-    from tasks.reports import RENDERERS, build_content
-    from tasks.scoring import load_scoring
+    from tasks.evaluation.assessment import judge, score
+    from tasks.evaluation.reports import RENDERERS, build_content
+    from tasks.evaluation.scoring import load_scoring
 
     engine = get_engine(url)
     started = time.perf_counter()

@@ -19,7 +19,7 @@ import docx
 from sqlmodel import Session
 
 from models.db import dispose_engines, get_engine, migrate
-from tasks.plan_import import import_plan
+from tasks.plans.intake import import_plan
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "hangzhou-task-table.docx"
 UNITS = ["市卫生计生委", "市民政局", "市财政局", "市公安局", "市残联", "市教育局", "市人力社保局", "各区、县（市）政府"]

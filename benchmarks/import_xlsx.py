@@ -74,7 +74,7 @@ def phase_import(path: Path, db: Path) -> dict[str, float]:
     """The whole duban import (read, resolve, date milestones, store) into the SQLite file."""
     os.environ["DUBAN_DATABASE_URL"] = f"sqlite:///{db}"
     from models.db import migrate, session_scope
-    from tasks.plan_import import import_plan
+    from tasks.plans.intake import import_plan
 
     migrate()
     start = time.perf_counter()

@@ -154,8 +154,8 @@ def main() -> int:
     os.environ.update({k: env[k] for k in ("DUBAN_DATABASE_URL", "DUBAN_DATA_DIR", "DUBAN_SECRET_KEY")})
     from models import StatusUpdate
     from models.db import get_engine, migrate
-    from tasks.links import issue_link
-    from tasks.rounds import open_round
+    from tasks.rounds.links import issue_link
+    from tasks.rounds.requests import open_round
     from tests.status_factories import make_many_units, pdf_bytes
 
     migrate(url)

@@ -93,7 +93,7 @@ def bare_query(session: Session) -> int:
     """Baseline: the same due items as bare indexed SQL: each assigned unit of every open one-off milestone
     due on a notice date, and of every recurring duty running near today (what the sweep reads)."""
     from config import get_settings
-    from tasks.reminder_dates import NoticeCalendar
+    from tasks.reminders.notice_dates import NoticeCalendar
 
     calendar = NoticeCalendar(AS_OF, get_settings().reminders)
     dates = sorted(calendar.notice_due_dates(date(2016, 1, 1)))
@@ -115,7 +115,7 @@ def bare_query(session: Session) -> int:
 def find_due(session: Session) -> int:
     """The sweep: today's due items with groups expanded, policies and the calendar applied (with the
     collector paused, as prepare_sweep runs it)."""
-    from tasks.reminders import due_items
+    from tasks.reminders.due_items import due_items
 
     gc.disable()
     try:
@@ -127,7 +127,7 @@ def find_due(session: Session) -> int:
 def whole_run(session: Session) -> tuple[int, list]:
     """Everything `duban remind` does before sending: the sweep, then one rendered digest per department
     and the escalations."""
-    from tasks.sweep import prepare_sweep
+    from tasks.reminders.sweep import prepare_sweep
 
     outgoing, report = prepare_sweep(session, AS_OF)
     return report.items, outgoing
@@ -148,7 +148,7 @@ def delivery(url: str, outgoing: list, n: int) -> float:
     from dataclasses import replace
 
     from flows.demo_inbox import LocalInbox
-    from tasks.notify import deliver
+    from tasks.reminders.notify import deliver
 
     receiver = LocalInbox()
     digests = [replace(out, channels=[receiver.url(f"d/{out.department_id}")])

@@ -25,7 +25,7 @@ ROUND = "2016Q2"
 
 def _slugs() -> dict[str, str]:
     """ASCII inbox paths for the example directory's units (channel URLs stay plain ASCII)."""
-    from tasks.example_plan import GROUPS, OFFICE, UNITS
+    from flows.demo_plan import GROUPS, OFFICE, UNITS
 
     names = [OFFICE, *UNITS, *(m for members in GROUPS.values() for m in members)]
     return {name: f"unit{i:02d}" for i, name in enumerate(dict.fromkeys(names))}
@@ -55,9 +55,9 @@ def _setup(out: Path) -> Path:
 def _import(out: Path, inbox: LocalInbox) -> None:
     """Write the example plan and directory, load the directory, import the plan."""
     from models.db import session_scope
-    from tasks.directory import load_directory
-    from tasks.example_plan import write_example_directory, write_example_plan
-    from tasks.plan_import import import_plan
+    from tasks.directory.departments import load_directory
+    from flows.demo_plan import write_example_directory, write_example_plan
+    from tasks.plans.intake import import_plan
 
     slugs = _slugs()
     plan_file = write_example_plan(out / "example-plan.xlsx")
@@ -79,7 +79,7 @@ def _import(out: Path, inbox: LocalInbox) -> None:
 def _first_reminder_day() -> date:
     """The first working day of 2016 Q2 on which the sweep has something to say to several units."""
     from models.db import session_scope
-    from tasks.reminders import due_items
+    from tasks.reminders.due_items import due_items
 
     day = date(2016, 4, 1)
     with session_scope() as session:
@@ -111,11 +111,11 @@ def _status_round(inbox: LocalInbox) -> None:
     """Open round 2016Q2, let most units report, accept or return reports, chase the rest."""
     from models import Department
     from models.db import session_scope
-    from tasks.dashboard import round_rates
-    from tasks.reviews import review_update
-    from tasks.rounds import chase, find_round, open_round
-    from tasks.plan_snapshot import find_plan
-    from tasks.status_updates import UpdateData, submit_update
+    from tasks.rounds.dashboard import round_rates
+    from tasks.rounds.reviews import review_update
+    from tasks.rounds.requests import chase, find_round, open_round
+    from tasks.evaluation.snapshot import find_plan
+    from tasks.rounds.updates import UpdateData, submit_update
 
     with session_scope() as session:
         plan = find_plan(session, PLAN)
@@ -173,7 +173,7 @@ def _evaluation(out: Path) -> None:
     """Fill in a plausible history to the end of 2017, then run the evaluate_plan flow (mid-term)."""
     from flows.evaluation import evaluate_plan
     from models.db import session_scope
-    from tasks.sample_history import generate_history
+    from flows.demo_history import generate_history
 
     with session_scope() as session:
         counts = generate_history(session, PLAN, seed=2016, until=date(2017, 12, 31), frequency="quarterly")

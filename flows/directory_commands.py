@@ -30,7 +30,7 @@ def list_command() -> None:
     """List every department, group and the coordination office."""
     from models import KIND_GROUP
     from models.db import migrate, session_scope
-    from tasks.directory import aliases_of, expand_members, list_departments
+    from tasks.directory.departments import aliases_of, expand_members, list_departments
 
     migrate()
     table = Table("name", "kind", "aliases", "channels", "members / note")
@@ -52,7 +52,7 @@ def list_command() -> None:
 def load_command(path: Path = typer.Argument(..., help="The directory YAML file.")) -> None:
     """Load (or re-load) the department directory from YAML; re-loading updates, never duplicates."""
     from models.db import migrate, session_scope
-    from tasks.directory import load_directory
+    from tasks.directory.departments import load_directory
 
     migrate()
     with session_scope() as session:

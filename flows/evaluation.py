@@ -12,10 +12,10 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
-from tasks.assessment import Judgement, due_reviews, judge, score, store_evaluation
-from tasks.reports import render
-from tasks.reports.summary import completeness_sentences, report_title, summary_sentences
-from tasks.scoring import load_scoring
+from tasks.evaluation.assessment import Judgement, due_reviews, judge, score, store_evaluation
+from tasks.evaluation.reports import render
+from tasks.evaluation.reports.summary import completeness_sentences, report_title, summary_sentences
+from tasks.evaluation.scoring import load_scoring
 from tasks.workdays import local_today
 
 

@@ -38,8 +38,8 @@ def register(app: typer.Typer) -> None:
         as_flow: bool = typer.Option(False, "--flow", help="Run as a Prefect flow run (leaves artifacts)."),
     ) -> None:
         """Write a mid-term or final evaluation report (Word, Excel, HTML) as of a date."""
-        from tasks.reports import parse_formats
-        from tasks.reports.summary import report_title, summary_sentences
+        from tasks.evaluation.reports import parse_formats
+        from tasks.evaluation.reports.summary import report_title, summary_sentences
 
         day, wanted = _as_of(as_of), parse_formats(formats)
         if kind not in ("midterm", "final"):
@@ -53,8 +53,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"evaluation as of {result['as_of']} (flow run)", highlight=False)
         else:
             from models.db import session_scope
-            from tasks.assessment import run_evaluation
-            from tasks.scoring import load_scoring
+            from tasks.evaluation.assessment import run_evaluation
+            from tasks.evaluation.scoring import load_scoring
 
             with session_scope() as session:
                 figures, paths = run_evaluation(session, plan, kind, day, load_scoring(scoring), wanted, out)

@@ -58,7 +58,7 @@ def set_command(
 ) -> None:
     """Set a plan's title, period or review years; a later re-import keeps them unless its document names them."""
     from models.db import migrate, session_scope
-    from tasks.plan_info import parse_period, update_plan_info
+    from tasks.plans.info import parse_period, update_plan_info
 
     start, end = parse_period(period) if period else (None, None)
     migrate()
@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a plan's division-of-labour table; re-importing updates it as a new revision."""
         from models.db import migrate, session_scope
-        from tasks.plan_import import import_plan
+        from tasks.plans.intake import import_plan
 
         migrate()
         with session_scope() as session:
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List active tasks with their units and next due date."""
         from models.db import migrate, session_scope
-        from tasks.export import list_tasks
+        from tasks.plans.export import list_tasks
 
         try:
             before = date.fromisoformat(due_before) if due_before else None
@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export a plan as JSON (the stable machine interface) or as a re-importable .xlsx."""
         from models.db import migrate, session_scope
-        from tasks.export import export_plan, export_xlsx
+        from tasks.plans.export import export_plan, export_xlsx
 
         if fmt not in ("json", "xlsx"):
             raise ValidationFailed(f"--format must be json or xlsx, not '{fmt}'")
@@ -177,6 +177,6 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(Path("plan.xlsx"), "-o", "--output", help="Where to write the template."),
     ) -> None:
         """Write the canonical .xlsx template (header, an example row, instructions)."""
-        from tasks.template import write_template
+        from tasks.plans.template import write_template
 
         console.print(f"wrote {write_template(output)}", highlight=False)

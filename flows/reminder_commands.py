@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
         day = _day(as_of, "--as-of")
         if no_flow:
             from models.db import session_scope
-            from tasks.sweep import run_sweep, sweep_summary
+            from tasks.reminders.sweep import run_sweep, sweep_summary
             from tasks.workdays import local_today
 
             with session_scope() as session:
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
 
         from models import Plan
         from models.db import session_scope
-        from tasks.completions import find_milestone, mark_done
+        from tasks.rounds.completions import find_milestone, mark_done
         from tasks.errors import NotFound, ValidationFailed
         from tasks.periods import parse_period
         from tasks.workdays import local_today
@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
                       limit: int = typer.Option(50, "--limit", help="Newest N rows.")) -> None:
         """Show the notification ledger (newest first); channel secrets are masked."""
         from models.db import session_scope
-        from tasks.ledger import ledger_rows
+        from tasks.reminders.ledger import ledger_rows
 
         with session_scope() as session:
             rows = ledger_rows(session, failed_only=failed, plan_code=plan, day=_day(day, "--day"), limit=limit)

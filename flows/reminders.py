@@ -10,8 +10,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from models.db import session_scope
-from tasks.notify import Outgoing, deliver
-from tasks.sweep import SweepReport, prepare_sweep, sweep_summary
+from tasks.reminders.notify import Outgoing, deliver
+from tasks.reminders.sweep import SweepReport, prepare_sweep, sweep_summary
 from tasks.workdays import local_today
 
 

@@ -1,6 +1,6 @@
 """Prefect flow ``collect_status``: open each plan's due reporting round and chase the units behind.
 
-Thin over tasks/collection.py, whose steps are idempotent: a re-run after a crash neither repeats
+Thin over tasks/rounds/collection.py, whose steps are idempotent: a re-run after a crash neither repeats
 nor skips a request or a chase.
 """
 
@@ -14,7 +14,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from config import get_settings
 from models.db import session_scope
-from tasks.collection import chase_open_rounds, open_due_rounds
+from tasks.rounds.collection import chase_open_rounds, open_due_rounds
 from tasks.workdays import is_working_day, local_today
 
 

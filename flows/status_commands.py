@@ -32,7 +32,7 @@ def _plan(session: Any, code: str) -> Any:
 
 
 def _department(session: Any, name: str) -> Any:
-    from tasks.directory import UnitResolver
+    from tasks.directory.departments import UnitResolver
     from tasks.errors import NotFound
 
     dept = UnitResolver(session).lookup(name.strip())
@@ -44,7 +44,7 @@ def _department(session: Any, name: str) -> Any:
 def _round(session: Any, ref: str) -> Any:
     from models import ReportingRound
     from tasks.errors import NotFound, ValidationFailed
-    from tasks.rounds import find_round
+    from tasks.rounds.requests import find_round
 
     if ref.isdigit():
         found = session.get(ReportingRound, int(ref))
@@ -64,7 +64,7 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
                send: bool = typer.Option(True, help="Send the requests (--no-send only records the round).")) -> None:
     """Open a plan's round (idempotent) and send each expected unit one request with its link."""
     from models.db import migrate, session_scope
-    from tasks.rounds import open_round
+    from tasks.rounds.requests import open_round
 
     migrate()
     with session_scope() as session:
@@ -85,8 +85,8 @@ def round_status(round_ref: str | None = typer.Option(None, "--round", help=ROUN
                  plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds.")) -> None:
     """Each unit's reporting and on-time rate in a round (default: every open round)."""
     from models.db import migrate, session_scope
-    from tasks.dashboard import round_rates, totals
-    from tasks.rounds import open_rounds
+    from tasks.rounds.dashboard import round_rates, totals
+    from tasks.rounds.requests import open_rounds
 
     migrate()
     with session_scope() as session:
@@ -110,7 +110,7 @@ def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND
                 dry_run: bool = typer.Option(False, "--dry-run", help="Show who would be chased; send nothing.")) -> None:
     """Remind only the units that have not reported every expected task (once a day at most)."""
     from models.db import migrate, session_scope
-    from tasks.rounds import chase, open_rounds
+    from tasks.rounds.requests import chase, open_rounds
 
     migrate()
     failed = 0
@@ -135,7 +135,7 @@ def round_close(round_ref: str = typer.Option(..., "--round", help=ROUND_HELP)) 
 
     from models import Department
     from models.db import migrate, session_scope
-    from tasks.rounds import close_round
+    from tasks.rounds.requests import close_round
 
     migrate()
     with session_scope() as session:
@@ -158,7 +158,7 @@ def link_print(ctx: typer.Context,
     from flows.console import report_error
     from models.db import migrate, session_scope
     from tasks.errors import DubanError, ValidationFailed
-    from tasks.links import issue_link, link_url
+    from tasks.rounds.links import issue_link, link_url
 
     try:
         if not department:
@@ -181,7 +181,7 @@ def link_revoke(department: str = typer.Option(..., "--department", help="Unit n
                 token: str | None = typer.Option(None, help="Revoke only this link (the part after /u/).")) -> None:
     """Revoke a unit's links (all, a round's, or one); revoked links are refused at once."""
     from models.db import migrate, session_scope
-    from tasks.links import revoke
+    from tasks.rounds.links import revoke
 
     migrate()
     with session_scope() as session:
@@ -195,7 +195,7 @@ def form_command(department: str = typer.Option(..., "--department", help="Unit 
                  output: Path = typer.Option(..., "-o", "--output", help="Where to write the .xlsx form.")) -> None:
     """Write a unit's pre-filled spreadsheet form for a round."""
     from models.db import migrate, session_scope
-    from tasks.forms import write_form
+    from tasks.rounds.forms import write_form
 
     migrate()
     with session_scope() as session:
@@ -209,7 +209,7 @@ def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False
                                                           help="Refuse the form unless it is this unit's.")) -> None:
     """Read a filled form back; every bad row is named and nothing is saved unless all rows are good."""
     from models.db import migrate, session_scope
-    from tasks.forms import collect_form
+    from tasks.rounds.forms import collect_form
 
     migrate()
     with session_scope() as session:
@@ -246,7 +246,7 @@ def portal_command(host: str | None = typer.Option(None, help="Bind address (def
     from config import get_settings
     from models.db import migrate
     from portal.access_log import uvicorn_log_config
-    from tasks.links import secret_key
+    from tasks.rounds.links import secret_key
 
     settings = get_settings()
     migrate()

@@ -6,7 +6,7 @@ import copy
 import logging
 from typing import Any
 
-from tasks.links import mask_tokens
+from tasks.rounds.links import mask_tokens
 
 
 class MaskTokens(logging.Filter):

@@ -14,7 +14,7 @@ from portal import access_log, routes_api, routes_office, routes_units
 from portal.limits import BodyLimit
 from portal.web import HERE, LoginRequired, message_page
 from tasks.errors import DubanError, ImportFailed, ValidationFailed
-from tasks.links import secret_key
+from tasks.rounds.links import secret_key
 
 SESSION_HOURS = 8
 TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 413: "内容过大", 422: "内容有误"}

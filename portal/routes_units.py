@@ -15,13 +15,13 @@ from starlette.concurrency import run_in_threadpool
 from models import Department, Evidence, Indicator, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
 from models.db import session_scope
 from portal.web import check_csrf, db, render, submitters
-from tasks import forms
-from tasks.dashboard import task_rows, unit_task_ids
+from tasks.rounds import forms
+from tasks.rounds.dashboard import task_rows, unit_task_ids
 from tasks.errors import NotFound, ValidationFailed
-from tasks.links import resolve_unit
+from tasks.rounds.links import resolve_unit
 from tasks.periods import parse_period
-from tasks.reviews import reviews_of
-from tasks.status_updates import UpdateData, find_task, submit_update
+from tasks.rounds.reviews import reviews_of
+from tasks.rounds.updates import UpdateData, find_task, submit_update
 
 router = APIRouter(include_in_schema=False)
 MAX_FILES = 10

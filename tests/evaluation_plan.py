@@ -3,7 +3,7 @@
 3 sections, 6 tasks, 4 departments; milestones on time / late / not done; a duty "twice a
 year" done once in 2016 and twice in 2017; indicators with ≥, ≤, 提高50%, 1/80, 2—3, a text
 target and no target; two reporting rounds (2016H2, 2017H1) with on-time, late, missing and
-returned reports. Expected figures are worked out by hand in tests/tasks/test_evaluation.py.
+returned reports. Expected figures are worked out by hand in tests/tasks/evaluation/test_verdicts.py.
 """
 
 from __future__ import annotations

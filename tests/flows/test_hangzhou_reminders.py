@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from config import get_settings
 from flows.cli import app
 from models import Department, Milestone, Plan
-from tasks import notify
-from tasks.reminders import due_items
+from tasks.reminders import notify
+from tasks.reminders.due_items import due_items
 from tasks.workdays import local_today
 from tests.receivers import WebhookReceiver
 
@@ -56,7 +56,7 @@ def test_hangzhou_remind_as_of_2016_04_25(prefect_harness: None, session: Sessio
         expected[item.department].append((item.task_code, item.label, item.status))
     assert len(expected) >= 5
     # Checked by hand against 003_7d761cf584dc9c6a.txt (the table of the .docx) and the policy in the
-    # tasks/reminders.py docstring, on China's 2016 calendar. Task codes are section.row (制度保障 is
+    # tasks/reminders/due_items.py docstring, on China's 2016 calendar. Task codes are section.row (制度保障 is
     # section 3: its 7th row, line 146, is 3.7). Mon 25 Apr is a working day; Sat 30 Apr and 1–2 May are
     # the Labour Day holiday, so 2016年4月底(前) = 30 Apr falls due on Fri 29 Apr, 4 working days after
     # 25 Apr (26, 27, 28, 29): not 30/7/1 days before, not the due day → its lead units hear nothing today.

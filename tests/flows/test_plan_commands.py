@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from models import Department, Plan
-from tasks.example_plan import write_example_directory, write_example_plan
+from flows.demo_plan import write_example_directory, write_example_plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 runner = CliRunner()

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from models import AccessLink, OfficeUser, ReportingRound, StatusUpdate
-from tasks.forms import HEADER_ROW, SHEET
-from tasks.links import issue_link, resolve
-from tasks.rounds import open_round
+from tasks.rounds.forms import HEADER_ROW, SHEET
+from tasks.rounds.links import issue_link, resolve
+from tasks.rounds.requests import open_round
 from tests.status_factories import make_status_scenario
 
 runner = CliRunner()

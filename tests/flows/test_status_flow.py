@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models import ReportingRound
-from tasks.status_updates import UpdateData, submit_update
+from tasks.rounds.updates import UpdateData, submit_update
 from tests.status_factories import make_status_scenario
 
 pytestmark = pytest.mark.flow

@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from portal import create_app
 from tasks.accounts import add_user
-from tasks.links import issue_link
-from tasks.rounds import open_round
+from tasks.rounds.links import issue_link
+from tasks.rounds.requests import open_round
 from tests.status_factories import Scenario, make_status_scenario
 
 PASSWORD = "correct horse battery"

@@ -9,8 +9,8 @@ import httpx
 from sqlmodel import Session, select
 
 from models import StatusUpdate
-from tasks.links import issue_link
-from tasks.rounds import open_round
+from tasks.rounds.links import issue_link
+from tasks.rounds.requests import open_round
 from tests.portal.conftest import LiveServer
 from tests.status_factories import make_many_units, pdf_bytes
 

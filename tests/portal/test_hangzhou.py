@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from models import Assignment, Department, Milestone, Plan, StatusUpdate, Task
 from tasks.accounts import add_user
-from tasks.dashboard import task_history
-from tasks.forms import HEADER_ROW, SHEET, collect_form, write_form
-from tasks.links import issue_link
-from tasks.plan_import import import_plan
-from tasks.rounds import chase, open_round
+from tasks.rounds.dashboard import task_history
+from tasks.rounds.forms import HEADER_ROW, SHEET, collect_form, write_form
+from tasks.rounds.links import issue_link
+from tasks.plans.intake import import_plan
+from tasks.rounds.requests import chase, open_round
 from tests.factories import make_department, make_group
 from tests.portal.conftest import PASSWORD, csrf_of, office_login
 

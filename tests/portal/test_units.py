@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from config import get_settings
 from models import AccessLink, Evidence, StatusUpdate
 from models.base import utcnow
-from tasks.forms import HEADER_ROW, SHEET
+from tasks.rounds.forms import HEADER_ROW, SHEET
 from tests.portal.conftest import World, csrf_of
 from tests.status_factories import pdf_bytes
 

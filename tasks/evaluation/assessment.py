@@ -1,0 +1,194 @@
+"""One evaluation end to end: judge as of a date, score, compare with the mid-term, store the figures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models import Evaluation, Plan
+from tasks.evaluation.verdicts import (
+    INDICATOR_VERDICTS,
+    KIND_LABELS,
+    judge_indicators,
+    judge_tasks,
+    resolve_as_of,
+    review_year,
+)
+from tasks.evaluation.snapshot import PlanSnapshot, day_end_utc, expand_units, find_plan, load_snapshot, unit_name
+from tasks.evaluation.reports import render
+from tasks.evaluation.scoring import NOT_DUE, VERDICTS, Scoring, score_departments, score_sections
+
+
+@dataclass
+class Judgement:
+    """What judging found as of one date, before any scoring (plus the mid-term's, for a final)."""
+
+    plan: dict[str, Any]
+    kind: str
+    as_of: date
+    year: int
+    tasks: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    holders: dict[int, list[tuple[str, str]]]
+    reporting: dict[str, dict[str, int]]
+    updates_total: int
+    midterm: Judgement | None = None
+
+
+def _holders(snapshot: PlanSnapshot, scoring: Scoring) -> dict[int, list[tuple[str, str]]]:
+    """Per task, the scored units and their role (groups expanded; the heavier role kept)."""
+    weights = scoring.config.role_weights
+    out: dict[int, list[tuple[str, str]]] = {}
+    for task_id, pairs in snapshot.assignments.items():
+        best: dict[str, str] = {}
+        for dept_id, role in pairs:
+            for unit in expand_units(snapshot, dept_id):
+                name = unit_name(snapshot, unit)
+                if name not in best or weights.get(role, 0) > weights.get(best[name], 0):
+                    best[name] = role
+        out[task_id] = sorted(best.items())
+    return out
+
+
+def _reporting(snapshot: PlanSnapshot) -> dict[str, dict[str, int]]:
+    """Per unit: reports expected in rounds due by the as-of date, received, and received in time."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"expected": 0, "received": 0, "timely": 0})
+    cutoffs = {r: day_end_utc(d) for r, d in snapshot.deadlines.items()}
+    for key in snapshot.expectations:
+        row = counts[unit_name(snapshot, key[1])]
+        row["expected"] += 1
+        submitted = snapshot.submissions.get(key)
+        if submitted is not None:
+            row["received"] += 1
+            row["timely"] += submitted <= cutoffs[key[0]]
+    return dict(counts)
+
+
+def judge(session: Session, plan_code: str, kind: str, as_of: date | None, scoring: Scoring,
+          with_midterm: bool = True) -> Judgement:
+    """Judge every task and indicator of a plan as of a date (a final also re-judges the mid-term)."""
+    plan = find_plan(session, plan_code)
+    day = resolve_as_of(plan, kind, as_of)
+    year = review_year(plan, kind, None if as_of is None else day)
+    snapshot = load_snapshot(session, plan, day)
+    result = Judgement(
+        plan={"code": plan.code, "title": plan.title, "period_start": plan.period_start,
+              "period_end": plan.period_end, "midterm_year": plan.midterm_year, "final_year": plan.final_year},
+        kind=kind, as_of=day, year=year, tasks=judge_tasks(snapshot, scoring),
+        indicators=judge_indicators(snapshot, year, scoring), holders=_holders(snapshot, scoring),
+        reporting=_reporting(snapshot), updates_total=snapshot.updates_total)
+    if kind == "final" and with_midterm and plan.midterm_year and date(plan.midterm_year, 12, 31) < day:
+        result.midterm = judge(session, plan_code, "midterm", None, scoring, with_midterm=False)
+    return result
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def score(judgement: Judgement, scoring: Scoring) -> dict[str, Any]:
+    """The figures of an evaluation: summary, sections, departments, indicators, tasks, change."""
+    tasks = judgement.tasks
+    sections = score_sections(tasks, scoring)
+    departments = score_departments(tasks, lambda t: judgement.holders.get(t, []), judgement.reporting, scoring)
+    judged = [t for t in tasks if t["verdict"] in VERDICTS]
+    verdicts = {v: sum(1 for t in tasks if t["verdict"] == v) for v in (*VERDICTS, NOT_DUE)}
+    ind_counts = {v: sum(1 for i in judgement.indicators if i["verdict"] == v) for v in INDICATOR_VERDICTS}
+    expected = sum(r["expected"] for r in judgement.reporting.values())
+    received = sum(r["received"] for r in judgement.reporting.values())
+    timely = sum(r["timely"] for r in judgement.reporting.values())
+    scored = [d["score"] for d in departments if d["score"] is not None]
+    figures: dict[str, Any] = {
+        "plan": judgement.plan, "kind": judgement.kind, "kind_label": KIND_LABELS[judgement.kind],
+        "as_of": str(judgement.as_of), "review_year": judgement.year,
+        "scoring": {"file": scoring.path, "sha256": scoring.sha256},
+        "summary": {
+            "tasks_total": len(tasks), "tasks_judged": len(judged), "verdicts": verdicts,
+            "completion_rate": _share(verdicts["已完成"] + verdicts["基本完成"], len(judged)),
+            "milestones_due": sum(t["due"] for t in tasks), "on_time": sum(t["on_time"] for t in tasks),
+            "late": sum(t["late"] for t in tasks), "not_done": sum(t["not_done"] for t in tasks),
+            "overdue_tasks": sum(1 for t in tasks if t["overdue"]),
+            "at_risk_tasks": sum(1 for t in tasks if t["at_risk"]),
+            "indicators": ind_counts, "indicators_total": len(judgement.indicators),
+            "departments_scored": len(scored),
+            "mean_department_score": round(sum(scored) / len(scored), 2) if scored else None,
+        },
+        "completeness": {
+            "updates_total": judgement.updates_total, "reports_expected": expected, "reports_received": received,
+            "reports_timely": timely, "share_received": _share(received, expected),
+            "share_timely": _share(timely, expected),
+            "indicators_with_data": len(judgement.indicators) - ind_counts["无数据"],
+            "indicators_total": len(judgement.indicators),
+        },
+        "sections": sections, "departments": departments, "indicators": judgement.indicators, "tasks": tasks,
+        "change": None,
+    }
+    if judgement.midterm is not None:
+        figures["change"] = _change(score(judgement.midterm, scoring), figures)
+    return figures
+
+
+def _delta(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else round(now - before, 4)
+
+
+def _change(mid: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """What moved since the mid-term: completion rate, indicators met, each section and department."""
+    mid_sections = {s["name"]: s for s in mid["sections"]}
+    mid_depts = {d["name"]: d for d in mid["departments"]}
+    return {
+        "midterm_as_of": mid["as_of"],
+        "completion_rate": [mid["summary"]["completion_rate"], now["summary"]["completion_rate"]],
+        "indicators_met": [mid["summary"]["indicators"]["达标"], now["summary"]["indicators"]["达标"]],
+        "mean_department_score": [mid["summary"]["mean_department_score"],
+                                  now["summary"]["mean_department_score"]],
+        "sections": [{"name": s["name"], "midterm": mid_sections.get(s["name"], {}).get("completion_rate"),
+                      "final": s["completion_rate"],
+                      "delta": _delta(s["completion_rate"], mid_sections.get(s["name"], {}).get("completion_rate"))}
+                     for s in now["sections"]],
+        "departments": [{"name": d["name"], "midterm_score": mid_depts.get(d["name"], {}).get("score"),
+                         "midterm_rank": mid_depts.get(d["name"], {}).get("rank"), "score": d["score"],
+                         "rank": d["rank"], "delta": _delta(d["score"], mid_depts.get(d["name"], {}).get("score"))}
+                        for d in now["departments"]],
+    }
+
+
+def evaluate(session: Session, plan_code: str, kind: str, as_of: date | None, scoring: Scoring) -> dict[str, Any]:
+    """Judge and score in one call (the CLI and tests; the flow runs the two steps as tasks)."""
+    return score(judge(session, plan_code, kind, as_of, scoring), scoring)
+
+
+def store_evaluation(session: Session, figures: dict[str, Any], outputs: list[str]) -> Evaluation:
+    """Keep an evaluation's figures, scoring file and outputs (one row per run)."""
+    plan = find_plan(session, figures["plan"]["code"])
+    row = Evaluation(plan_id=plan.id, kind=figures["kind"], as_of=date.fromisoformat(figures["as_of"]),
+                     scoring_file=figures["scoring"]["file"], scoring_hash=figures["scoring"]["sha256"],
+                     figures=figures, outputs=outputs)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def run_evaluation(session: Session, plan_code: str, kind: str, as_of: date | None, scoring: Scoring,
+                   formats: list[str] | None = None, out_dir: Path | None = None) -> tuple[dict[str, Any], list[Path]]:
+    """Judge, score, write the reports and store the run: what ``duban evaluate`` does."""
+    figures = evaluate(session, plan_code, kind, as_of, scoring)
+    paths = render(figures, scoring.config.reports, formats, out_dir)
+    store_evaluation(session, figures, [str(p) for p in paths])
+    return figures, paths
+
+
+def due_reviews(session: Session, year: int) -> list[tuple[str, str]]:
+    """(plan code, kind) of every review point that fell at the end of ``year`` and has no stored run yet."""
+    done = set(session.exec(select(Evaluation.plan_id, Evaluation.kind).where(Evaluation.as_of == date(year, 12, 31))))
+    due = []
+    for plan in session.exec(select(Plan).order_by(Plan.code)):
+        for kind, review in (("midterm", plan.midterm_year), ("final", plan.final_year)):
+            if review == year and (plan.id, kind) not in done:
+                due.append((plan.code, kind))
+    return due

@@ -1,0 +1,262 @@
+"""Judge a plan as of a date: each task's verdict from its milestones, each indicator's attainment."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from models import Indicator, IndicatorTarget, Milestone, Plan
+from tasks.errors import ValidationFailed
+from tasks.periods import Period, period_containing
+from tasks.evaluation.snapshot import PlanSnapshot, unit_name
+from tasks.evaluation.scoring import NOT_DUE, Scoring
+from tasks.plans.targets import TargetValue, attainment
+
+KIND_LABELS = {"midterm": "中期考核", "final": "终期效果评估"}
+RECURRENCE_FREQUENCY = {"year": "yearly", "yearly": "yearly", "annual": "yearly", "annually": "yearly", "y": "yearly",
+              "每年": "yearly", "half": "half-yearly", "halfyearly": "half-yearly", "half-yearly": "half-yearly",
+              "semiannual": "half-yearly", "h": "half-yearly", "每半年": "half-yearly", "quarter": "quarterly",
+              "quarterly": "quarterly", "q": "quarterly", "每季度": "quarterly", "month": "monthly",
+              "monthly": "monthly", "m": "monthly", "每月": "monthly", "bimonthly": "bimonthly",
+              "每两个月": "bimonthly", "每双月": "bimonthly", "week": "weekly", "weekly": "weekly", "w": "weekly",
+              "每周": "weekly"}
+_LISTED_PERIODS = 12  # a duty with more ended periods is summarised in the report, not listed period by period
+_FREQUENCY_WORDS = {"yearly": "每年", "half-yearly": "每半年", "quarterly": "每季度", "bimonthly": "每两个月",
+                    "monthly": "每月", "weekly": "每周"}
+
+
+def review_year(plan: Plan, kind: str, as_of: date | None = None) -> int:
+    """The year of the review point (Plan.midterm_year / final_year); an explicit as-of date caps it or stands in."""
+    if kind not in KIND_LABELS:
+        raise ValidationFailed(f"unknown evaluation kind {kind!r}: use midterm or final")
+    year = plan.midterm_year if kind == "midterm" else plan.final_year
+    if year is None:
+        year = plan.period_end if kind == "final" else None
+    if as_of is not None:  # the review is "as of" that date; the kind only selects the report's title
+        return as_of.year if year is None else min(as_of.year, year)
+    if year is None:
+        option = "--midterm-year" if kind == "midterm" else "--final-year"
+        raise ValidationFailed(f"plan {plan.code} has no {kind} year; set it with `duban plans set --plan "
+                               f"{plan.code} {option} YYYY` or give --as-of YYYY-MM-DD")
+    return year
+
+
+def resolve_as_of(plan: Plan, kind: str, as_of: date | None) -> date:
+    """The as-of date (default: 31 Dec of the review year), checked against the plan period."""
+    day = as_of or date(review_year(plan, kind), 12, 31)
+    first = date(plan.period_start, 1, 1) if plan.period_start else None
+    last = date(plan.period_end, 12, 31) if plan.period_end else None
+    if (first and day < first) or (last and day > last):
+        span = f"{first or '…'} – {last or '…'}"
+        raise ValidationFailed(f"as-of date {day} is outside the plan period of {plan.code} ({span})")
+    return day
+
+
+def periods(start: date, end: date, frequency: str) -> list[Period]:
+    """The calendar periods of ``frequency`` overlapping start..end."""
+    out: list[Period] = []
+    period = period_containing(start, frequency)
+    while period.start <= end:
+        out.append(period)
+        period = period_containing(period.end + timedelta(days=1), frequency)
+    return out
+
+
+def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: date,
+               items: list[str], notes: list[str]) -> str:
+    """Judge each ended period of a recurring duty; returns its per-period summary."""
+    frequency = RECURRENCE_FREQUENCY.get((m.recurrence or "").strip().lower())
+    if frequency is None:
+        frequency = "yearly"
+        notes.append(f"{m.label}：周期“{m.recurrence}”无法识别，按每年计")
+    need = m.recurrence_count or 1
+    start = m.recurrence_start or date(plan.period_start or as_of.year, 1, 1)
+    end = m.recurrence_end or date(plan.period_end or as_of.year, 12, 31)
+    counts: dict[str, int] = {}
+    for period, day in done:
+        key = period or period_containing(day, frequency).key
+        counts[key] = counts.get(key, 0) + 1
+    shown, missed, ended = [], [], 0
+    for key, first, last in ((p.key, p.start, p.end) for p in periods(start, min(end, as_of), frequency)):
+        if last <= as_of:
+            ended += 1
+            items.append("on_time" if counts.get(key, 0) >= need else "not_done")
+            shown.append(f"{key}：{counts.get(key, 0)}/{need}次")
+            if counts.get(key, 0) < need:
+                missed.append(key)
+        elif first <= as_of:
+            shown.append(f"{key}（进行中）：{counts.get(key, 0)}/{need}次")
+    if ended > _LISTED_PERIODS:  # weekly and monthly duties over years: a count, and the periods missed
+        current = [s for s in shown if "进行中" in s]
+        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求"
+                 + (f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{'等' if len(missed) > _LISTED_PERIODS else ''}"
+                    if missed else "")] + current
+    return f"{m.label}（{_FREQUENCY_WORDS[frequency]}不少于{need}次）" + ("；".join(shown) and "：" + "；".join(shown))
+
+
+def judge_task(snapshot: PlanSnapshot, task: Any, scoring: Scoring) -> dict[str, Any]:
+    """One task's due items, verdict, latest accepted state and reported problems."""
+    rules, as_of = scoring.config.verdicts, snapshot.as_of
+    latest = snapshot.latest.get(task.id)
+    items: list[str] = []
+    notes: list[str] = []
+    overdue: list[str] = []
+    upcoming: list[str] = []
+    recurring: list[str] = []
+    pending = False
+    for m in snapshot.milestones.get(task.id, []):
+        done = snapshot.completions.get(m.id, [])
+        if m.recurrence:
+            before = items.count("not_done")
+            recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes))
+            pending = pending or (m.recurrence_end or date.max) > as_of
+            if items.count("not_done") > before:
+                overdue.append(m.label)
+            continue
+        if m.due_date is None:
+            notes.append(f"{m.label}：无明确时限，未计入")
+            continue
+        if m.due_date > as_of:
+            pending = pending or not done
+            if not done and m.due_date <= as_of + timedelta(days=rules.at_risk_days):
+                upcoming.append(m.label)
+            continue
+        if not done:
+            items.append("not_done")
+            overdue.append(m.label)
+        elif done[0][1] <= m.due_date or (m.soft and rules.soft_late_counts_as_on_time):
+            items.append("on_time")
+        else:
+            items.append("late")
+        if m.soft:
+            notes.append(f"{m.label}：力争时限（{m.due_date}）")
+        if m.ongoing_after:
+            notes.append(f"{m.label}：完成后须持续推进")
+    verdict = _verdict(items, latest.state if latest else None, scoring)
+    leads = [unit_name(snapshot, d) for d, r in snapshot.assignments.get(task.id, []) if r != "support"]
+    state = latest.state if latest else None
+    return {
+        "id": task.id, "code": task.code, "text": task.text,
+        "section": (task.section_path[0] if task.section_path else task.section) or "未分类",
+        "leads": leads,
+        "supports": [unit_name(snapshot, d) for d, r in snapshot.assignments.get(task.id, []) if r == "support"],
+        "verdict": verdict, "due": len(items), "on_time": items.count("on_time"), "late": items.count("late"),
+        "not_done": items.count("not_done"), "overdue": overdue, "recurring": recurring, "notes": notes,
+        "at_risk": bool(not overdue and (upcoming or (pending and state in rules.lagging_states))),
+        "upcoming": upcoming,
+        "state": state, "percent": latest.percent if latest else None,
+        "reported_on": str(latest.submitted_at.date()) if latest else None,
+        "problems": [{"unit": unit_name(snapshot, d), "text": p} for d, p in snapshot.problems.get(task.id, [])],
+    }
+
+
+def _verdict(items: list[str], state: str | None, scoring: Scoring) -> str:
+    """The documented verdict rules of the scoring file (config/scoring.yaml, 'verdicts')."""
+    rules = scoring.config.verdicts
+    if not items:
+        return NOT_DUE
+    not_done = items.count("not_done")
+    if items.count("on_time") == len(items):
+        return "已完成"
+    if not_done == 0 or (len(items) - not_done) / len(items) >= rules.basic_done_share:
+        return "基本完成"
+    if state in rules.lagging_states:
+        return "滞后"
+    return "未完成"
+
+
+def judge_tasks(snapshot: PlanSnapshot, scoring: Scoring) -> list[dict[str, Any]]:
+    """Every active task's judgement, in plan order."""
+    return [judge_task(snapshot, task, scoring) for task in snapshot.tasks]
+
+
+INDICATOR_VERDICTS = ("达标", "基本达标", "未达标", "无数据")
+
+
+def _pick_target(targets: list[IndicatorTarget], kind: str, year: int, default_year: int,
+                 prefs: list[str], fallback: bool, scope: str | None = None) -> tuple[IndicatorTarget | None, bool]:
+    """The target (or baseline) for a review year: nearest year <= it, then scope preference."""
+    def rank(t: IndicatorTarget) -> tuple[int, int]:
+        return (0 if scope is None or t.scope == scope else 1, prefs.index(t.scope) if t.scope in prefs
+                else len(prefs))
+
+    rows = [(t.year if t.year is not None else default_year, t) for t in targets if t.kind == kind]
+    eligible = [(y, t) for y, t in rows if y <= year]
+    if eligible:
+        return min(eligible, key=lambda yt: (-yt[0], rank(yt[1]), yt[1].id))[1], False
+    later = [(y, t) for y, t in rows if y > year]
+    if later and fallback:
+        return min(later, key=lambda yt: (yt[0], rank(yt[1]), yt[1].id))[1], True
+    return None, False
+
+
+def _number(value: float) -> str:
+    """A value without a useless .0."""
+    return f"{value:g}"
+
+
+def target_label(t: IndicatorTarget, direction: str | None, unit: str | None) -> str:
+    """How a target reads in a report: its source text, else ≥95%, 1/80, 2—3, 较基线提高50%."""
+    if t.text:
+        return t.text
+    unit = unit or ""
+    if t.value is None:
+        return "—"
+    if t.value_kind == "range":
+        return f"{_number(t.value)}—{_number(t.value_high or t.value)}{unit}"
+    if t.value_kind == "relative":
+        return f"较基线{'降低' if t.value < 0 else '提高'}{_number(abs(t.value))}%"
+    if t.value_kind == "ratio" and t.value > 0 and abs(1 / t.value - round(1 / t.value)) < 1e-6:
+        return f"{'≥' if direction == 'higher' else ''}1/{round(1 / t.value)}"
+    sign = {"higher": "≥", "lower": "≤"}.get(direction or "", "")
+    return f"{sign}{_number(t.value)}{unit}"
+
+
+def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, scoring: Scoring) -> dict[str, Any]:
+    """An indicator's latest value against the target of the review year, with tolerance."""
+    rules = scoring.config.indicators
+    plan = snapshot.plan
+    final = plan.final_year or plan.period_end or year
+    targets = snapshot.targets.get(indicator.id, [])
+    target, later = _pick_target(targets, "target", year, final, rules.scope_preference,
+                                 rules.fallback_to_later_target)
+    reading = snapshot.readings.get(indicator.id)
+    row: dict[str, Any] = {"code": indicator.code, "name": indicator.name, "unit": indicator.unit or "",
+                           "target": None, "target_year": None, "baseline": None,
+                           "value": reading[0] if reading else None,
+                           "value_as_of": str(reading[1]) if reading else None,
+                           "attainment": None, "verdict": "无数据", "note": ""}
+    if target is None:
+        row["note"] = "未设定目标值"
+        return row
+    direction = indicator.direction if indicator.direction in ("higher", "lower", "equal") else None
+    if target.value_kind == "relative" and target.value is not None and target.value < 0:
+        direction = "lower"
+    base, _ = _pick_target(targets, "baseline", year, 0, rules.scope_preference, True, target.scope)
+    row.update(target=target_label(target, direction, indicator.unit), target_year=target.year,
+               baseline=base.value if base else None)
+    if later:
+        row["note"] = f"以{target.year}年目标衡量"
+    if target.value_kind == "text" or target.value is None:
+        row["note"] = "目标为定性表述，无法量化比较"
+        return row
+    if target.value_kind == "relative" and (base is None or base.value is None):
+        row["note"] = "相对目标缺少基线值"
+        return row
+    if reading is None:
+        row["note"] = f"截至{snapshot.as_of}无报送数值"
+        return row
+    value = TargetValue(target.value_kind, target.value, target.value_high, direction, indicator.unit,
+                        target.text)
+    ratio = attainment(reading[0], value, baseline=base.value if base else None)
+    if ratio is None:
+        row["note"] = "无法计算达成度"
+        return row
+    row["attainment"] = round(min(ratio, 9.9999), 4)
+    row["verdict"] = ("达标" if ratio >= 1 - 1e-9 else "基本达标" if ratio >= 1 - rules.tolerance else "未达标")
+    return row
+
+
+def judge_indicators(snapshot: PlanSnapshot, year: int, scoring: Scoring) -> list[dict[str, Any]]:
+    """Every active indicator's attainment as of the snapshot date."""
+    return [judge_indicator(snapshot, indicator, year, scoring) for indicator in snapshot.indicators]

@@ -1,0 +1,147 @@
+"""Export a stored plan: the stable JSON shape (machine interface) and the canonical .xlsx layout.
+
+The .xlsx written here re-imports to the same plan (same codes, units, schedule cells, indicators).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, Task
+from tasks.plans.deadlines import column_year
+from tasks.errors import NotFound
+from tasks.plans.template import write_workbook
+from tasks.plans.unit_names import split_units
+
+PLAN_KEYS = ("code", "title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
+             "midterm_year", "final_year", "revision")
+
+
+def get_plan(session: Session, code: str) -> Plan:
+    """The plan with ``code``, or NotFound naming the known codes."""
+    plan = session.exec(select(Plan).where(Plan.code == code)).first()
+    if plan is None:
+        known = ", ".join(session.exec(select(Plan.code).order_by(Plan.code))) or "none"
+        raise NotFound(f"no plan with code '{code}' (known: {known})")
+    return plan
+
+
+def _iso(value: Any) -> Any:
+    """Dates as ISO strings."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _tasks(session: Session, plan: Plan) -> list[dict[str, Any]]:
+    """Active tasks with canonical unit names by role and active milestones, in document order."""
+    query = select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.position, Task.id)
+    tasks = list(session.exec(query))
+    units: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "support": [], "responsible": []})
+    query = (select(Assignment.task_id, Assignment.role, Department.name).join(Department).join(Task)
+             .where(Task.plan_id == plan.id).order_by(Assignment.task_id, Assignment.position))
+    for task_id, role, name in session.exec(query):
+        if name not in units[task_id][role]:
+            units[task_id][role].append(name)
+    milestones: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    query = select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active).order_by(Milestone.position)
+    for m in session.exec(query):
+        milestones[m.task_id].append({"key": m.key, "label": m.label, "text": m.text, "due": _iso(m.due_date),
+                                      "soft": m.soft, "ongoing_after": m.ongoing_after, "recurrence": m.recurrence,
+                                      "recurrence_count": m.recurrence_count, "undated_reason": m.undated_reason})
+    return [{"code": t.code, "section": t.section, "section_path": list(t.section_path), "text": t.text,
+             "remark": t.remark, **units[t.id], "milestones": milestones[t.id],
+             "source": {"file": t.source_file, "ref": t.source_ref}} for t in tasks]
+
+
+def _indicators(session: Session, plan: Plan) -> list[dict[str, Any]]:
+    """Active indicators with their baselines and targets."""
+    indicators = list(session.exec(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active)
+                                   .order_by(Indicator.id)))
+    task_codes = dict(session.exec(select(Task.id, Task.code).where(Task.plan_id == plan.id)).all())
+    values: dict[int, list[IndicatorTarget]] = defaultdict(list)
+    ids = [i.id for i in indicators]
+    for target in session.exec(select(IndicatorTarget).where(col(IndicatorTarget.indicator_id).in_(ids or [0]))
+                               .order_by(IndicatorTarget.id)):
+        values[target.indicator_id].append(target)
+    out = []
+    for ind in indicators:
+        entry: dict[str, Any] = {"code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
+                                 "direction": ind.direction, "task": task_codes.get(ind.task_id),
+                                 "baselines": [], "targets": []}
+        for t in values[ind.id]:
+            entry["baselines" if t.kind == "baseline" else "targets"].append(
+                {"year": t.year, "scope": t.scope, "text": t.text, "value_kind": t.value_kind, "value": t.value,
+                 "value_high": t.value_high})
+        out.append(entry)
+    return out
+
+
+def export_plan(session: Session, code: str) -> dict[str, Any]:
+    """The plan as the stable JSON shape: plan, active tasks (canonical unit names), indicators."""
+    plan = get_plan(session, code)
+    return {"plan": {k: _iso(getattr(plan, k)) for k in PLAN_KEYS}, "tasks": _tasks(session, plan),
+            "indicators": _indicators(session, plan)}
+
+
+def join_units(names: list[str]) -> str:
+    """Unit names in one cell, joined so that splitting the cell gives exactly these names back."""
+    for separator in ("、", "，", "\n"):
+        text = separator.join(names)
+        if split_units(text) == names:
+            return text
+    return "\n".join(names)
+
+
+def milestone_labels(tasks: list[dict[str, Any]]) -> list[str]:
+    """The schedule columns: year labels in year order, then other labels in order of appearance."""
+    labels: list[str] = []
+    for task in tasks:
+        for m in task["milestones"]:
+            if m["label"] not in labels:
+                labels.append(m["label"])
+    years = sorted((lb for lb in labels if column_year(lb)), key=lambda lb: column_year(lb) or 0)
+    return years + [lb for lb in labels if lb not in years]
+
+
+def export_xlsx(session: Session, code: str, path: Path) -> Path:
+    """Write the plan in the canonical template layout (re-importable)."""
+    data = export_plan(session, code)
+    labels = milestone_labels(data["tasks"])
+    rows = []
+    for task in data["tasks"]:
+        cells = {m["label"]: m["text"] for m in reversed(task["milestones"])}
+        path_ = task["section_path"] or [task["section"]]
+        rows.append([task["code"], path_[0] if path_ else "", path_[1] if len(path_) > 1 else "", task["text"],
+                     *[cells.get(label, "") for label in labels], join_units(task["lead"]),
+                     join_units(task["support"]), join_units(task["responsible"]), task["remark"] or ""])
+    return write_workbook(Path(path), data["plan"], labels, rows, data["indicators"])
+
+
+def list_tasks(session: Session, *, plan_code: str | None = None, department: str | None = None,
+               due_before: date | None = None) -> list[dict[str, Any]]:
+    """Active tasks (of one plan or all), optionally of a unit (directly or via its groups) and with a
+    milestone due on or before ``due_before``."""
+    from tasks.directory.departments import UnitResolver, groups_containing
+
+    plans = [get_plan(session, plan_code)] if plan_code else list(session.exec(select(Plan).order_by(Plan.code)))
+    names: set[str] | None = None
+    if department:
+        dept = UnitResolver(session).lookup(department)
+        if dept is None:
+            raise NotFound(f"no department named '{department}' (see: duban departments)")
+        names = {dept.name, *(g.name for g in groups_containing(session, dept.id))}
+    out = []
+    for plan in plans:
+        for task in _tasks(session, plan):
+            units = set(task["lead"]) | set(task["support"]) | set(task["responsible"])
+            if names is not None and not units & names:
+                continue
+            dues = sorted(m["due"] for m in task["milestones"] if m["due"])
+            if due_before and not any(d <= due_before.isoformat() for d in dues):
+                continue
+            out.append({"plan": plan.code, **task, "next_due": dues[0] if dues else None})
+    return out

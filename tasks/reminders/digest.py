@@ -1,0 +1,109 @@
+"""Chinese reminder digests and escalations, rendered from templates the office can edit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
+
+from config import get_settings
+from tasks.errors import ConfigError
+from tasks.reminders.due_items import STATUS_LABELS, STATUS_ORDER, DueItem
+
+WEEKDAYS = "一二三四五六日"
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@lru_cache(maxsize=65536)
+def shorten(text: str, width: int = 40) -> str:
+    """The first ``width`` characters of ``text`` on one line, with … when cut."""
+    line = " ".join(str(text or "").split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+@lru_cache(maxsize=8192)
+def cn_date(day: date) -> str:
+    """2016年4月25日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@lru_cache(maxsize=16)
+def _template(path: Path, mtime: float) -> Template:
+    """The compiled template at ``path`` (recompiled when the office edits the file)."""
+    env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=False, undefined=StrictUndefined,
+                      trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.filters.update(shorten=shorten, cn_date=cn_date)
+    try:
+        return env.get_template(path.name)
+    except TemplateError as exc:
+        raise ConfigError(f"{path}: template error: {exc}") from exc
+
+
+def load_template(path: Path) -> Template:
+    """The template file ``path``; ConfigError naming the file when it is missing or broken."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise ConfigError(f"{path}: message template not found ({exc.strerror})") from exc
+    return _template(path, mtime)
+
+
+@lru_cache(maxsize=16)
+def _globals(template: Template) -> dict:
+    """The template's globals as one plain dict (Jinja rebuilds it from a ChainMap on every render)."""
+    return dict(template.globals)
+
+
+def _render(template: Template, path: Path, context: dict) -> str:
+    """Render like ``template.render(**context)``, without Jinja's per-call globals merge."""
+    try:
+        context = template.new_context({**_globals(template), **context}, shared=True)
+        try:
+            text = template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+        except Exception:
+            template.environment.handle_exception()  # re-raises as Jinja does, with the template's lines
+    except TemplateError as exc:
+        raise ConfigError(f"{path}: cannot render message template: {exc}") from exc
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip() + "\n"
+
+
+def render_digest(department: str, items: list[DueItem], as_of: date, *,
+                  template: Template | None = None) -> tuple[str, str]:
+    """(subject, body) of one department's digest: 已逾期 / 今日到期 / 即将到期 groups.
+
+    ``template``: the digest template already loaded by a caller rendering many (one stat per sweep).
+    """
+    path = get_settings().digest_template
+    by_status: dict[str, list[DueItem]] = {s: [] for s in STATUS_ORDER}
+    for item in items:
+        by_status[item.status].append(item)
+    groups = [(STATUS_LABELS[s], views) for s, views in by_status.items() if views]
+    counts = {s: len(views) for s, views in by_status.items()}
+    body = _render(template or load_template(path), path, {
+        "department": department, "as_of": as_of, "weekday": f"星期{WEEKDAYS[as_of.weekday()]}",
+        "groups": groups, "counts": counts, "plans": sorted({i.plan_code for i in items})})
+    summary = "，".join(f"{STATUS_LABELS[s]}{n}项" for s, n in counts.items() if n)
+    return f"【督办提醒】{department}：{summary}（{cn_date(as_of)}）", body
+
+
+def render_escalation(items: Iterable[DueItem], as_of: date, *, department: str | None = None,
+                      escalate_after: int | None = None, template: Template | None = None) -> tuple[str, str]:
+    """(subject, body) of an escalation: to the office (all departments) or to one department's head."""
+    path = get_settings().escalation_template
+    by_department: dict[str, list[DueItem]] = {}
+    for item in items:
+        by_department.setdefault(item.department, []).append(item)
+    total = sum(len(v) for v in by_department.values())
+    after = escalate_after if escalate_after is not None else get_settings().reminders.escalate_after_working_days
+    body = _render(template or load_template(path), path, {
+        "audience": "head" if department else "office", "department": department, "as_of": as_of,
+        "weekday": f"星期{WEEKDAYS[as_of.weekday()]}", "departments": sorted(by_department.items()),
+        "total": total, "escalate_after": after})
+    who = department or f"{len(by_department)}个单位"
+    return f"【督办升级】{who}有{total}项事项逾期超过{after}个工作日（{cn_date(as_of)}）", body

@@ -1,0 +1,199 @@
+"""The office dashboard's queries: task lights, round reporting and on-time rates, task history.
+
+Light: red when a dated milestone is past due and not done; yellow when the next open
+milestone is due within 7 working days, or the latest accepted update says 滞后 or 受阻;
+green otherwise (including closed tasks). A unit's expected task counts as *reported* in a
+round when its latest update there has not been sent back, and as *on time* when it is
+reported and its first update in the round was submitted on or before the round's deadline.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from models import (
+    Assignment,
+    Department,
+    Evidence,
+    GroupMember,
+    IndicatorReading,
+    Milestone,
+    MilestoneCompletion,
+    ReportingRound,
+    StatusUpdate,
+    Task,
+    UpdateReview,
+)
+from models.base import as_utc
+from tasks.rounds.reviews import reviews_of
+from tasks.rounds.requests import expectations, reported_tasks
+from tasks.rounds.updates import current_status
+from tasks.workdays import local_today, working_days_between
+
+DUE_SOON_WORKING_DAYS = 7
+BEHIND_STATES = ("滞后", "受阻")
+NOT_REPORTED = "未报送"
+
+
+@dataclass
+class TaskRow:
+    """One line of the dashboard."""
+
+    task: Task
+    light: str  # green | yellow | red
+    reason: str
+    next_due: date | None
+    state: str
+    percent: int | None
+    leads: list[str]
+
+
+@dataclass
+class DepartmentRate:
+    """A unit's reporting in one round."""
+
+    department: Department
+    expected: int
+    reported: int
+    on_time: int
+
+    @property
+    def reporting_rate(self) -> float:
+        return self.reported / self.expected if self.expected else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.expected if self.expected else 0.0
+
+
+@dataclass
+class HistoryEntry:
+    """One update of a task with its reviews, evidence and indicator values."""
+
+    update: StatusUpdate
+    department: str
+    reviews: list[UpdateReview] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    readings: list[IndicatorReading] = field(default_factory=list)
+
+
+def light_of(milestones: list[Milestone], done: set[int], state: str | None, today: date) -> tuple[str, str, date | None]:
+    """(light, reason, next due date) of one task."""
+    open_dated = sorted(m.due_date for m in milestones if m.due_date and m.id not in done and not m.recurrence)
+    next_due = open_dated[0] if open_dated else None
+    if next_due and next_due < today:
+        return "red", f"逾期（{next_due:%Y-%m-%d}到期未完成）", next_due
+    if next_due and working_days_between(today, next_due) <= DUE_SOON_WORKING_DAYS:
+        return "yellow", f"临期（{next_due:%Y-%m-%d}到期）", next_due
+    if state in BEHIND_STATES:
+        return "yellow", f"进度{state}", next_due
+    return "green", "已办结" if not open_dated and state == "已完成" else "正常推进", next_due
+
+
+def task_rows(session: Session, *, plan_id: int | None = None, section: str | None = None,
+              department_id: int | None = None, state: str | None = None, light: str | None = None,
+              task_ids: list[int] | None = None, today: date | None = None) -> list[TaskRow]:
+    """Every active task with its light, filtered by plan, section, department, state and light."""
+    today = today or local_today()
+    query = select(Task).where(Task.active.is_(True))
+    if plan_id:
+        query = query.where(Task.plan_id == plan_id)
+    if section:
+        query = query.where(Task.section == section)
+    if department_id:
+        query = query.where(Task.id.in_(select(Assignment.task_id).where(
+            Assignment.department_id == department_id)))
+    if task_ids is not None:
+        query = query.where(Task.id.in_(task_ids))
+    tasks = list(session.exec(query.order_by(Task.plan_id, Task.position, Task.id)))
+    ids = [t.id for t in tasks]
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    leads: dict[int, list[str]] = defaultdict(list)
+    done: set[int] = set()
+    if ids:
+        for m in session.exec(select(Milestone).where(Milestone.task_id.in_(ids), Milestone.active.is_(True))):
+            milestones[m.task_id].append(m)
+        done = set(session.exec(select(MilestoneCompletion.milestone_id).join(
+            Milestone, Milestone.id == MilestoneCompletion.milestone_id).where(Milestone.task_id.in_(ids))))
+        for task_id, name in session.exec(select(Assignment.task_id, Department.name).join(
+                Department, Department.id == Assignment.department_id).where(
+                Assignment.task_id.in_(ids), Assignment.role.in_(["lead", "responsible"]))
+                .order_by(Assignment.position)):
+            leads[task_id].append(name)
+    status = current_status(session, ids)
+    rows = []
+    for t in tasks:
+        current = status.get(t.id)
+        row_state = current.state if current else NOT_REPORTED
+        colour, reason, next_due = light_of(milestones[t.id], done, current.state if current else None, today)
+        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[t.id])
+        if (state and row.state != state) or (light and row.light != light):
+            continue
+        rows.append(row)
+    return rows
+
+
+def unit_task_ids(session: Session, department_id: int) -> dict[int, str]:
+    """task id → the unit's role on it (lead wins over support), directly or through its groups."""
+    groups = list(session.exec(select(GroupMember.group_id).where(GroupMember.member_id == department_id)))
+    roles: dict[int, str] = {}
+    for task_id, role in session.exec(select(Assignment.task_id, Assignment.role).where(
+            Assignment.department_id.in_([department_id, *groups]))):
+        lead = role in ("lead", "responsible")
+        roles[task_id] = "lead" if lead or roles.get(task_id) == "lead" else "support"
+    return roles
+
+
+def sections(session: Session, plan_id: int | None = None) -> list[str]:
+    """The distinct sections of active tasks, for the section filter."""
+    query = select(Task.section).where(Task.active.is_(True)).distinct()
+    if plan_id:
+        query = query.where(Task.plan_id == plan_id)
+    return sorted(s for s in session.exec(query) if s)
+
+
+def round_rates(session: Session, round_: ReportingRound) -> list[DepartmentRate]:
+    """Each expected unit's reporting and on-time counts in the round, by department name."""
+    expected = expectations(session, round_)
+    reported = reported_tasks(session, round_)
+    first: dict[tuple[int, int], date] = {}
+    for u in session.exec(select(StatusUpdate).where(StatusUpdate.round_id == round_.id)
+                          .order_by(StatusUpdate.id)):
+        first.setdefault((u.department_id, u.task_id), local_today(as_utc(u.submitted_at)))
+    depts = {d.id: d for d in session.exec(select(Department).where(Department.id.in_(list(expected))))}
+    rates = []
+    for dept_id, task_ids in expected.items():
+        done = [t for t in task_ids if t in reported.get(dept_id, set())]
+        on_time = [t for t in done if first[(dept_id, t)] <= round_.deadline]
+        rates.append(DepartmentRate(depts[dept_id], len(task_ids), len(done), len(on_time)))
+    return sorted(rates, key=lambda r: r.department.name)
+
+
+def totals(rates: list[DepartmentRate]) -> DepartmentRate:
+    """The whole round as one line (department is a placeholder named 合计)."""
+    return DepartmentRate(Department(name="合计"), sum(r.expected for r in rates),
+                          sum(r.reported for r in rates), sum(r.on_time for r in rates))
+
+
+def task_history(session: Session, task_id: int) -> list[HistoryEntry]:
+    """Every update ever submitted on the task, oldest first, with reviews, evidence and readings."""
+    updates = list(session.exec(select(StatusUpdate).where(StatusUpdate.task_id == task_id)
+                                .order_by(StatusUpdate.id)))
+    ids = [u.id for u in updates]
+    names = dict(session.exec(select(Department.id, Department.name).where(
+        Department.id.in_({u.department_id for u in updates}))).all()) if updates else {}
+    reviews = reviews_of(session, ids)
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    readings: dict[int, list[IndicatorReading]] = defaultdict(list)
+    if ids:
+        for e in session.exec(select(Evidence).where(Evidence.update_id.in_(ids)).order_by(Evidence.id)):
+            evidence[e.update_id].append(e)
+        for r in session.exec(select(IndicatorReading).where(IndicatorReading.update_id.in_(ids))
+                              .order_by(IndicatorReading.id)):
+            readings[r.update_id].append(r)
+    return [HistoryEntry(u, names.get(u.department_id, ""), reviews[u.id], evidence[u.id], readings[u.id])
+            for u in updates]
