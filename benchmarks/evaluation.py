@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
+from sqlalchemy import insert, text
+from sqlmodel import Session, select
 
-from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, Task  # noqa: E402
-from models.base import utcnow  # noqa: E402
-from models.db import get_engine, migrate  # noqa: E402
+from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, Task
+from models.base import utcnow
+from models.db import get_engine, migrate
 
 GOAL_SECONDS, GOAL_MB = 15.0, 500
 

@@ -31,12 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
-from sqlmodel import Session, select  # noqa: E402
+from sqlalchemy import insert, text
+from sqlmodel import Session, select
 
-from models import Assignment, Department, Milestone, MilestoneCompletion, Plan, Task  # noqa: E402
-from models.base import utcnow  # noqa: E402
-from models.db import get_engine, migrate  # noqa: E402
+from models import Assignment, Department, Milestone, MilestoneCompletion, Plan, Task
+from models.base import utcnow
+from models.db import get_engine, migrate
 
 AS_OF = date(2018, 6, 15)
 SWEEP_GOAL, RATIO_GOAL, DELIVERY_GOAL = 1.0, 3.0, 20.0
@@ -133,7 +133,7 @@ def whole_run(session: Session) -> tuple[int, list]:
     return report.items, outgoing
 
 
-def best_of(fn, session: Session, runs: int = 5) -> tuple[float, object]:  # noqa: ANN001
+def best_of(fn, session: Session, runs: int = 5) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
         t0 = time.perf_counter()

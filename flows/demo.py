@@ -54,9 +54,9 @@ def _setup(out: Path) -> Path:
 
 def _import(out: Path, inbox: LocalInbox) -> None:
     """Write the example plan and directory, load the directory, import the plan."""
+    from flows.demo_plan import write_example_directory, write_example_plan
     from models.db import session_scope
     from tasks.directory.departments import load_directory
-    from flows.demo_plan import write_example_directory, write_example_plan
     from tasks.plans.intake import import_plan
 
     slugs = _slugs()
@@ -111,10 +111,10 @@ def _status_round(inbox: LocalInbox) -> None:
     """Open round 2016Q2, let most units report, accept or return reports, chase the rest."""
     from models import Department
     from models.db import session_scope
-    from tasks.rounds.dashboard import round_rates
-    from tasks.rounds.reviews import review_update
-    from tasks.rounds.requests import chase, find_round, open_round
     from tasks.evaluation.snapshot import find_plan
+    from tasks.rounds.dashboard import round_rates
+    from tasks.rounds.requests import chase, find_round, open_round
+    from tasks.rounds.reviews import review_update
     from tasks.rounds.updates import UpdateData, submit_update
 
     with session_scope() as session:
@@ -171,9 +171,9 @@ def _expected_tasks(session, round_id: int, dept_id: int) -> list[int]:  # type:
 
 def _evaluation(out: Path) -> None:
     """Fill in a plausible history to the end of 2017, then run the evaluate_plan flow (mid-term)."""
+    from flows.demo_history import generate_history
     from flows.evaluation import evaluate_plan
     from models.db import session_scope
-    from flows.demo_history import generate_history
 
     with session_scope() as session:
         counts = generate_history(session, PLAN, seed=2016, until=date(2017, 12, 31), frequency="quarterly")

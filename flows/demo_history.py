@@ -27,8 +27,8 @@ from models import (
     StatusUpdate,
     Task,
 )
-from tasks.evaluation.verdicts import RECURRENCE_FREQUENCY, periods
 from tasks.evaluation.snapshot import find_plan
+from tasks.evaluation.verdicts import RECURRENCE_FREQUENCY, periods
 
 # temperament: (on time, late) shares of milestones, chance to report, chance to report in time
 TEMPERAMENTS = {"diligent": (0.88, 0.08, 0.97, 0.9), "slow": (0.55, 0.3, 0.85, 0.6), "stuck": (0.25, 0.3, 0.7, 0.5)}

@@ -23,7 +23,7 @@ class LocalInbox:
         received, failing, inbox = self.messages, self.failing, self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.path in failing:
                     self.send_response(500)

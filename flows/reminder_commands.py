@@ -86,9 +86,9 @@ def register(app: typer.Typer) -> None:
 
         from models import Plan
         from models.db import session_scope
-        from tasks.rounds.completions import find_milestone, mark_done
         from tasks.errors import NotFound, ValidationFailed
         from tasks.periods import parse_period
+        from tasks.rounds.completions import find_milestone, mark_done
         from tasks.workdays import local_today
 
         completed_on = _day(on, "--on") or local_today()

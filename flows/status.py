@@ -12,6 +12,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+
 from config import get_settings
 from models.db import session_scope
 from tasks.rounds.collection import chase_open_rounds, open_due_rounds

@@ -15,8 +15,8 @@ from models import AccessLink, Department, ReportingRound, StatusUpdate
 from models.db import session_scope
 from portal.web import check_csrf, csrf_token, db, office_user, submitters
 from tasks.accounts import authenticate
-from tasks.rounds.dashboard import round_rates, task_history, task_rows, unit_task_ids
 from tasks.errors import AccessDenied, NotFound
+from tasks.rounds.dashboard import round_rates, task_history, task_rows, unit_task_ids
 from tasks.rounds.links import resolve, resolve_unit
 from tasks.rounds.reviews import review_update
 from tasks.rounds.updates import UpdateData, find_task, submit_update

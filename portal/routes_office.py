@@ -11,13 +11,13 @@ from sqlmodel import Session, select
 
 from models import Department, Evidence, Milestone, Plan, ReportingRound, StatusUpdate, Task
 from portal.web import check_csrf, db, office_user, render
-from tasks.rounds import evidence as evidence_files
 from tasks.accounts import authenticate
-from tasks.rounds.dashboard import round_rates, sections, task_history, task_rows, totals
 from tasks.errors import AccessDenied, NotFound
 from tasks.periods import parse_period
-from tasks.rounds.reviews import review_update
+from tasks.rounds import evidence as evidence_files
+from tasks.rounds.dashboard import round_rates, sections, task_history, task_rows, totals
 from tasks.rounds.requests import outstanding
+from tasks.rounds.reviews import review_update
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 

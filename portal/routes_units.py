@@ -7,19 +7,19 @@ from urllib.parse import quote
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from models import Department, Evidence, Indicator, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
 from models.db import session_scope
 from portal.web import check_csrf, db, render, submitters
+from tasks.errors import NotFound, ValidationFailed
+from tasks.periods import parse_period
 from tasks.rounds import forms
 from tasks.rounds.dashboard import task_rows, unit_task_ids
-from tasks.errors import NotFound, ValidationFailed
 from tasks.rounds.links import resolve_unit
-from tasks.periods import parse_period
 from tasks.rounds.reviews import reviews_of
 from tasks.rounds.updates import UpdateData, find_task, submit_update
 

@@ -25,7 +25,7 @@ class City:
     group: Department  # 各相关部门 = finance + police
 
 
-def build_city(session: Session, hook: "object | None" = None) -> City:
+def build_city(session: Session, hook: object | None = None) -> City:
     """The city; with a WebhookReceiver each unit gets its own path (/卫计委 → /wjw …) on it."""
     def url(path: str) -> list[str]:
         return [hook.url(path)] if hook is not None else []  # type: ignore[attr-defined]

@@ -89,7 +89,7 @@ def _merge_into(session: Session, provisional: Department, target: Department) -
     try:
         with session.begin_nested():
             session.delete(provisional)
-    except Exception as exc:  # noqa: BLE001 - other history points at it: tell the office
+    except Exception as exc:
         raise ConfigError(f"cannot merge provisional unit {provisional.name} into {target.name}: "
                           f"it already has history ({exc.__class__.__name__})") from None
 

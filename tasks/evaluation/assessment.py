@@ -11,6 +11,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import Evaluation, Plan
+from tasks.evaluation.reports import render
+from tasks.evaluation.scoring import NOT_DUE, VERDICTS, Scoring, score_departments, score_sections
+from tasks.evaluation.snapshot import PlanSnapshot, day_end_utc, expand_units, find_plan, load_snapshot, unit_name
 from tasks.evaluation.verdicts import (
     INDICATOR_VERDICTS,
     KIND_LABELS,
@@ -19,9 +22,6 @@ from tasks.evaluation.verdicts import (
     resolve_as_of,
     review_year,
 )
-from tasks.evaluation.snapshot import PlanSnapshot, day_end_utc, expand_units, find_plan, load_snapshot, unit_name
-from tasks.evaluation.reports import render
-from tasks.evaluation.scoring import NOT_DUE, VERDICTS, Scoring, score_departments, score_sections
 
 
 @dataclass

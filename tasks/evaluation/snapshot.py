@@ -157,7 +157,7 @@ def unit_name(snapshot: PlanSnapshot, dept_id: int) -> str:
 def expand_units(snapshot: PlanSnapshot, dept_id: int) -> list[int]:
     """The units a department stands for: a group's members (none while the directory lists none),
     else itself; offices stand for none."""
-    name, kind = snapshot.departments.get(dept_id, ("", ""))
+    _name, kind = snapshot.departments.get(dept_id, ("", ""))
     if kind == KIND_OFFICE:
         return []
     if kind == KIND_GROUP:

@@ -7,9 +7,9 @@ from typing import Any
 
 from models import Indicator, IndicatorTarget, Milestone, Plan
 from tasks.errors import ValidationFailed
-from tasks.periods import Period, period_containing
-from tasks.evaluation.snapshot import PlanSnapshot, unit_name
 from tasks.evaluation.scoring import NOT_DUE, Scoring
+from tasks.evaluation.snapshot import PlanSnapshot, unit_name
+from tasks.periods import Period, period_containing
 from tasks.plans.targets import TargetValue, attainment
 
 KIND_LABELS = {"midterm": "中期考核", "final": "终期效果评估"}
@@ -88,9 +88,7 @@ def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: da
             shown.append(f"{key}（进行中）：{counts.get(key, 0)}/{need}次")
     if ended > _LISTED_PERIODS:  # weekly and monthly duties over years: a count, and the periods missed
         current = [s for s in shown if "进行中" in s]
-        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求"
-                 + (f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{'等' if len(missed) > _LISTED_PERIODS else ''}"
-                    if missed else "")] + current
+        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求" + (f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{'等' if len(missed) > _LISTED_PERIODS else ''}" if missed else ""), *current]
     return f"{m.label}（{_FREQUENCY_WORDS[frequency]}不少于{need}次）" + ("；".join(shown) and "：" + "；".join(shown))
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, Task
-from tasks.plans.deadlines import column_year
 from tasks.errors import NotFound
+from tasks.plans.deadlines import column_year
 from tasks.plans.template import write_workbook
 from tasks.plans.unit_names import split_units
 

@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from config import get_settings
 from models import ROLES
-from tasks.plans.deadlines import column_year, parse_schedule
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
+from tasks.plans.deadlines import column_year, parse_schedule
 from tasks.plans.importers import read_document
 from tasks.plans.parsed import ParsedIndicator, ParsedPlan
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tasks.plans.parsed import ParsedIndicator, ParsedTarget
 from tasks.plans.metadata import extract_metadata
+from tasks.plans.parsed import ParsedIndicator, ParsedTarget
 from tasks.plans.targets import parse_target
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -91,7 +91,7 @@ def _clause_hits(clause: str, previous: list[str]) -> list[_Hit]:
         unit = "%" if "%" in m.group("vals") else ""
         tail = re.sub(r"^\s*", "", clause[m.end("vals"):m.end()])
         names = _spread_names(_name(clause[:m.start()], previous) or "", len(values))
-        for name, value in zip(names or [], values):
+        for name, value in zip(names or [], values, strict=False):
             value = value.strip()
             hits.append(_Hit(name, f"{m.group('verb')}{value}{'' if value.endswith('%') else unit}{tail}", m.start()))
         return hits
@@ -126,7 +126,7 @@ def extract_prose_indicators(text: str, file: str) -> list[ParsedIndicator]:
                 if _PAST.search(clause):
                     continue
                 for hit in _clause_hits(clause, clauses[:i]):
-                    before = "，".join(clauses[:i] + [clause[:hit.start]])
+                    before = "，".join([*clauses[:i], clause[:hit.start]])
                     years = list(_YEAR_PHRASE.finditer(before))
                     year = int(years[-1].group("y")) if years else goal_year or fallback_year
                     value = parse_target(hit.target)

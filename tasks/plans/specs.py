@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+
 @dataclass
 class TaskSpec:
     """A task ready to store: assignments as (role, department id, unit text); milestones as field dicts."""

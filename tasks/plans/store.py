@@ -7,7 +7,7 @@ matched by key and updated in place, so completions and status updates stay atta
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any

@@ -195,7 +195,7 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     counts = _period_counts(session, {(m, p.key) for m, ps in periods.items() for p in ps})
     recipients = _recipients(session, {row[14] for row in rows})
     chosen: dict[tuple[int, int, str], DueItem] = {}
-    notices: dict[tuple, Notice | None | object] = {}  # per (plan, due, support, soft, period start)
+    notices: dict[tuple, Notice | object | None] = {}  # per (plan, due, support, soft, period start)
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
          dept_id) in rows:
         support = role == ROLE_SUPPORT

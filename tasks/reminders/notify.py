@@ -109,7 +109,7 @@ def mask_url(url: str) -> str:
     _errors.secrets |= _secrets_of(url)  # apprise logs the URL while parsing it
     try:
         plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
-    except Exception:  # noqa: BLE001 - an unparseable URL is masked generically below
+    except Exception:
         plugin = None
     parts = urlsplit(plugin.url(privacy=True) if plugin else url)
     if plugin:  # apprise knows which parts are secret; we also shorten token-like path segments
@@ -138,7 +138,7 @@ def _send(url: str, subject: str, body: str, retries: int, backoff: float) -> tu
             if sender.notify(title=subject, body=body, body_format=apprise.NotifyFormat.MARKDOWN):
                 return True, attempt, ""
             error = _errors.take() or "the channel refused the message"
-        except Exception as exc:  # noqa: BLE001 - a plugin crash is one failed attempt, not a dead run
+        except Exception as exc:
             error = _errors.scrub(f"{type(exc).__name__}: {exc}")
         if attempt <= retries:
             time.sleep(backoff * 2 ** (attempt - 1))

@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from config import ReminderPolicy, get_settings
 from models import Department, Notification, Plan
 from models.notification import STATUS_SENT
-from tasks.reminders.digest import load_template, render_digest, render_escalation
 from tasks.directory.departments import coordination_office
-from tasks.reminders.notify import DeliveryReport, Outgoing, channel_hash, deliver
+from tasks.reminders.digest import load_template, render_digest, render_escalation
 from tasks.reminders.due_items import DueItem, due_items, plan_policy
+from tasks.reminders.notify import DeliveryReport, Outgoing, channel_hash, deliver
 from tasks.workdays import is_working_day
 
 

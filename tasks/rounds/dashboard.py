@@ -29,8 +29,8 @@ from models import (
     UpdateReview,
 )
 from models.base import as_utc
-from tasks.rounds.reviews import reviews_of
 from tasks.rounds.requests import expectations, reported_tasks
+from tasks.rounds.reviews import reviews_of
 from tasks.rounds.updates import current_status
 from tasks.workdays import local_today, working_days_between
 

@@ -20,11 +20,11 @@ from sqlmodel import Session, select
 
 from models import Department, Indicator, Milestone, Plan, ReportingRound, StatusUpdate, Task
 from models.status import STATES
+from tasks.errors import AccessDenied, Problems, ValidationFailed
+from tasks.periods import parse_period
 from tasks.rounds import updates as status_updates
 from tasks.rounds.dashboard import unit_task_ids
-from tasks.errors import AccessDenied, Problems, ValidationFailed
 from tasks.rounds.links import secret_key
-from tasks.periods import parse_period
 from tasks.rounds.requests import active_tasks, ensure_open, expectations
 
 SHEET, META = "报送表", "_duban"
@@ -114,7 +114,7 @@ def collect_form(session: Session, source: Path | BinaryIO, *, filename: str | N
     name = filename or (source.name if isinstance(source, Path) else "form.xlsx")
     try:
         wb = load_workbook(source, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a non-xlsx file
+    except Exception as exc:
         raise ValidationFailed(f"{name}：不是有效的 .xlsx 报送表（{type(exc).__name__}）。") from None
     if META not in wb.sheetnames or SHEET not in wb.sheetnames:
         raise ValidationFailed(f"{name}：不是 duban 生成的报送表（缺少“{SHEET}”或标记页），请用 duban form 重新生成。")

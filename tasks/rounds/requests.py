@@ -35,9 +35,9 @@ from models.base import as_utc, utcnow
 from models.status import REVIEW_RETURNED
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound, ValidationFailed
-from tasks.rounds.links import current_link, link_url
-from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
 from tasks.periods import Period, parse_period
+from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
+from tasks.rounds.links import current_link, link_url
 from tasks.workdays import add_working_days, is_working_day, local_today, working_days_between
 
 
@@ -199,7 +199,7 @@ def _chase_message(plan: Plan, round_: ReportingRound, dept: Department, tasks: 
 
 
 def _messages(session: Session, plan: Plan, round_: ReportingRound, wanted: dict[int, list[int]],
-              today: date, build) -> list[Outgoing]:  # noqa: ANN001 - build is _request or _chase_message
+              today: date, build) -> list[Outgoing]:
     if not wanted:
         return []
     depts = {d.id: d for d in session.exec(select(Department).where(Department.id.in_(list(wanted))))}

@@ -15,11 +15,11 @@ from sqlmodel import Session, select
 from models import Department, Milestone, Plan, ReportingRound, StatusUpdate, Task, UpdateReview
 from models.base import as_utc
 from models.status import REVIEW_ACCEPTED, REVIEW_PENDING, REVIEW_RETURNED
-from tasks.rounds.completions import duty_period, mark_done
 from tasks.errors import NotFound, ValidationFailed
-from tasks.rounds.links import current_link, link_url
-from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
 from tasks.periods import parse_period
+from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
+from tasks.rounds.completions import duty_period, mark_done
+from tasks.rounds.links import current_link, link_url
 from tasks.workdays import local_today
 
 DECISIONS = {"accept": REVIEW_ACCEPTED, "accepted": REVIEW_ACCEPTED, "return": REVIEW_RETURNED,

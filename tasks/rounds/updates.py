@@ -36,8 +36,8 @@ from models.base import utcnow
 from models.db import lock_for_transaction, serialized_writes
 from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
-from tasks.rounds import evidence as evidence_files
 from tasks.errors import AccessDenied, NotFound, Problems, ValidationFailed
+from tasks.rounds import evidence as evidence_files
 from tasks.rounds.requests import ensure_open
 from tasks.workdays import local_today
 

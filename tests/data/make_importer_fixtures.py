@@ -139,7 +139,7 @@ def annex_docx(path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("青云县精神卫生服务能力提升方案（2023—2025年）")
     table = document.add_table(rows=1 + len(TASK_ROWS), cols=len(TASK_HEADER))
-    for r, row in enumerate([TASK_HEADER] + TASK_ROWS):
+    for r, row in enumerate([TASK_HEADER, *TASK_ROWS]):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
     document.add_paragraph("附件")
@@ -167,7 +167,7 @@ def annex_txt(path: Path) -> None:
     """The indicator annex as a published text dump: one cell per line, rows split by blank lines."""
     header = ["序号", "分类", "指标名称（单位）", "全市2022年", "本县2023年", "全市2025年", "本县2025年", "指标性质"]
     lines = ["附件", "主要指标", ""]
-    for row in [header] + IND_ROWS:
+    for row in [header, *IND_ROWS]:
         lines += ["\t" + cell for cell in row] + [""]
     path.write_text("\n".join(lines), encoding="utf-8")
 

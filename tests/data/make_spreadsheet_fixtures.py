@@ -1,6 +1,7 @@
 """One-off: write the spreadsheet fixtures of tests/data (invented content in real layouts)."""
 import sys
 from pathlib import Path
+
 from openpyxl import Workbook
 
 out = Path(sys.argv[1])

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlmodel import Session, func, select
 
+from flows.demo_history import generate_history
 from models import MilestoneCompletion, Plan, ReportingRound, StatusUpdate
 from tasks.evaluation.assessment import evaluate
-from flows.demo_history import generate_history
 from tasks.evaluation.scoring import load_scoring
 from tests.factories import make_department, make_indicator, make_plan, make_task
 

@@ -115,7 +115,7 @@ def test_hangzhou_remind_as_of_2016_04_25(prefect_harness: None, session: Sessio
         assert department in digest.title and department in digest.message
         lines = [line for line in digest.message.splitlines() if line.startswith("- ")]
         assert len(lines) == len(items)
-        for (code, label, status), line in zip(items, lines, strict=True):
+        for (code, label, _status), line in zip(items, lines, strict=True):
             assert f"**{code}**" in line and label in line
         for heading in ("已逾期", "今日到期", "即将到期"):
             assert (f"## {heading}" in digest.message) == any(

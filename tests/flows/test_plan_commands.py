@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from flows.cli import app
-from models import Department, Plan
 from flows.demo_plan import write_example_directory, write_example_plan
+from models import Department, Plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 runner = CliRunner()
@@ -77,7 +77,7 @@ def test_failed_import_exits_non_zero_and_writes_nothing(session: Session) -> No
 
 
 def test_template_and_bad_directory(tmp_path: Path, session: Session) -> None:
-    code, out, _ = run("template", "-o", tmp_path / "plan.xlsx")
+    code, _out, _ = run("template", "-o", tmp_path / "plan.xlsx")
     assert code == 0 and (tmp_path / "plan.xlsx").exists()
     bad = tmp_path / "bad.yaml"
     bad.write_text("departments:\n  - name: 甲局\ngroups:\n  各相关部门: [乙局]\n", encoding="utf-8")
@@ -121,7 +121,7 @@ def test_word_plan_gets_review_years_by_hand_then_evaluates(session: Session, se
 def test_evaluate_as_of_without_review_year(session: Session, seeds: Path, tmp_path: Path) -> None:
     code, _, err = run("import", seeds / "hangzhou-task-table.docx", "--plan", "hz")
     assert code == 0, err
-    code, out, err = run("evaluate", "--plan", "hz", "--kind", "midterm", "--as-of", "2017-12-31",
+    code, _out, err = run("evaluate", "--plan", "hz", "--kind", "midterm", "--as-of", "2017-12-31",
                          "--format", "html", "--out", tmp_path / "out")
     assert code == 0, err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["hz-midterm-2017-12-31.html"]

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.flow
 DUBAN = Path(sys.executable).with_name("duban")
 
 
-def _lines(process: subprocess.Popen) -> "queue.Queue[str]":
+def _lines(process: subprocess.Popen) -> queue.Queue[str]:
     out: queue.Queue[str] = queue.Queue()
 
     def pump() -> None:
@@ -34,7 +34,7 @@ def _lines(process: subprocess.Popen) -> "queue.Queue[str]":
     return out
 
 
-def _wait_for(lines: "queue.Queue[str]", needle: str, timeout: float, seen: list[str]) -> str:
+def _wait_for(lines: queue.Queue[str], needle: str, timeout: float, seen: list[str]) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -29,11 +29,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def scenario(session: Session, webhook_receiver):  # noqa: ANN001, ANN201
+def scenario(session: Session, webhook_receiver):
     return make_status_scenario(session, webhook_receiver)
 
 
-def test_round_open_status_and_chase(session: Session, scenario, webhook_receiver) -> None:  # noqa: ANN001
+def test_round_open_status_and_chase(session: Session, scenario, webhook_receiver) -> None:
     result = runner.invoke(app, ["round", "open", "--plan", "demo", "--period", "2016Q2"])
     assert result.exit_code == 0, result.output
     assert "5 units expected" in result.output and "sent 4" in result.output and "市公安局" in result.output
@@ -46,7 +46,7 @@ def test_round_open_status_and_chase(session: Session, scenario, webhook_receive
     assert len(webhook_receiver.to("civil")) == 1
 
 
-def test_round_close_ends_chasing_and_names_who_never_reported(session: Session, scenario) -> None:  # noqa: ANN001
+def test_round_close_ends_chasing_and_names_who_never_reported(session: Session, scenario) -> None:
     open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
     closed = runner.invoke(app, ["round", "close", "--round", "demo/2016Q2"], terminal_width=400)
     assert closed.exit_code == 0, closed.output
@@ -57,14 +57,14 @@ def test_round_close_ends_chasing_and_names_who_never_reported(session: Session,
     assert "no open rounds" in runner.invoke(app, ["round", "status"]).output
 
 
-def test_bad_arguments_exit_with_codes(session: Session, scenario) -> None:  # noqa: ANN001
+def test_bad_arguments_exit_with_codes(session: Session, scenario) -> None:
     assert runner.invoke(app, ["round", "open", "--plan", "nope", "--period", "2016Q2"]).exit_code == 4
     assert runner.invoke(app, ["round", "open", "--plan", "demo", "--period", "2016Q9"]).exit_code == 5
     assert runner.invoke(app, ["round", "status", "--round", "demo/2017Q1"]).exit_code == 4
     assert runner.invoke(app, ["link", "--department", "不存在的局"]).exit_code == 4
 
 
-def test_link_prints_a_working_url_and_revoke_kills_it(session: Session, scenario) -> None:  # noqa: ANN001
+def test_link_prints_a_working_url_and_revoke_kills_it(session: Session, scenario) -> None:
     result = runner.invoke(app, ["link", "--department", "市民政局"], terminal_width=400)
     assert result.exit_code == 0, result.output
     token = re.search(r"/u/(\S+)", result.output)[1]
@@ -75,7 +75,7 @@ def test_link_prints_a_working_url_and_revoke_kills_it(session: Session, scenari
     assert session.exec(select(AccessLink)).one().revoked_at is not None
 
 
-def test_form_and_collect_round_trip(session: Session, scenario, tmp_path: Path) -> None:  # noqa: ANN001
+def test_form_and_collect_round_trip(session: Session, scenario, tmp_path: Path) -> None:
     open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
     path = tmp_path / "form.xlsx"
     made = runner.invoke(app, ["form", "--department", "市民政局", "--round", "demo/2016Q2", "-o", str(path)])
@@ -107,7 +107,7 @@ def test_user_add_reads_password_from_stdin(session: Session) -> None:
     assert runner.invoke(app, ["user", "add", "li", "--password-stdin"], input="short\n").exit_code == 5
 
 
-def test_portal_serves_from_several_worker_processes(session: Session, scenario) -> None:  # noqa: ANN001
+def test_portal_serves_from_several_worker_processes(session: Session, scenario) -> None:
     """`duban portal --workers 2` starts two uvicorn workers; one unit's simultaneous submissions stay one history."""
     open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
     token = issue_link(session, scenario.civil)[1]

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.flow
 
 
 def test_collect_status_opens_the_due_round_and_chases(prefect_harness: None, session: Session,
-                                                       webhook_receiver) -> None:  # noqa: ANN001
+                                                       webhook_receiver) -> None:
     from flows.status import collect_status
 
     s = make_status_scenario(session, webhook_receiver)

@@ -40,11 +40,10 @@ def test_foreign_keys_are_enforced(session: Session) -> None:
 
 
 def test_session_scope_rolls_back_on_error(db_url: str) -> None:
-    with pytest.raises(RuntimeError):
-        with session_scope() as sess:
-            sess.add(Plan(code="p", title="规划"))
-            sess.flush()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), session_scope() as sess:
+        sess.add(Plan(code="p", title="规划"))
+        sess.flush()
+        raise RuntimeError("boom")
     with session_scope() as sess:
         assert sess.get(Plan, 1) is None
 

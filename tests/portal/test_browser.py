@@ -17,7 +17,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 
 @pytest.fixture
-def browser():  # noqa: ANN201
+def browser():
     executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     if not executable:
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium missing): browser test skipped")
@@ -29,7 +29,7 @@ def browser():  # noqa: ANN201
         chromium.close()
 
 
-def test_report_review_and_resubmit_in_a_real_browser(browser, live_server: LiveServer, world: World,  # noqa: ANN001
+def test_report_review_and_resubmit_in_a_real_browser(browser, live_server: LiveServer, world: World,
                                                       tmp_path: Path) -> None:
     evidence = tmp_path / "会议纪要.pdf"
     evidence.write_bytes(pdf_bytes("minutes"))

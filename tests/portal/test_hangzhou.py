@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 
 from models import Assignment, Department, Milestone, Plan, StatusUpdate, Task
 from tasks.accounts import add_user
+from tasks.plans.intake import import_plan
 from tasks.rounds.dashboard import task_history
 from tasks.rounds.forms import HEADER_ROW, SHEET, collect_form, write_form
 from tasks.rounds.links import issue_link
-from tasks.plans.intake import import_plan
 from tasks.rounds.requests import chase, open_round
 from tests.factories import make_department, make_group
 from tests.portal.conftest import PASSWORD, csrf_of, office_login
@@ -38,7 +38,7 @@ def _lead_units(session: Session, plan: Plan) -> set[int]:
     return {m for d in leads for m in members.get(d, [] if d in groups else [d])}  # a memberless group: nobody
 
 
-def test_hangzhou_round_2016q2(seeds: Path, session: Session, client: TestClient, webhook_receiver,  # noqa: ANN001
+def test_hangzhou_round_2016q2(seeds: Path, session: Session, client: TestClient, webhook_receiver,
                                tmp_path: Path) -> None:
     districts = [make_department(session, "上城区政府"), make_department(session, "下城区政府")]
     make_group(session, "各区、县（市）政府", districts)

@@ -14,8 +14,8 @@ from tasks.plans.importers.indicator_table import table_indicators
 from tasks.plans.importers.prose_reader import Para, prose_tasks
 from tasks.plans.importers.table_grid import RawTable, find_header
 from tasks.plans.importers.table_rows import table_tasks
-from tasks.plans.parsed import ParsedPlan
 from tasks.plans.metadata import extract_metadata
+from tasks.plans.parsed import ParsedPlan
 from tasks.plans.prose_targets import extract_prose_indicators
 
 _METADATA_KEYS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",

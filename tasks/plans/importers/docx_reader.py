@@ -18,10 +18,10 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from tasks.errors import ImportFailed, Problem
-from tasks.plans.importers.registry import register
 from tasks.plans.importers.document_plan import Document, build_plan
 from tasks.plans.importers.docx_numbering import DocxNumbering
 from tasks.plans.importers.prose_reader import Para
+from tasks.plans.importers.registry import register
 from tasks.plans.importers.table_grid import Cell, RawRow, RawTable
 from tasks.plans.parsed import ParsedPlan
 

@@ -67,14 +67,14 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
 
         def first(kind: str) -> str | None:
             """The row's first non-empty cell in a column of ``kind``."""
-            return next((v for v, c in zip(values, columns) if c.kind == kind and v), None)
+            return next((v for v, c in zip(values, columns, strict=False) if c.kind == kind and v), None)
 
         name = first("name") or ""
         category = first("section") or category
         if not name:
             if strict:
                 problems.error(row.ref, "indicator row without a name (指标名称 is empty)", kind="no_name")
-            elif any(v for v, c in zip(values, columns) if c.kind in ("baseline", "target")):
+            elif any(v for v, c in zip(values, columns, strict=False) if c.kind in ("baseline", "target")):
                 problems.warning(row.ref, "indicator row without a name; skipped", kind="unplaced-cell")
             elif len({v for v in values if v}) == 1:
                 category = next(v for v in values if v)  # a category row spanning the table
@@ -88,7 +88,7 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
         indicator = ParsedIndicator(name=plain, ref=row.ref, code=code, category=category,
                                     unit=first("unit") or unit, direction=DIRECTION_WORDS.get(first("direction") or ""),
                                     statement=f"指标性质：{nature}" if nature else None, task_code=first("task_ref"))
-        for value, column in zip(values, columns):
+        for value, column in zip(values, columns, strict=False):
             if column.kind in ("baseline", "target") and value:
                 indicator.targets.append(ParsedTarget(kind=column.kind, text=value, year=column.year,
                                                       scope=column.scope))

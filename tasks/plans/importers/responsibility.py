@@ -74,7 +74,7 @@ def _labelled(inner: str) -> dict[str, list[str]]:
     """Units by label: 责任单位：… / 牵头单位：…；配合单位：…"""
     roles: dict[str, list[str]] = {}
     parts = _LABEL_RE.split(inner)
-    for label, units in zip(parts[1::2], parts[2::2]):
+    for label, units in zip(parts[1::2], parts[2::2], strict=False):
         role = next(r for r, p in _LABELS if re.fullmatch(p, label))
         roles.setdefault(role, []).extend(split_units(units.strip("；;，,。 ")))
     return {role: units for role, units in roles.items() if units}

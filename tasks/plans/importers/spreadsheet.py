@@ -23,8 +23,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from tasks.errors import ImportFailed, Problem
 from tasks.plans.importers.registry import register
-from tasks.plans.parsed import ParsedPlan
 from tasks.plans.importers.workbook_sheets import Row, parse_sheets, read_task_rows
+from tasks.plans.parsed import ParsedPlan
 from tasks.plans.textfile import read_text
 
 _MERGE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')

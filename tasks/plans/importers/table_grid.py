@@ -126,7 +126,7 @@ def find_header(table: RawTable) -> Header | None:
         if nxt is not None and _is_subheader(row, nxt):
             return _settle(_two_row_header(table, index, row, nxt))
         columns = []
-        for cell, kind in zip(row.cells, kinds):
+        for cell, kind in zip(row.cells, kinds, strict=False):
             columns += [_column(kind, cell.text) for _ in range(max(cell.span, 1))]
         return _settle(Header(1, index, columns, [_texts(row)], row.ref, [{c.label} - {""} for c in columns]))
     return None
@@ -244,7 +244,7 @@ def expand(row: RawRow, width: int, fixed_spans: list[int] | None = None) -> lis
     """The row as one entry per grid column; a spanning cell is repeated in each column it covers."""
     out: list[Cell | None] = []
     spans = fixed_spans or [c.span for c in row.cells]
-    for cell, span in zip(row.cells, spans):
+    for cell, span in zip(row.cells, spans, strict=False):
         out += [cell] * max(span, 1)
     out += [None] * (width - len(out))
     return out[:width]

@@ -14,12 +14,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from tasks.plans.deadlines import column_year
 from tasks.errors import ImportFailed, Problems
-from tasks.plans.importers.responsibility import parse_marker
+from tasks.plans.deadlines import column_year
 from tasks.plans.importers.header_words import header_word, norm
-from tasks.plans.importers.table_grid import (Column, Header, RawRow, RawTable, expand, is_repeated_header, join_lines,
-                                        join_units)
+from tasks.plans.importers.responsibility import parse_marker
+from tasks.plans.importers.table_grid import (
+    Column,
+    Header,
+    RawRow,
+    RawTable,
+    expand,
+    is_repeated_header,
+    join_lines,
+    join_units,
+)
 from tasks.plans.parsed import ParsedMilestone, ParsedTask
 from tasks.plans.unit_names import split_units
 
@@ -116,7 +124,7 @@ def table_tasks(table: RawTable, header: Header, file: str, problems: Problems,
             level1, level2 = heading, ""
             continue
         by_kind: dict[str, list[str]] = {}
-        for column, value in zip(columns, values):
+        for column, value in zip(columns, values, strict=False):
             by_kind.setdefault(column.kind, []).append(value)
         section = _SECTION_NUMBER.sub("", join_lines(_first(by_kind, "section"))).strip()
         if not same_as_above(section) and section != level1:
@@ -135,7 +143,7 @@ def table_tasks(table: RawTable, header: Header, file: str, problems: Problems,
         task = ParsedTask(text=text, ref=row.ref, code=code, section_path=[p for p in (level1, level2) if p])
         _add_units(task, by_kind)
         task.milestones = [ParsedMilestone(label, join_lines(value)) for column, label, value
-                           in zip(columns, labels, values) if column.kind == "progress" and join_lines(value)]
+                           in zip(columns, labels, values, strict=False) if column.kind == "progress" and join_lines(value)]
         task.remark = join_lines("\n".join(v for v in by_kind.get("remark", []) if v)) or None
         if not task.lead and not task.responsible:
             _no_lead(task, header.kinds(), rules, problems, lacking)

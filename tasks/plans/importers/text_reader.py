@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tasks.plans.importers.registry import register
 from tasks.plans.importers.document_plan import Document, build_plan
 from tasks.plans.importers.prose_reader import Para
+from tasks.plans.importers.registry import register
 from tasks.plans.importers.table_grid import Cell, RawRow, RawTable, ends_sentence, find_header
 from tasks.plans.parsed import ParsedPlan
 from tasks.plans.textfile import read_text

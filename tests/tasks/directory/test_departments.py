@@ -62,7 +62,7 @@ def test_load_creates_units_groups_office_and_aliases(session: Session, tmp_path
     assert aliases == {"市卫计委", "卫生计生部门"}
     office = coordination_office(session)
     assert office is not None and office.name == "市精卫办" and office.channels == ["mailto://office@example.org"]
-    assert [d.name for d in list_departments(session)][0] == "市精卫办"
+    assert next(d.name for d in list_departments(session)) == "市精卫办"
 
 
 def test_reload_updates_and_never_duplicates(session: Session, tmp_path: Path) -> None:

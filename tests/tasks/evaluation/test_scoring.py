@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from config.settings import CONFIG_DIR
 from models import Evaluation
-from tasks.evaluation.assessment import evaluate, store_evaluation
 from tasks.errors import ConfigError
+from tasks.evaluation.assessment import evaluate, store_evaluation
 from tasks.evaluation.scoring import Scoring, dense_rank, load_scoring
 from tests.evaluation_plan import build_small_plan
 

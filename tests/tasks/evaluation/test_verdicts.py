@@ -8,9 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from models import Milestone
-
-from tasks.evaluation.assessment import evaluate, judge
 from tasks.errors import ValidationFailed
+from tasks.evaluation.assessment import evaluate, judge
 from tasks.evaluation.scoring import Scoring, load_scoring
 from tasks.evaluation.verdicts import periods
 from tasks.periods import parse_period

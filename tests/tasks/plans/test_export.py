@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from flows.demo_plan import OFFICE, UNITS, write_example_directory, write_example_plan
 from models import Department, Task
 from tasks.directory.departments import load_directory
 from tasks.errors import NotFound
-from flows.demo_plan import OFFICE, UNITS, write_example_directory, write_example_plan
 from tasks.plans.export import export_plan, export_xlsx, join_units, list_tasks
 from tasks.plans.intake import import_plan
 from tasks.plans.template import write_template

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from models import Plan
 from tasks.errors import NotFound, ValidationFailed
 from tasks.plans.importers import read_document
-from tasks.plans.intake import import_parsed, import_plan
 from tasks.plans.info import parse_period, update_plan_info
+from tasks.plans.intake import import_parsed, import_plan
 from tests.factories import make_plan
 
 

@@ -10,11 +10,11 @@ import pytest
 from sqlmodel import Session, select
 
 from models import KIND_GROUP, Assignment, Department, Indicator, Milestone, Plan, PlanRevision, Task
-from tasks.plans import intake as plan_import
 from tasks.directory.departments import load_directory
 from tasks.errors import ImportFailed, Problem
-from tasks.plans.parsed import ParsedMilestone, ParsedPlan, ParsedTask
+from tasks.plans import intake as plan_import
 from tasks.plans.intake import import_parsed, import_plan, plan_code_for
+from tasks.plans.parsed import ParsedMilestone, ParsedPlan, ParsedTask
 from tasks.reminders.due_items import due_items
 from tasks.reminders.sweep import run_sweep
 

@@ -125,7 +125,7 @@ def test_removed_task_comes_back_active(session: Session, tmp_path: Path) -> Non
 def test_moved_rows_only_update_the_source_reference(session: Session, tmp_path: Path) -> None:
     import_plan(session, workbook(tmp_path / "a.xlsx", ROWS), plan_code="p")
     assert by_code(session, "1.1").source_ref == "row 2"
-    moved = workbook(tmp_path / "a2.xlsx", [[None] * 7] + ROWS)
+    moved = workbook(tmp_path / "a2.xlsx", [[None] * 7, *ROWS])
     report = import_plan(session, moved, plan_code="p")
     assert report.changed is False and report.revision == 1
     assert (by_code(session, "1.1").source_ref, by_code(session, "1.1").source_file) == ("row 3", "a2.xlsx")

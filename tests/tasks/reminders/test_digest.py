@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session
 
 from config import get_settings
-from tasks.reminders.digest import render_digest, render_escalation, shorten
 from tasks.errors import ConfigError
+from tasks.reminders.digest import render_digest, render_escalation, shorten
 from tasks.reminders.due_items import due_items
 from tests.reminder_scenario import build_city
 

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from config import ReminderPolicy
 from models import Milestone
-from tasks.rounds.completions import find_milestone, mark_done
 from tasks.errors import NotFound
 from tasks.reminders.due_items import DueItem, due_items
+from tasks.rounds.completions import find_milestone, mark_done
 from tests.factories import make_department, make_task
 from tests.reminder_scenario import DUE, build_city
 
@@ -40,7 +40,7 @@ def test_a_lead_unit_is_told_30_7_1_days_before_on_the_day_and_every_5_days_over
     assert (told[date(2016, 9, 30)].status, told[date(2016, 9, 30)].working_days) == ("upcoming", 7)
     assert (told[date(2016, 10, 14)].status, told[date(2016, 10, 14)].working_days) == ("due_today", 0)
     assert (told[date(2016, 10, 24)].status, told[date(2016, 10, 24)].working_days) == ("overdue", 6)
-    assert [d for d, i in told.items() if i.escalate][0] == date(2016, 10, 31)   # 11 working days overdue
+    assert next(d for d, i in told.items() if i.escalate) == date(2016, 10, 31)   # 11 working days overdue
     assert told[date(2016, 10, 31)].working_days == 11
     assert all(i.role == "lead" and i.due_date == DUE and i.label == "2016年" for i in told.values())
 

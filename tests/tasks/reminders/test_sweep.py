@@ -13,8 +13,8 @@ from config import get_settings
 from flows.cli import app
 from models import Notification
 from tasks.reminders.sweep import run_sweep
-from tests.receivers import SmtpReceiver, WebhookReceiver
 from tests.factories import make_plan, make_task
+from tests.receivers import SmtpReceiver, WebhookReceiver
 from tests.reminder_scenario import build_city
 
 runner = CliRunner()

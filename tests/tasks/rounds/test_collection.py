@@ -13,7 +13,7 @@ from tests.status_factories import make_status_scenario
 
 
 def test_the_just_ended_quarter_opens_once_and_only_for_running_plans(session: Session,
-                                                                       webhook_receiver) -> None:  # noqa: ANN001
+                                                                       webhook_receiver) -> None:
     make_status_scenario(session, webhook_receiver)
     ended = make_plan(session, code="ended", title="已结束的规划")
     ended.period_start, ended.period_end = 2011, 2015

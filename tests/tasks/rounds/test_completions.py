@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, select
 
 from models import MilestoneCompletion
-from tasks.rounds.completions import find_milestone, is_done, mark_done
 from tasks.errors import NotFound, ValidationFailed
+from tasks.rounds.completions import find_milestone, is_done, mark_done
 from tests.factories import make_task
 from tests.reminder_scenario import build_city
 

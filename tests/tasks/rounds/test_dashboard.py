@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from tasks.rounds.dashboard import round_rates, task_history, task_rows, totals
-from tasks.rounds.reviews import review_update
 from tasks.rounds.requests import open_round
+from tasks.rounds.reviews import review_update
 from tasks.rounds.updates import UpdateData, submit_update
 from tests.status_factories import make_status_scenario, pdf_bytes, upload
 
 
-def _lights(session, today: date, **filters) -> dict[str, str]:  # noqa: ANN001, ANN003
+def _lights(session, today: date, **filters) -> dict[str, str]:
     return {row.task.code: row.light for row in task_rows(session, today=today, **filters)}
 
 

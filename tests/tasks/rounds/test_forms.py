@@ -29,7 +29,7 @@ def _fill(path: Path, rows: dict[str, dict[str, object]], header: dict[str, str]
 
 
 @pytest.fixture
-def world(session, tmp_path: Path):  # noqa: ANN201
+def world(session, tmp_path: Path):
     s = make_status_scenario(session)
     round_ = open_round(session, s.plan, "2016Q2", today=date(2016, 7, 1), send=False).round
     return s, round_, tmp_path
@@ -135,7 +135,7 @@ def test_form_queries_do_not_grow_with_its_rows(session, world) -> None:
     s, round_, tmp = world
     statements: list[str] = []
 
-    def note(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def note(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     engine = session.get_bind()

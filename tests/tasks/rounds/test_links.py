@@ -30,7 +30,7 @@ def test_link_resolves_to_its_unit(session) -> None:
 
 @pytest.mark.parametrize("change", [lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
                                     lambda t: t[: len(t) // 2], lambda t: "x" + t])
-def test_tampered_links_are_refused(session, change) -> None:  # noqa: ANN001
+def test_tampered_links_are_refused(session, change) -> None:
     _, token = issue_link(session, make_department(session, "市民政局"))
     with pytest.raises(AccessDenied, match="无效"):
         resolve(session, change(token))

@@ -24,8 +24,8 @@ from models import (
 )
 from models.db import get_engine
 from tasks.errors import AccessDenied, ValidationFailed
-from tasks.rounds.reviews import review_update
 from tasks.rounds.requests import open_round
+from tasks.rounds.reviews import review_update
 from tasks.rounds.updates import UpdateData, current_status, submit_update
 from tests.status_factories import make_status_scenario, pdf_bytes, png_bytes, upload
 

@@ -9,12 +9,12 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from flows.demo_history import generate_history
 from models import Evaluation
 from tasks.evaluation.assessment import run_evaluation
-from tasks.plans.intake import import_plan
-from tasks.plans.info import update_plan_info
-from flows.demo_history import generate_history
 from tasks.evaluation.scoring import load_scoring
+from tasks.plans.info import update_plan_info
+from tasks.plans.intake import import_plan
 
 
 def test_hangzhou_midterm_and_final_reports(session: Session, seeds: Path, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_tables_by_section_department_indicator_risk_change_and_appendix(final_r
         ("1", "市卫计委", "89.59"), ("2", "市财政局", "86"), ("3", "市公安局", "75.75"), ("4", "市民政局", "66.74")]
     assert [r[-2] for r in indicators[1:]] == ["基本达标", "达标", "达标", "达标", "达标", "无数据", "无数据"]
     assert {r[0] for r in risks[1:]} == {"2", "4"}  # tasks with overdue undone milestones at the final
-    assert [r[0] for r in change[1:]][0] == "市卫计委"
+    assert next(r[0] for r in change[1:]) == "市卫计委"
     assert len(appendix) == 7 and appendix[1][8] == "已完成"
 
 

@@ -25,7 +25,7 @@ def test_sheets_and_values(final_reports: tuple) -> None:
 def test_traffic_light_conditional_formatting(final_reports: tuple) -> None:
     _, paths = final_reports
     book = load_workbook(paths["xlsx"])
-    ranges = {str(cf.sqref): [r for r in cf.rules] for cf in book["部门排名"].conditional_formatting}
+    ranges = {str(cf.sqref): list(cf.rules) for cf in book["部门排名"].conditional_formatting}
     assert set(ranges) == {"F2:F5", "L2:L5"}
     operators = sorted(r.operator for r in ranges["L2:L5"])
     assert operators == ["between", "greaterThanOrEqual", "lessThan"]

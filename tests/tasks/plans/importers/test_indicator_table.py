@@ -22,7 +22,7 @@ COLUMNS = [("baseline", 2022, "全市"), ("baseline", 2023, "本县"), ("target"
 
 def check(indicators: list[ParsedIndicator]) -> None:
     assert len(indicators) == len(EXPECTED)
-    for indicator, (category, name, unit, cells) in zip(indicators, EXPECTED):
+    for indicator, (category, name, unit, cells) in zip(indicators, EXPECTED, strict=False):
         assert (indicator.category, indicator.name, indicator.unit) == (category, name, unit)
         assert [(t.kind, t.year, t.scope) for t in indicator.targets] == COLUMNS
         assert [t.text for t in indicator.targets] == cells

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tasks.errors import Problems
 from tasks.plans.importers.prose_reader import Para, annex_start, prose_tasks
 from tasks.plans.importers.responsibility import parse_marker, trailing_marker
 from tasks.plans.importers.text_reader import read_text_plan
-from tasks.errors import Problems
 from tasks.plans.parsed import ParsedTask
 
 

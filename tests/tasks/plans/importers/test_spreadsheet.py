@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tasks.errors import ImportFailed
 from flows.demo_plan import write_example_plan
+from tasks.errors import ImportFailed
 from tasks.plans.importers import read_document
 from tasks.plans.parsed import ParsedPlan
 
@@ -104,7 +104,7 @@ def test_example_plan_with_indicator_and_information_sheets(tmp_path: Path) -> N
     assert len(plan.tasks) == 15 and len({t.section_path[0] for t in plan.tasks}) == 5
     assert plan.doc_number == "示政办发〔2016〕18号" and (plan.period_start, plan.period_end) == (2016, 2020)
     assert (plan.midterm_year, plan.final_year) == (2017, 2020)
-    assert [i.name for i in plan.indicators][0] == "严重精神障碍患者规范管理率"
+    assert next(i.name for i in plan.indicators) == "严重精神障碍患者规范管理率"
     first = plan.indicators[0]
     assert first.unit == "%" and first.direction == "higher" and first.task_code == "4.3"
     assert [(t.kind, t.year, t.text) for t in first.targets] == [
