@@ -18,7 +18,8 @@ from tasks.errors import ConfigError
 
 FIX = ("set PREFECT_API_URL to a running Prefect server (`prefect server start`), "
        "or raise DUBAN_PREFECT_STARTUP_SECONDS")
-FIX_ZH = "请将 PREFECT_API_URL 设为正在运行的 Prefect 服务器（prefect server start），或调大 DUBAN_PREFECT_STARTUP_SECONDS"
+FIX_ZH = ("请将 PREFECT_API_URL 设为正在运行的 Prefect 服务器（prefect server start），"
+          "或调大 DUBAN_PREFECT_STARTUP_SECONDS")
 
 
 def ensure_prefect_api() -> None:

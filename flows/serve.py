@@ -136,7 +136,8 @@ def serve_all() -> None:
         with contextlib.ExitStack() as stack:
             if configured:
                 api_url = configured
-                console.print(f"using the Prefect server at {make_url(api_url).render_as_string(hide_password=True)}", highlight=False)
+                shown = make_url(api_url).render_as_string(hide_password=True)
+                console.print(f"using the Prefect server at {shown}", highlight=False)
             else:
                 seconds = get_settings().prefect_startup_seconds
                 console.print(f"no PREFECT_API_URL: starting a local Prefect server (can take up to {seconds} s "
