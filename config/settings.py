@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     portal_port: int = 8000
     year_column_due: str = Field(default="12-31", description="MM-DD a bare year column falls due")
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    prefect_startup_seconds: int = Field(default=120, ge=1, description="how long to wait for Prefect's "
+                                         "temporary local server to start (Prefect's own default is 20 s)")
     notify_retries: int = 3
     notify_backoff_seconds: float = 0.5
     notify_concurrency: int = 32

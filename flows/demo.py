@@ -194,6 +194,9 @@ def register(app: typer.Typer) -> None:
     def demo(out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo's database, "
                                       "plan, directory and reports (emptied first).")) -> None:
         """Run the whole loop on the example plan: import, reminders, a status round, the mid-term report."""
+        from flows.prefect_api import ensure_prefect_api
+
+        ensure_prefect_api()  # before anything is written: the flows of steps 2 and 4 need it
         folder = _setup(out)
         inbox = LocalInbox()
         try:

@@ -46,7 +46,9 @@ def register(app: typer.Typer) -> None:
             raise ValidationFailed(f"--kind {kind!r}: use midterm or final")
         if as_flow:
             from flows.evaluation import evaluate_plan
+            from flows.prefect_api import ensure_prefect_api
 
+            ensure_prefect_api()
             result = evaluate_plan(plan, kind, day, str(out) if out else None, wanted,
                                    str(scoring) if scoring else None)
             outputs = result["outputs"]

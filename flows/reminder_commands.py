@@ -66,8 +66,10 @@ def register(app: typer.Typer) -> None:
             with session_scope() as session:
                 summary = sweep_summary(run_sweep(session, day or local_today(), plan_code=plan, dry_run=dry_run))
         else:
+            from flows.prefect_api import ensure_prefect_api
             from flows.reminders import send_reminders
 
+            ensure_prefect_api()
             summary = send_reminders(as_of=day.isoformat() if day else None, plan_code=plan, dry_run=dry_run)
         print_summary(summary)
         if summary["failed"]:

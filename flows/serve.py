@@ -88,7 +88,8 @@ def wait_healthy(api_url: str, timeout: float = 120.0, process: subprocess.Popen
             if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
                 return
         time.sleep(0.5)
-    raise ConfigError(f"the Prefect server at {api_url} did not become healthy within {timeout:.0f} s")
+    raise ConfigError(f"the Prefect server at {api_url} did not become healthy within {timeout:.0f} s: set "
+                      "PREFECT_API_URL to a running Prefect server, or raise DUBAN_PREFECT_STARTUP_SECONDS")
 
 
 @contextlib.contextmanager
@@ -135,10 +136,13 @@ def serve_all() -> None:
         with contextlib.ExitStack() as stack:
             if configured:
                 api_url = configured
-                console.print(f"using the Prefect server at {make_url(api_url).render_as_string(hide_password=True)}", highlight=False)
+                shown = make_url(api_url).render_as_string(hide_password=True)
+                console.print(f"using the Prefect server at {shown}", highlight=False)
             else:
-                console.print("no PREFECT_API_URL: starting a local Prefect server …", highlight=False)
-                api_url = stack.enter_context(local_server())
+                seconds = get_settings().prefect_startup_seconds
+                console.print(f"no PREFECT_API_URL: starting a local Prefect server (can take up to {seconds} s "
+                              "on a busy machine)…", highlight=False)
+                api_url = stack.enter_context(local_server(seconds))
                 console.print(f"Prefect server at {api_url}", highlight=False)
             os.environ["PREFECT_API_URL"] = api_url  # flow-run subprocesses inherit it
             _serve(api_url)

@@ -53,10 +53,18 @@ class PostgresCluster:
             os.chown(self.root, user.pw_uid, user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "duban", "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off " \
-                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
-                  "-w", "start")
+        for attempt in range(5):  # another process may take the port found free a moment ago: pick another
+            options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off " \
+                      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            try:  # -t: pg_ctl's own 60 s wait can be short on a loaded machine
+                self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
+                          "-w", "-t", "600", "start")
+                break
+            except subprocess.CalledProcessError:
+                log = (self.root / "log").read_text(errors="replace") if (self.root / "log").exists() else ""
+                if attempt == 4 or "already in use" not in log:
+                    raise
+                self.port = _free_port()
         return f"postgresql+psycopg://duban@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:

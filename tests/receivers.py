@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -38,7 +39,37 @@ class Hit:
 
 
 class WebhookReceiver(LocalInbox):
-    """The demo's local webhook inbox, seen as ``Hit``s addressed by path (``/unit``)."""
+    """The demo's local webhook inbox, seen as ``Hit``s addressed by path (``/unit``).
+
+    ``hold_after(n)`` makes every request after the first ``n`` hang (recorded, not answered) until
+    ``release()``: a channel that stops answering, at a point fixed by count rather than by a clock.
+    ``holding`` is set once a request is held.
+    """
+
+    def __init__(self) -> None:
+        self._hold_after: int | None = None
+        self._released = threading.Event()
+        self.holding = threading.Event()
+        super().__init__()
+
+    @property
+    def delay(self) -> float:  # read by the inbox's handler after recording each request
+        if self._hold_after is not None and len(self.messages) > self._hold_after:
+            self.holding.set()
+            self._released.wait()
+        return self._delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        self._delay = seconds
+
+    def hold_after(self, count: int) -> None:
+        self._released.clear()
+        self._hold_after = count
+
+    def release(self) -> None:
+        self._hold_after = None
+        self._released.set()
 
     def url(self, path: str = "/") -> str:
         return f"json://127.0.0.1:{self.port}{path}"
@@ -56,6 +87,7 @@ def webhook() -> Iterator[WebhookReceiver]:
     """A real local HTTP server receiving ``json://`` webhooks."""
     receiver = WebhookReceiver()
     yield receiver
+    receiver.release()
     receiver.close()
 
 

@@ -32,13 +32,14 @@ def cn_date(day: date) -> str:
 
 
 @lru_cache(maxsize=16)
-def _template(path: Path, mtime: float) -> Template:
-    """The compiled template at ``path`` (recompiled when the office edits the file)."""
+def _template(path: Path, source: str) -> Template:
+    """The compiled template ``source`` of ``path`` (keyed by the text itself: an edit made within the
+    file system's timestamp granularity still counts)."""
     env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=False, undefined=StrictUndefined,
                       trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
     env.filters.update(shorten=shorten, cn_date=cn_date)
     try:
-        return env.get_template(path.name)
+        return env.from_string(source)
     except TemplateError as exc:
         raise ConfigError(f"{path}: template error: {exc}") from exc
 
@@ -46,10 +47,12 @@ def _template(path: Path, mtime: float) -> Template:
 def load_template(path: Path) -> Template:
     """The template file ``path``; ConfigError naming the file when it is missing or broken."""
     try:
-        mtime = path.stat().st_mtime
+        source = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: message template not found ({exc.strerror})") from exc
-    return _template(path, mtime)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: template error: not UTF-8 text ({exc.reason})") from exc
+    return _template(path, source)
 
 
 @lru_cache(maxsize=16)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -54,38 +53,32 @@ class DeliveryReport:
     would_send: int = 0  # dry run: messages that a real run would send
 
 
-class _ThreadErrors(logging.Handler):
-    """Collects apprise's warnings per sending thread, so each channel gets its own error text."""
+class _Scrubber(logging.Filter):
+    """Hides known channel secrets in what apprise and urllib3 log, and in the errors the ledger records."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: dict[int, list[str]] = {}
+        super().__init__()
         self.secrets: set[str] = set()
-        self._mutex = threading.Lock()
 
     def scrub(self, text: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, "****")
         return text
 
-    def emit(self, record: logging.LogRecord) -> None:
-        with self._mutex:
-            self.messages.setdefault(record.thread or 0, []).append(self.scrub(record.getMessage()))
-
-    def take(self) -> str:
-        with self._mutex:
-            return "; ".join(self.messages.pop(threading.get_ident(), []))[-500:]
-
-    def filter(self, record: logging.LogRecord) -> bool:  # scrubs what apprise/urllib3 log anywhere
+    def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
             record.msg, record.args = self.scrub(record.getMessage()), ()
         return True
 
+    def guard(self) -> None:
+        """Attach to the loggers that may print a channel URL (at debug level); once, on first use, not at import."""
+        for name in ("apprise", "urllib3.connectionpool"):
+            logger = logging.getLogger(name)
+            if self not in logger.filters:
+                logger.addFilter(self)
 
-_errors = _ThreadErrors()
-logging.getLogger("apprise").addHandler(_errors)
-for _name in ("apprise", "urllib3.connectionpool"):  # both may log a channel URL (at debug level)
-    logging.getLogger(_name).addFilter(_errors)
+
+_scrubber = _Scrubber()
 
 
 def _secrets_of(url: str) -> set[str]:
@@ -106,7 +99,8 @@ def _shorten_secret(part: str, always: bool = False) -> str:
 
 def mask_url(url: str) -> str:
     """The channel URL with passwords, tokens, keys and webhook ids hidden (safe for logs and output)."""
-    _errors.secrets |= _secrets_of(url)  # apprise logs the URL while parsing it
+    _scrubber.guard()
+    _scrubber.secrets |= _secrets_of(url)  # apprise logs the URL while parsing it
     try:
         plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     except Exception:
@@ -128,21 +122,31 @@ def channel_hash(url: str) -> str:
 
 def _send(url: str, subject: str, body: str, retries: int, backoff: float) -> tuple[bool, int, str]:
     """Send one message on one channel, retrying with exponential back-off; (ok, attempts, error)."""
+    _scrubber.guard()
     sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not sender.add(url):
         return False, 1, "invalid or unsupported channel URL"
     error = ""
     for attempt in range(1, retries + 2):
-        _errors.take()
         try:
-            if sender.notify(title=subject, body=body, body_format=apprise.NotifyFormat.MARKDOWN):
+            result = sender.notify(title=subject, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
+            if result:
                 return True, attempt, ""
-            error = _errors.take() or "the channel refused the message"
+            error = _failure_reason(result) or "the channel refused the message"
         except Exception as exc:
-            error = _errors.scrub(f"{type(exc).__name__}: {exc}")
+            error = _scrubber.scrub(f"{type(exc).__name__}: {exc}")
         if attempt <= retries:
             time.sleep(backoff * 2 ** (attempt - 1))
     return False, retries + 1, error
+
+
+def _failure_reason(result: apprise.AppriseResult) -> str:
+    """Why a send failed, from the warnings apprise 2 keeps with this very call's result.
+
+    apprise may log from a worker thread of its own, so a handler keyed by the sending thread misses
+    them; the result carries each call's own log entries whichever thread wrote them.
+    """
+    return _scrubber.scrub("; ".join(entry.message for entry in result.logs()))[-500:]
 
 
 def _names(session: Session, outgoing: Iterable[Outgoing]) -> dict[int, str]:

@@ -14,5 +14,6 @@ def prefect_harness() -> Iterator[None]:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    # Prefect's own limit for its test server is 30 s; a loaded 2-core machine can need more.
+    with prefect_test_harness(server_startup_timeout=300):
         yield

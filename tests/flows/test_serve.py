@@ -78,18 +78,20 @@ def test_a_served_deployment_fires_and_sends(db_url: str, session: Session, webh
 
     build_city(session, webhook)
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_RUNNER_POLL_FREQUENCY": "2", "DUBAN_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1",
+           "PREFECT_RUNNER_POLL_FREQUENCY": "2", "DUBAN_DATABASE_URL": db_url,
+           "DUBAN_PREFECT_STARTUP_SECONDS": "300", "PYTHONUNBUFFERED": "1",
            "COLUMNS": "200"}
     env.pop("PREFECT_API_URL", None)
     process = subprocess.Popen([str(DUBAN), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, start_new_session=True)
     lines, seen = _lines(process), []
     try:
-        api_url = _wait_for(lines, "Prefect server at ", 150, seen).split("Prefect server at ")[1].strip()
-        _wait_for(lines, "serving send-reminders/daily-reminders", 90, seen)
+        api_url = _wait_for(lines, "Prefect server at ", 360, seen).split("Prefect server at ")[1].strip()
+        _wait_for(lines, "serving send-reminders/daily-reminders", 300, seen)
         with temporary_settings({PREFECT_API_URL: api_url}):
-            _wait_registered("send-reminders/daily-reminders", 90)
-            run = run_deployment("send-reminders/daily-reminders", parameters={"as_of": "2016-10-14"}, timeout=150)
+            _wait_registered("send-reminders/daily-reminders", 300)
+            run = run_deployment("send-reminders/daily-reminders", parameters={"as_of": "2016-10-14"},
+                                 timeout=600)
         assert run.state is not None and run.state.is_completed(), (run.state, "".join(seen))
         assert sorted(h.path for h in webhook.hits) == ["/czj", "/gaj", "/mzj", "/wjw"]
         assert "1.1" in webhook.to("/wjw")[0].message
@@ -97,7 +99,7 @@ def test_a_served_deployment_fires_and_sends(db_url: str, session: Session, webh
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=60)
+            process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             raise

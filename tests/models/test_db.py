@@ -54,13 +54,16 @@ from models.db import serialized_writes, session_scope
 with session_scope(sys.argv[1]) as session:
     with serialized_writes(session):
         print("holding", flush=True)
-        time.sleep(float(sys.argv[2]))
+        time.sleep(float(sys.argv[2]))  # room for the other writer to try (and be made to wait)
+        last_moment_held = time.monotonic()  # the system-wide clock: comparable across processes
+print(last_moment_held, flush=True)
 """
 
 
 def test_sqlite_writers_in_other_processes_wait_their_turn(db_url: str, db_kind: str) -> None:
     """Portal workers queue on the database's lock file: a second process's writer waits for the first to
-    finish (woken at once, not polling), then writes."""
+    finish, then writes. Checked by order (it got the lock after the holder's last moment), not by duration:
+    how fast it is woken is the portal benchmark's business."""
     if db_kind != "sqlite":
         pytest.skip("SQLite's cross-process write queue")
     root = Path(__file__).resolve().parents[2]
@@ -68,14 +71,14 @@ def test_sqlite_writers_in_other_processes_wait_their_turn(db_url: str, db_kind:
                               text=True)
     try:
         assert holder.stdout.readline().strip() == "holding"
-        started = time.monotonic()
         with session_scope(db_url) as sess, serialized_writes(sess):
-            waited = time.monotonic() - started
+            acquired = time.monotonic()
             sess.add(Plan(code="after", title="规划"))
-        assert holder.wait(10) == 0
+        holder_last_moment = float(holder.stdout.readline())
+        assert holder.wait(600) == 0
     finally:
         holder.kill()
-    assert 0.5 < waited < 5, waited
+    assert acquired > holder_last_moment
     assert Path(f"{make_url(db_url).database}-writers.lock").exists()
     with session_scope(db_url) as sess:
         assert sess.exec(select(Plan).where(Plan.code == "after")).one()

@@ -65,12 +65,6 @@ def office_login(client: TestClient, password: str = PASSWORD) -> None:
     assert response.status_code == 303, response.text
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class LiveServer:
     """uvicorn serving the portal on a free loopback port in a background thread."""
 
@@ -79,16 +73,20 @@ class LiveServer:
 
         from portal.access_log import uvicorn_log_config
 
-        self.port = free_port()
+        # The listening socket is bound here and handed to uvicorn: no window in which another process
+        # on a busy machine could take a port found free a moment earlier.
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(create_app(), host="127.0.0.1", port=self.port, log_config=uvicorn_log_config(),
                                 access_log=True, lifespan="off")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 300  # a fail-safe only: a loaded 2-core machine can be slow
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("uvicorn did not start")
@@ -97,7 +95,8 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
-        self.thread.join(10)
+        self.thread.join(60)
+        self.sock.close()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+        chromium = p.chromium.launch(executable_path=executable, args=ARGS, headless=True, timeout=300_000)
         yield chromium
         chromium.close()
 
@@ -35,6 +35,9 @@ def test_report_review_and_resubmit_in_a_real_browser(browser, live_server: Live
     evidence.write_bytes(pdf_bytes("minutes"))
     unit = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
     office = browser.new_context(locale="zh-CN")
+    for context in (unit, office):  # Playwright's 30 s default is short for Chromium on a loaded 2-core machine
+        context.set_default_timeout(300_000)
+        context.set_default_navigation_timeout(300_000)
     page = unit.new_page()
     page.goto(f"{live_server.url}/u/{world.tokens['health']}")
     assert "市卫生计生委" in page.inner_text("h1")

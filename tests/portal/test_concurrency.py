@@ -26,7 +26,7 @@ def test_fifty_concurrent_submitters_lose_nothing(session: Session, live_server:
     def submitter(item: tuple[str, int]) -> list[int]:
         token, task_id = item
         codes = []
-        with httpx.Client(base_url=live_server.url, timeout=60) as client:
+        with httpx.Client(base_url=live_server.url, timeout=300) as client:
             auth = {"Authorization": f"Bearer {token}"}
             for n in range(2):
                 codes.append(client.post(f"/api/unit/tasks/{task_id}/updates", headers=auth,

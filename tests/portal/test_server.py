@@ -38,7 +38,7 @@ def test_access_log_never_shows_a_unit_token(live_server: LiveServer, world: Wor
 def test_a_streamed_50_mb_upload_is_cut_off(live_server: LiveServer, world: World) -> None:
     token, task_id = world.tokens["health"], world.s.tasks["T1"].id
     sent = {"bytes": 0}
-    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+    with httpx.Client(base_url=live_server.url, timeout=300) as client:
         csrf = csrf_of(client.get(f"/u/{token}/tasks/{task_id}").text)
 
         def body() -> object:  # chunked transfer, no Content-Length
@@ -63,7 +63,7 @@ def test_a_streamed_50_mb_upload_is_cut_off(live_server: LiveServer, world: Worl
 @pytest.mark.parametrize("size", [50 * 1024 * 1024])
 def test_declared_50_mb_is_refused_before_reading(live_server: LiveServer, world: World, size: int) -> None:
     token, task_id = world.tokens["health"], world.s.tasks["T1"].id
-    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+    with httpx.Client(base_url=live_server.url, timeout=300) as client:
         response = client.post(f"/u/{token}/tasks/{task_id}", content=b"\0" * size,
                                headers={"Content-Type": "multipart/form-data; boundary=b"})
     assert response.status_code == 413

@@ -7,6 +7,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -35,21 +36,52 @@ class Chart:
     png: bytes
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The family name of an installed CJK font, or None (with a warning: Chinese would not render)."""
-    names = sorted({f.name for f in font_manager.fontManager.ttflist})
+def _best_cjk(names: set[str]) -> str | None:
+    """The preferred CJK family among ``names``: a known one first, then any that looks CJK."""
+    ordered = sorted(names)
     for wanted in CJK_FAMILIES:
-        for name in names:
+        for name in ordered:
             if name.startswith(wanted):
                 return name
-    for name in names:
-        if "CJK" in name or "Hei" in name or "Song" in name:
-            return name
-    message = "no CJK font found (install fonts-noto-cjk): Chinese text in charts will not render"
-    warnings.warn(message, stacklevel=2)
-    log.warning(message)
-    return None
+    return next((name for name in ordered if "CJK" in name or "Hei" in name or "Song" in name), None)
+
+
+def _learn_new_fonts() -> int:
+    """Add the installed font files matplotlib's font cache does not know, and save the cache; how many.
+
+    matplotlib builds its font list once (in ``MPLCONFIGDIR``) and never looks again, so fonts installed
+    after that first run (typically fonts-noto-cjk) stay invisible and Chinese draws as boxes.
+    """
+    manager = font_manager.fontManager
+    known = {entry.fname for entry in manager.ttflist}
+    added = 0
+    for path in font_manager.findSystemFonts():
+        if path in known:
+            continue
+        try:
+            manager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # an unreadable or odd font file: skip it as matplotlib does
+            continue
+        added += 1
+    if added:
+        cache = Path(matplotlib.get_cachedir()) / f"fontlist-v{font_manager.FontManager.__version__}.json"
+        font_manager.json_dump(manager, cache)  # the next run finds them at once
+        log.info("added %d font file(s) unknown to matplotlib's font cache %s", added, cache)
+    return added
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of an installed CJK font, or None (with one warning: Chinese would not render)."""
+    found = _best_cjk({f.name for f in font_manager.fontManager.ttflist})
+    if found is None and _learn_new_fonts():
+        found = _best_cjk({f.name for f in font_manager.fontManager.ttflist})
+    if found is None:
+        message = ("no CJK font is installed, so Chinese text in charts would draw as empty boxes: install "
+                   "the fonts-noto-cjk package (apt-get install fonts-noto-cjk) or any Chinese font")
+        warnings.warn(message, stacklevel=2)
+        log.warning(message)
+    return found
 
 
 def _figure(height: float) -> tuple[Figure, Any]:

@@ -6,7 +6,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -87,13 +86,18 @@ def test_secret_key_is_generated_once_with_private_permissions(tmp_path: Path, m
 def test_processes_starting_together_share_one_secret_key(tmp_path: Path) -> None:
     """Portal workers started at once must sign and check links and sessions with the same key."""
     env = {k: v for k, v in os.environ.items() if k != "DUBAN_SECRET_KEY"} | {"DUBAN_DATA_DIR": str(tmp_path)}
-    code = ("import sys, time\nfrom tasks.rounds.links import secret_key\n"
-            "time.sleep(max(0.0, float(sys.argv[1]) - time.time()))\nprint(secret_key())")
+    # Each process imports, says it is ready, and asks for the key only when told to go: all six ask
+    # together however long their imports take on a busy machine.
+    code = ("import sys\nfrom tasks.rounds.links import secret_key\n"
+            "print('ready', flush=True)\nsys.stdin.readline()\nprint(secret_key())")
     root = Path(__file__).resolve().parents[3]
-    at = str(time.time() + 4)  # all six ask at the same moment, once imported
-    procs = [subprocess.Popen([sys.executable, "-c", code, at], cwd=root, env=env, stdout=subprocess.PIPE,
-                              text=True) for _ in range(6)]
-    keys = {p.communicate(timeout=60)[0].strip() for p in procs}
+    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=root, env=env, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    assert all(p.stdout.readline().strip() == "ready" for p in procs)  # type: ignore[union-attr]
+    for p in procs:
+        p.stdin.write("go\n")  # type: ignore[union-attr]
+        p.stdin.flush()  # type: ignore[union-attr]
+    keys = {p.communicate(timeout=600)[0].strip() for p in procs}
     assert len(keys) == 1 and len(next(iter(keys))) >= 32
     assert (tmp_path / "secret_key").read_text().strip() in keys
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no drafts left behind

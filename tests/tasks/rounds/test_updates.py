@@ -166,7 +166,7 @@ def test_simultaneous_submissions_by_one_unit_keep_one_linear_history(session, d
         with Session(get_engine(db_url), expire_on_commit=False) as own:
             dept, task = own.get(Department, dept_id), own.get(Task, task_id)
             own.commit()  # give the connection back to the pool while waiting for the others
-            barrier.wait(timeout=60)
+            barrier.wait(timeout=300)
             return submit_update(own, dept, task, UpdateData(state="推进中", percent=n, progress=f"第{n}次")).id
 
     with ThreadPoolExecutor(max_workers=count) as pool:

@@ -95,7 +95,7 @@ def test_word_file_converts_to_pdf_with_chinese_text_and_charts(final_reports: t
     _, paths = final_reports
     profile = tmp_path / "lo-profile"
     subprocess.run([office, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(paths["docx"])], check=True, capture_output=True, timeout=180)
+                    "--outdir", str(tmp_path), str(paths["docx"])], check=True, capture_output=True, timeout=600)
     pdf = tmp_path / (paths["docx"].stem + ".pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
