@@ -17,7 +17,8 @@ from tasks.errors import DubanError, ImportFailed, ValidationFailed
 from tasks.rounds.links import secret_key
 
 SESSION_HOURS = 8
-TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 413: "内容过大", 422: "内容有误"}
+TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 413: "内容过大", 422: "内容有误",
+          429: "请稍后再试"}
 
 
 def _is_api(request: Request) -> bool:
@@ -31,9 +32,14 @@ def _problems(exc: Exception) -> list[str]:
 
 async def _domain_error(request: Request, exc: DubanError) -> Response:
     message = str(exc).splitlines()[0]
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if _is_api(request):
-        return JSONResponse({"detail": message, "problems": _problems(exc)}, status_code=exc.http_status)
-    return message_page(request, TITLES.get(exc.http_status, "出错了"), message, exc.http_status, _problems(exc))
+        return JSONResponse({"detail": message, "problems": _problems(exc)}, status_code=exc.http_status,
+                            headers=headers)
+    page = message_page(request, TITLES.get(exc.http_status, "出错了"), message, exc.http_status, _problems(exc))
+    page.headers.update(headers or {})
+    return page
 
 
 async def _login_required(request: Request, exc: LoginRequired) -> Response:
