@@ -19,6 +19,7 @@ from tasks.evaluation.reports.tables import (
     ReportContent,
     ReportTable,
 )
+from tasks.worksheets import keep_text
 
 FILLS = {"green": PatternFill("solid", start_color="C8E6C9", end_color="C8E6C9"),
          "amber": PatternFill("solid", start_color="FFF59D", end_color="FFF59D"),
@@ -94,5 +95,5 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
         _sheet(book, table, content)
     path = out_dir / f"{content.stem}.xlsx"
     with replacing(path) as temporary:
-        book.save(str(temporary))
+        keep_text(book).save(str(temporary))
     return path
