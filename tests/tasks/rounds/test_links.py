@@ -70,7 +70,7 @@ def test_current_link_reuses_a_valid_link(session) -> None:
     assert current_link(session, dept)[0].id != link.id
 
 
-def test_secret_key_is_generated_once_with_private_permissions(tmp_path: Path, monkeypatch) -> None:
+def test_secret_key_is_generated_once_with_private_permissions(tmp_path: Path, monkeypatch, usual_umask) -> None:
     monkeypatch.delenv("DUBAN_SECRET_KEY", raising=False)
     monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
@@ -79,6 +79,7 @@ def test_secret_key_is_generated_once_with_private_permissions(tmp_path: Path, m
         path = tmp_path / "data" / "secret_key"
         assert len(key) >= 32 and path.read_text().strip() == key
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # the data folder duban created
         assert secret_key() == key
     finally:
         get_settings.cache_clear()
@@ -89,7 +90,7 @@ def test_processes_starting_together_share_one_secret_key(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k != "DUBAN_SECRET_KEY"} | {"DUBAN_DATA_DIR": str(tmp_path)}
     code = ("import sys, time\nfrom tasks.rounds.links import secret_key\n"
             "time.sleep(max(0.0, float(sys.argv[1]) - time.time()))\nprint(secret_key())")
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]  # the checkout (tests/tasks/rounds/ is three below)
     at = str(time.time() + 4)  # all six ask at the same moment, once imported
     procs = [subprocess.Popen([sys.executable, "-c", code, at], cwd=root, env=env, stdout=subprocess.PIPE,
                               text=True) for _ in range(6)]
