@@ -10,7 +10,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from config import get_settings
-from portal import access_log, routes_api, routes_office, routes_units
+from portal import access_log, api_docs, routes_api, routes_office, routes_units
+from portal.headers import SecurityHeaders
 from portal.limits import BodyLimit
 from portal.web import HERE, LoginRequired, message_page
 from tasks.errors import DubanError, ImportFailed, ValidationFailed
@@ -65,7 +66,7 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
 def create_app() -> FastAPI:
     """Build the portal: unit pages under /u, the office under /office, JSON under /api."""
     access_log.install()
-    app = FastAPI(title="duban 督办 API", version="1", docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="duban 督办 API", version="1", docs_url=None, redoc_url=None,  # docs: portal/api_docs
                   openapi_url="/openapi.json",
                   description="Status reporting for units (Bearer = the unit's link token) and the office "
                               "(session login at /api/office/login, X-CSRF-Token on changes).")
@@ -73,10 +74,12 @@ def create_app() -> FastAPI:
                        max_age=SESSION_HOURS * 3600, same_site="lax",
                        https_only=get_settings().portal_base_url.startswith("https://"))
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # last added runs first: every response gets them, 413s included
     app.add_exception_handler(DubanError, _domain_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    api_docs.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(routes_api.router)  # first: the API's calls (other systems, bursts) match soonest
     app.include_router(routes_units.router)
