@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlalchemy import delete, or_
+from sqlmodel import Session, col, select
 
 from config import get_settings
 from models import LoginThrottle
@@ -24,6 +25,7 @@ MAX_FAILURES = 5  # wrong passwords allowed within WINDOW before a lock
 WINDOW = timedelta(minutes=15)
 FIRST_LOCK = timedelta(minutes=5)  # doubled by each further lock, up to LONGEST_LOCK
 LONGEST_LOCK = timedelta(hours=4)
+FORGET_AFTER = timedelta(days=1)  # counts idle this long are deleted: names typed by guessers do not pile up
 _LOCK_KEY = (0x6475_6261, 11)  # the advisory lock serialising updates of the counts (PostgreSQL)
 
 
@@ -69,6 +71,11 @@ def record_failure(session: Session, attempt: Attempt, now: datetime | None = No
     WINDOW; committed at once, because the request that failed rolls its own work back."""
     now = now or utcnow()
     lock_for_transaction(session, _LOCK_KEY)
+    idle = now - FORGET_AFTER
+    session.execute(delete(LoginThrottle).where(col(LoginThrottle.window_start) < idle,
+                                                or_(col(LoginThrottle.locked_until).is_(None),
+                                                    col(LoginThrottle.locked_until) < idle))
+                    .execution_options(synchronize_session=False))
     rows = {r.key: r for r in _rows(session, attempt)}
     for key in attempt.throttle_keys():
         row = rows.get(key) or LoginThrottle(key=key, window_start=now)

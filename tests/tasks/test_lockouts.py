@@ -80,6 +80,13 @@ def test_locks_grow_and_a_success_after_the_lock_resets_everything(session: Sess
     assert 240 < again.value.retry_after <= 300
 
 
+def test_counts_idle_for_a_day_are_forgotten(session: Session, office: str) -> None:
+    for n in range(3):
+        _fail(session, 1, user=f"guess{n}", address=f"10.1.1.{n}")
+    _fail(session, 1, now=T0 + timedelta(days=2))
+    assert {r.key for r in session.exec(select(LoginThrottle))} == {"user:office", "addr:10.0.0.1"}
+
+
 _OTHER_PROCESS = """
 import sys
 from models.db import session_scope
