@@ -19,6 +19,7 @@ from models.plan import (
 from models.status import (
     AccessLink,
     Evidence,
+    LoginThrottle,
     OfficeUser,
     ReportingRound,
     RoundExpectation,
@@ -29,7 +30,7 @@ from models.status import (
 __all__ = [
     "KIND_GROUP", "KIND_OFFICE", "KIND_UNIT", "ROLES", "ROLE_LEAD", "ROLE_RESPONSIBLE", "ROLE_SUPPORT",
     "AccessLink", "Assignment", "Department", "DepartmentAlias", "Evaluation", "Evidence", "GroupMember",
-    "Indicator", "IndicatorReading", "IndicatorTarget", "Milestone", "MilestoneCompletion", "Notification",
-    "OfficeUser", "Plan", "PlanRevision", "ReportingRound", "RoundExpectation", "StatusUpdate", "Task",
+    "Indicator", "IndicatorReading", "IndicatorTarget", "LoginThrottle", "Milestone", "MilestoneCompletion",
+    "Notification", "OfficeUser", "Plan", "PlanRevision", "ReportingRound", "RoundExpectation", "StatusUpdate", "Task",
     "UpdateReview",
 ]

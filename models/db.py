@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +14,7 @@ from sqlalchemy import Engine, event, make_url, text
 from sqlmodel import Session, create_engine
 
 from config import get_settings
+from models.files import create_private, make_private, private_dir
 
 try:
     import fcntl
@@ -35,12 +36,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file (and its folder) private to this account, or make an existing one
+    private: it holds channel URLs with passwords. SQLite gives the -wal and -shm files the database's mode."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists():
+        for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if part.exists():
+                make_private(part)
+        return
+    private_dir(path.parent)
+    with suppress(FileExistsError):  # another process created it first
+        os.close(create_private(path))  # an empty file is a valid new SQLite database
+
+
 def get_engine(url: str | None = None) -> Engine:
     """Return the (cached) engine for ``url`` or the configured database."""
     url = url or get_settings().database_url
     engine = _engines.get(url)
     if engine is None:
         if url.startswith("sqlite"):
+            _private_sqlite_file(url)
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:

@@ -105,4 +105,18 @@ class OfficeUser(SQLModel, table=True):
     username: str = Field(unique=True, index=True)
     password_hash: str
     roles: list[str] = json_field()
+    # raised by logout and by a password change: every session cookie signed with an older value is refused
+    session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = timestamp_field()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed office sign-ins counted per account or per client address (``key`` says which), kept in the
+    database so that every portal worker process sees the same counts and locks."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    failures: int = 0
+    window_start: datetime = timestamp_field()
+    lockouts: int = 0
+    locked_until: datetime | None = timestamp_field(nullable=True, default_now=False)

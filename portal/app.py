@@ -10,14 +10,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from config import get_settings
-from portal import access_log, routes_api, routes_office, routes_units
+from portal import access_log, api_docs, routes_api, routes_office, routes_units
+from portal.headers import SecurityHeaders
 from portal.limits import BodyLimit
 from portal.web import HERE, LoginRequired, message_page
 from tasks.errors import DubanError, ImportFailed, ValidationFailed
 from tasks.rounds.links import secret_key
 
 SESSION_HOURS = 8
-TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 413: "内容过大", 422: "内容有误"}
+TITLES = {400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "未找到", 413: "内容过大", 422: "内容有误",
+          429: "请稍后再试"}
 
 
 def _is_api(request: Request) -> bool:
@@ -31,9 +33,14 @@ def _problems(exc: Exception) -> list[str]:
 
 async def _domain_error(request: Request, exc: DubanError) -> Response:
     message = str(exc).splitlines()[0]
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if _is_api(request):
-        return JSONResponse({"detail": message, "problems": _problems(exc)}, status_code=exc.http_status)
-    return message_page(request, TITLES.get(exc.http_status, "出错了"), message, exc.http_status, _problems(exc))
+        return JSONResponse({"detail": message, "problems": _problems(exc)}, status_code=exc.http_status,
+                            headers=headers)
+    page = message_page(request, TITLES.get(exc.http_status, "出错了"), message, exc.http_status, _problems(exc))
+    page.headers.update(headers or {})
+    return page
 
 
 async def _login_required(request: Request, exc: LoginRequired) -> Response:
@@ -59,7 +66,7 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
 def create_app() -> FastAPI:
     """Build the portal: unit pages under /u, the office under /office, JSON under /api."""
     access_log.install()
-    app = FastAPI(title="duban 督办 API", version="1", docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="duban 督办 API", version="1", docs_url=None, redoc_url=None,  # docs: portal/api_docs
                   openapi_url="/openapi.json",
                   description="Status reporting for units (Bearer = the unit's link token) and the office "
                               "(session login at /api/office/login, X-CSRF-Token on changes).")
@@ -67,10 +74,12 @@ def create_app() -> FastAPI:
                        max_age=SESSION_HOURS * 3600, same_site="lax",
                        https_only=get_settings().portal_base_url.startswith("https://"))
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)  # last added runs first: every response gets them, 413s included
     app.add_exception_handler(DubanError, _domain_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    api_docs.install(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(routes_api.router)  # first: the API's calls (other systems, bursts) match soonest
     app.include_router(routes_units.router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config import get_settings
@@ -22,11 +24,15 @@ def limit_for(scope: Scope) -> int:
     return SMALL_BODY
 
 
-def _page(limit: int) -> bytes:
-    mb = max(1, (limit - FORM_OVERHEAD) // (1024 * 1024))
-    return ("<!doctype html><html lang=zh-CN><meta charset=utf-8><title>文件过大</title>"
-            f"<h1>文件过大</h1><p>上传内容超过上限（{mb} MB），未保存任何内容。请压缩或拆分后重新提交。</p>"
-            "</html>").encode()
+def _refusal(limit: int, api: bool) -> tuple[bytes, bytes]:
+    """The 413 body and its content type: JSON for the API (its callers parse JSON), else a Chinese page."""
+    mb = max(1, (limit - FORM_OVERHEAD) // (1024 * 1024)) if limit > SMALL_BODY else limit // (1024 * 1024)
+    text = f"上传内容超过上限（{mb} MB），未保存任何内容。请压缩或拆分后重新提交。"
+    if api:
+        return json.dumps({"detail": text}, ensure_ascii=False).encode(), b"application/json"
+    page = (f"<!doctype html><html lang=zh-CN><meta charset=utf-8><title>文件过大</title><h1>文件过大</h1>"
+            f"<p>{text}</p></html>")
+    return page.encode(), b"text/html; charset=utf-8"
 
 
 class BodyLimit:
@@ -42,7 +48,7 @@ class BodyLimit:
         limit = limit_for(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, limit)
+            await self._refuse(scope, send, limit)
             return
         seen = 0
         started = False
@@ -65,12 +71,12 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send, limit)
+                await self._refuse(scope, send, limit)
 
     @staticmethod
-    async def _refuse(send: Send, limit: int) -> None:
-        body = _page(limit)
+    async def _refuse(scope: Scope, send: Send, limit: int) -> None:
+        body, content_type = _refusal(limit, str(scope.get("path", "")).startswith("/api/"))
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                    "headers": [(b"content-type", content_type),
                                 (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})

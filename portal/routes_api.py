@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime
 
 from anyio import to_thread
@@ -13,8 +12,8 @@ from sqlmodel import Session, select
 
 from models import AccessLink, Department, ReportingRound, StatusUpdate
 from models.db import session_scope
-from portal.web import check_csrf, csrf_token, db, office_user, submitters
-from tasks.accounts import authenticate
+from portal.web import check_csrf, client_address, csrf_token, db, office_user, start_session, submitters
+from tasks.accounts import end_sessions, sign_in
 from tasks.errors import AccessDenied, NotFound
 from tasks.rounds.dashboard import round_rates, task_history, task_rows, unit_task_ids
 from tasks.rounds.links import resolve, resolve_unit
@@ -158,10 +157,19 @@ def unit_updates(task_id: int, dept: Department = Depends(unit), session: Sessio
 @router.post("/office/login", tags=["office"])
 def office_login(request: Request, body: LoginIn, session: Session = Depends(db)) -> dict[str, str]:
     """Sign in; the session cookie authenticates later calls, ``csrf_token`` goes in X-CSRF-Token."""
-    user = authenticate(session, body.username, body.password)
-    request.session.clear()
-    request.session.update(user=user.username, csrf=secrets.token_urlsafe(32))
+    user = sign_in(session, body.username, body.password, client_address(request))
+    start_session(request, user)
     return {"user": user.username, "csrf_token": csrf_token(request)}
+
+
+@router.post("/office/logout", tags=["office"])
+def office_logout(request: Request, x_csrf_token: str = Header(""), user: str = Depends(office_user),
+                  session: Session = Depends(db)) -> dict[str, str]:
+    """Sign out: this session and every other session of the user stop working at once."""
+    check_csrf(request, x_csrf_token)
+    end_sessions(session, user)
+    request.session.clear()
+    return {"user": user, "status": "signed out"}
 
 
 @router.get("/office/tasks", response_model=list[TaskOut], tags=["office"])

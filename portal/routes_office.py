@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,9 +9,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlmodel import Session, select
 
 from models import Department, Evidence, Milestone, Plan, ReportingRound, StatusUpdate, Task
-from portal.web import check_csrf, db, office_user, render
-from tasks.accounts import authenticate
-from tasks.errors import AccessDenied, NotFound
+from portal.web import check_csrf, client_address, db, office_user, render, start_session
+from tasks.accounts import end_sessions, sign_in
+from tasks.errors import AccessDenied, NotFound, TooManyAttempts
 from tasks.periods import parse_period
 from tasks.rounds import evidence as evidence_files
 from tasks.rounds.dashboard import round_rates, sections, task_history, task_rows, totals
@@ -31,21 +30,25 @@ def login_page(request: Request) -> HTMLResponse:
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, username: str = Form(""), password: str = Form(""), csrf_token: str = Form(""),
           session: Session = Depends(db)) -> Response:
-    """Check the password; on success start a fresh signed session."""
+    """Check the password (throttled per name and address); on success start a fresh signed session."""
     check_csrf(request, csrf_token)
     try:
-        user = authenticate(session, username, password)
+        user = sign_in(session, username, password, client_address(request))
+    except TooManyAttempts as exc:
+        return render(request, "office_login.html", status_code=429, error=str(exc),
+                      headers={"Retry-After": str(exc.retry_after)})
     except AccessDenied as exc:
         return render(request, "office_login.html", status_code=401, error=str(exc))
-    request.session.clear()
-    request.session.update(user=user.username, csrf=secrets.token_urlsafe(32))
+    start_session(request, user)
     return RedirectResponse("/office", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: str = Form("")) -> RedirectResponse:
-    """End the office session."""
+def logout(request: Request, csrf_token: str = Form(""), session: Session = Depends(db)) -> RedirectResponse:
+    """End the office session, server-side too: every cookie of this user stops working."""
     check_csrf(request, csrf_token)
+    if request.session.get("user"):
+        end_sessions(session, str(request.session["user"]))
     request.session.clear()
     return RedirectResponse("/office/login", status_code=303)
 

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from anyio import CapacityLimiter
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from models import OfficeUser
 from models.db import session_scope
 from tasks.errors import AccessDenied
 
@@ -36,18 +37,34 @@ class LoginRequired(Exception):
     """The office page or API needs a signed-in user."""
 
 
-def office_user(request: Request) -> str:
-    """The signed-in office user's name; LoginRequired (→ login page or 401) otherwise."""
-    user = request.session.get("user")
-    if not user:
-        raise LoginRequired
-    return str(user)
-
-
 def db() -> Iterator[Session]:
     """One database session per request, committed when the request succeeds."""
     with session_scope() as session:
         yield session
+
+
+def office_user(request: Request, session: Session = Depends(db)) -> str:
+    """The signed-in office user's name; LoginRequired (→ login page or 401) otherwise. The cookie must carry
+    the user's current session version: logout and a password change raise it, ending older cookies."""
+    name, version = request.session.get("user"), request.session.get("sv")
+    if not name:
+        raise LoginRequired
+    user = session.exec(select(OfficeUser).where(OfficeUser.username == str(name))).first()
+    if user is None or version != user.session_version:
+        request.session.clear()
+        raise LoginRequired
+    return user.username
+
+
+def start_session(request: Request, user: OfficeUser) -> None:
+    """A fresh signed session for ``user``: new CSRF token, the user's current session version."""
+    request.session.clear()
+    request.session.update(user=user.username, sv=user.session_version, csrf=secrets.token_urlsafe(32))
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
 
 
 def csrf_token(request: Request) -> str:
@@ -65,10 +82,11 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         raise AccessDenied("表单已失效（CSRF 校验失败），请刷新页面后重新提交。")
 
 
-def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, status_code: int = 200, headers: dict[str, str] | None = None,
+           **context: Any) -> HTMLResponse:
     """A server-rendered page with the CSRF token at hand."""
     context.setdefault("csrf", csrf_token(request))
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
 
 def message_page(request: Request, title: str, message: str, status_code: int,

@@ -70,6 +70,16 @@ class AccessDenied(DubanError):
     http_status = 403
 
 
+class TooManyAttempts(AccessDenied):
+    """Sign-in is locked for a while after repeated wrong passwords (per account or per client address)."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after  # seconds until the lock ends
+        super().__init__(message)
+
+
 class DeliveryFailed(DubanError):
     """A notification could not be delivered on any channel."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,3 +108,11 @@ def webhook_receiver() -> Iterator[LocalInbox]:
     receiver = LocalInbox()
     yield receiver
     receiver.close()
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The common umask 022, under which files are readable by every local user unless duban makes them private."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)

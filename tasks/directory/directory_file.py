@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import apprise
 import yaml
 
 from models import KIND_GROUP, KIND_OFFICE, KIND_UNIT
@@ -61,14 +62,20 @@ def _entry(raw: Any, kind: str, where: str) -> DirectoryEntry:
         raise ConfigError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     channels = _strings(raw.get("channels"), where, "channels")
     head = _strings(raw.get("head_channels"), where, "head_channels")
+    from tasks.reminders.notify import mask_url  # here: notify itself imports the directory
+
+    name = raw["name"].strip()
     for url in channels + head:
         if "://" not in url:
-            raise ConfigError(f"{where}: channel '{url}' is not an apprise URL (scheme://…)")
+            raise ConfigError(f"{where}: channel '{mask_url(url)}' of {name} is not an apprise URL (scheme://…)")
+        if apprise.Apprise.instantiate(url) is None:  # apprise's own parser: caught now, not at the first sweep
+            raise ConfigError(f"{where}: channel '{mask_url(url)}' of {name} cannot be used: apprise does not "
+                              "know the service or cannot parse the URL (see the apprise wiki for its form)")
     contacts = raw.get("contacts") or []
     if not isinstance(contacts, list) or not all(isinstance(c, dict) for c in contacts):
         raise ConfigError(f"{where}: contacts must be a list of mappings (name, phone, email …)")
     level, parent = raw.get("level"), raw.get("parent")
-    return DirectoryEntry(name=raw["name"].strip(), kind=kind, aliases=_strings(raw.get("aliases"), where, "aliases"),
+    return DirectoryEntry(name=name, kind=kind, aliases=_strings(raw.get("aliases"), where, "aliases"),
                           channels=channels, head_channels=head, contacts=contacts,
                           level=str(level) if level is not None else None,
                           parent=str(parent).strip() if parent else None)

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tasks.plans.importers.workbook_sheets import DIRECTION_LABELS, INFO_FIELDS
+from tasks.worksheets import keep_text
 
 TASK_HEAD = ["编号", "一级指标", "二级指标", "任务"]
 UNIT_HEAD = ["牵头单位", "配合单位", "责任单位", "备注"]
@@ -108,7 +109,7 @@ def write_workbook(path: Path, plan: dict[str, Any], labels: list[str], rows: li
             notes.append([line])
         notes.column_dimensions["A"].width = 110
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    keep_text(wb).save(path)
     return path
 
 

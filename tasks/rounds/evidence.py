@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import BinaryIO
 import filetype
 
 from config import get_settings
+from models.files import create_private, private_dir
 from tasks.errors import ValidationFailed
 
 # extension → (content type, extensions that content sniffing may report for it)
@@ -39,10 +41,8 @@ class StoredFile:
 
 
 def evidence_dir() -> Path:
-    """Where evidence lives: settings.data_dir/evidence (never under the portal's static folder)."""
-    path = Path(get_settings().data_dir) / "evidence"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where evidence lives: settings.data_dir/evidence (never under the portal's static folder), mode 0700."""
+    return private_dir(Path(get_settings().data_dir) / "evidence")
 
 
 def _safe_name(filename: str) -> str:
@@ -60,7 +60,7 @@ def store(filename: str, stream: BinaryIO, max_bytes: int | None = None) -> Stor
     target = evidence_dir() / f"{secrets.token_hex(16)}.{ext}"
     digest, size = hashlib.sha256(), 0
     try:
-        with open(target, "xb") as out:
+        with os.fdopen(create_private(target), "wb") as out:  # mode 0600: units' documents are private
             head = b""
             while chunk := stream.read(CHUNK):
                 size += len(chunk)

@@ -26,6 +26,7 @@ from tasks.rounds import updates as status_updates
 from tasks.rounds.dashboard import unit_task_ids
 from tasks.rounds.links import secret_key
 from tasks.rounds.requests import active_tasks, ensure_open, expectations
+from tasks.worksheets import keep_text
 
 SHEET, META = "报送表", "_duban"
 HEADER_ROW = 3
@@ -95,7 +96,7 @@ def write_form(session: Session, department: Department, round_: ReportingRound,
     meta["A1"] = _stamp().dumps({"d": department.id, "r": round_.id})
     meta["A2"], meta["A3"], meta["A4"] = department.name, plan.code, round_.period
     meta.sheet_state = "hidden"
-    wb.save(target)
+    keep_text(wb).save(target)
     return len(rows)
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from config import Settings, get_settings
 from models import AccessLink, Department, ReportingRound
 from models.base import as_utc, utcnow
+from models.files import create_private, private_dir
 from tasks.errors import AccessDenied, NotFound
 
 SALT = "duban-unit-link"
@@ -35,11 +36,11 @@ def secret_key(settings: Settings | None = None) -> str:
     path = Path(settings.data_dir) / "secret_key"
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     # written whole under a private name, then linked into place: processes starting together (portal
     # workers) never read a half-written key, and the first link wins for all of them
     draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = create_private(draft)
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(secrets.token_urlsafe(48))

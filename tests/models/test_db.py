@@ -82,3 +82,32 @@ def test_sqlite_writers_in_other_processes_wait_their_turn(db_url: str, db_kind:
     assert Path(f"{make_url(db_url).database}-writers.lock").exists()
     with session_scope(db_url) as sess:
         assert sess.exec(select(Plan).where(Plan.code == "after")).one()
+
+
+def test_a_new_sqlite_database_and_its_wal_files_are_private(tmp_path: Path, usual_umask: None) -> None:
+    """The database holds channel URLs with their passwords: 0600 files in a 0700 folder duban made."""
+    import os
+    import stat
+
+    from models.db import dispose_engines, migrate
+
+    path = tmp_path / "fresh" / "duban.db"
+    url = f"sqlite:///{path}"
+    try:
+        migrate(url)
+        with session_scope(url) as sess:
+            sess.add(Plan(code="p", title="规划"))
+        with get_engine(url).connect() as conn:  # a reader keeps the -wal and -shm files in place
+            conn.execute(text("SELECT 1"))
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
+    finally:
+        dispose_engines()
+    assert {"duban.db", "duban.db-wal", "duban.db-shm"} <= set(modes)
+    assert set(modes.values()) == {0o600}, modes
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    os.chmod(path, 0o644)  # a database made by an older duban is made private when opened
+    try:
+        get_engine(url).connect().close()
+    finally:
+        dispose_engines()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

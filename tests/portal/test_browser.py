@@ -29,6 +29,18 @@ def browser():
         chromium.close()
 
 
+def _watch_csp(context) -> list[str]:  # type: ignore[no-untyped-def]
+    """Collect the Content-Security-Policy violations (and script errors) of every page of ``context``."""
+    problems: list[str] = []
+
+    def on_page(page) -> None:  # type: ignore[no-untyped-def]
+        page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+
+    context.on("page", on_page)
+    return problems
+
+
 def test_report_review_and_resubmit_in_a_real_browser(browser, live_server: LiveServer, world: World,
                                                       tmp_path: Path) -> None:
     evidence = tmp_path / "会议纪要.pdf"
@@ -38,6 +50,8 @@ def test_report_review_and_resubmit_in_a_real_browser(browser, live_server: Live
     for context in (unit, office):  # Playwright's 30 s default is short for Chromium on a loaded 2-core machine
         context.set_default_timeout(300_000)
         context.set_default_navigation_timeout(300_000)
+    violations = _watch_csp(unit)
+    violations_office = _watch_csp(office)
     page = unit.new_page()
     page.goto(f"{live_server.url}/u/{world.tokens['health']}")
     assert "市卫生计生委" in page.inner_text("h1")
@@ -83,3 +97,19 @@ def test_report_review_and_resubmit_in_a_real_browser(browser, live_server: Live
     desk.wait_for_selector("text=已采纳")
     unit.close()
     office.close()
+    assert violations == [] and violations_office == []  # every page worked under the portal's CSP
+
+
+def test_api_docs_and_message_pages_work_under_the_csp(browser, live_server: LiveServer, world: World) -> None:
+    context = browser.new_context(locale="zh-CN")
+    violations = _watch_csp(context)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/api/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30000)  # Swagger UI rendered the OpenAPI document
+    assert "/api/unit/tasks" in page.inner_text("#swagger-ui")
+    page.goto(f"{live_server.url}/office/login")
+    page.goto(f"{live_server.url}/u/not-a-valid-token-at-all")
+    page.click("#back")  # the back link is a script file, not javascript:
+    page.wait_for_url("**/office/login")
+    context.close()
+    assert violations == []

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from config import get_settings
+from models.files import private_dir
 from tasks.errors import ValidationFailed
 from tasks.evaluation.reports.charts import report_charts
 from tasks.evaluation.reports.html_report import write_html
@@ -47,7 +48,7 @@ def render(figures: dict[str, Any], rules: ReportRules, formats: list[str] | Non
            out_dir: Path | None = None) -> list[Path]:
     """Write the report in each format into ``out_dir`` (default: default_out_dir); all or none; returns the paths."""
     target = Path(out_dir) if out_dir else default_out_dir(figures)
-    target.mkdir(parents=True, exist_ok=True)
+    private_dir(target)  # folders duban creates are 0700; report files are 0600 (report_file.replacing)
     content = build_content(figures, rules)
     written: list[Path] = []
     try:

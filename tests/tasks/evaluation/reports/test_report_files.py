@@ -49,3 +49,14 @@ def test_rerun_replaces_reports_whole(session: Session, tmp_path: Path) -> None:
     _, second = run_evaluation(session, "small", "final", None, load_scoring(), ["html"], out)
     assert second == first and [p.name for p in out.iterdir()] == ["small-final-2020-12-31.html"]
     assert "<html" in second[0].read_text(encoding="utf-8")
+
+
+def test_reports_are_private_to_the_account(session: Session, tmp_path: Path, usual_umask: None) -> None:
+    import stat
+
+    build_small_plan(session)
+    out = tmp_path / "reports" / "final"
+    paths = run_evaluation(session, "small", "final", None, load_scoring(), None, out)[1]
+    assert {p.suffix for p in paths} == {".docx", ".xlsx", ".html"}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in paths} == {0o600}
+    assert stat.S_IMODE(out.stat().st_mode) == stat.S_IMODE(out.parent.stat().st_mode) == 0o700

