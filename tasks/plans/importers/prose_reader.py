@@ -172,3 +172,7 @@ def _arabic(number: str) -> str:
         tens, _, ones = number.partition("十")
         return str((digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0))
     return str(digits.get(number, 0))
+
+
+paragraph_number = _numbering  # public names for the obligations reader, which shares the numbering rules
+arabic = _arabic
