@@ -19,7 +19,7 @@ from tasks.plans.template import write_workbook
 from tasks.plans.unit_names import split_units
 
 PLAN_KEYS = ("code", "title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-             "midterm_year", "final_year", "revision")
+             "midterm_year", "final_year", "revision", "status", "addressees")
 
 
 def get_plan(session: Session, code: str) -> Plan:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from config import get_settings
-from models import ROLES
+from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLES
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
 from tasks.plans.deadlines import column_year, parse_schedule
@@ -42,6 +42,8 @@ class ImportReport:
     changes: dict[str, Any]
     problems: list[Problem]
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    status: str = PLAN_CONFIRMED
+    draft: dict[str, Any] | None = None  # a plan read from prose: obligations, without time/unit, confidence
 
     @property
     def warnings(self) -> list[Problem]:
@@ -119,8 +121,12 @@ def _report_row(spec: TaskSpec, names: dict[int, str]) -> dict[str, Any]:
 
 
 def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None = None, dry_run: bool = False,
-                  source_hash: str | None = None) -> ImportReport:
-    """Resolve, date and store a parsed plan in one transaction (committed unless ``dry_run``)."""
+                  source_hash: str | None = None, confirm: bool = False) -> ImportReport:
+    """Resolve, date and store a parsed plan in one transaction (committed unless ``dry_run``).
+
+    A plan read from prose (``parsed.draft``) is stored as a draft unless ``confirm``: no reminders
+    until ``confirm_plan``. ``confirm`` also confirms an existing draft plan being re-imported.
+    """
     file = parsed.source_file
     problems = list(parsed.problems)
     seen: dict[str, str] = {}
@@ -164,13 +170,20 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
         if source_hash is None:  # no file (an importer handed a ParsedPlan): hash what was recognised
             source_hash = hashlib.sha256(repr((fields, [(s.code, s.text, s.assignments, s.milestones) for s in specs]))
                                          .encode()).hexdigest()
-        result = store_plan(session, PlanSpec(code, file, parsed.source_format, source_hash, fields, specs, indicators))
+        status = PLAN_DRAFT if parsed.draft and not confirm else PLAN_CONFIRMED
+        result = store_plan(session, PlanSpec(code, file, parsed.source_format, source_hash, fields, specs, indicators,
+                                              status=status))
+        if confirm and result.plan.status == PLAN_DRAFT:
+            result.plan.status = PLAN_CONFIRMED
+            session.add(result.plan)
+            session.flush()
         names = {d.id: d.name for d in resolver.names.values()}
         report = ImportReport(
             plan_code=code, title=result.plan.title, source_file=file, source_format=parsed.source_format,
             revision=result.revision, created=result.created, changed=result.changed, dry_run=dry_run,
             counts=_counts(specs, indicators, resolver), changes=result.changes, problems=problems,
-            tasks=[_report_row(s, names) for s in specs])
+            tasks=[_report_row(s, names) for s in specs], status=result.plan.status,
+            draft=asdict(parsed.draft) if parsed.draft else None)
         session.rollback() if dry_run else session.commit()
         return report
     except BaseException:
@@ -196,8 +209,9 @@ def _counts(specs: list[TaskSpec], indicators: list[IndicatorSpec], resolver: Un
     return counts
 
 
-def import_plan(session: Session, path: Path, *, plan_code: str | None = None, dry_run: bool = False) -> ImportReport:
+def import_plan(session: Session, path: Path, *, plan_code: str | None = None, dry_run: bool = False,
+                confirm: bool = False) -> ImportReport:
     """Import a plan document of any supported format (detected from its content)."""
     parsed = read_document(Path(path))
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return import_parsed(session, parsed, plan_code=plan_code, dry_run=dry_run, source_hash=digest)
+    return import_parsed(session, parsed, plan_code=plan_code, dry_run=dry_run, source_hash=digest, confirm=confirm)

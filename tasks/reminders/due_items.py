@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from config import ReminderPolicy, get_settings
 from models import (
     KIND_GROUP,
+    PLAN_DRAFT,
     ROLE_SUPPORT,
     Assignment,
     Department,
@@ -122,7 +123,9 @@ def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict
     plans = [tuple(row) for row in session.exec(query)]
     if plan_code and not plans:
         raise NotFound(f"no plan with code {plan_code!r}")
-    return plans
+    # issue 14: a draft plan (read from prose, not yet confirmed by the office) gets no reminders
+    drafts = set(session.exec(select(Plan.id).where(Plan.status == PLAN_DRAFT)))
+    return [p for p in plans if p[0] not in drafts]
 
 
 def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date

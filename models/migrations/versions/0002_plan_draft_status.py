@@ -1,0 +1,30 @@
+"""plan draft status and addressees (issue 14)
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-03 18:55:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('plan', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('addressees', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
+                                      server_default='confirmed'))
+        batch_op.create_index(batch_op.f('ix_plan_status'), ['status'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('plan', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_status'))
+        batch_op.drop_column('status')
+        batch_op.drop_column('addressees')
