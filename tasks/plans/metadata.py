@@ -10,12 +10,15 @@ import re
 import unicodedata
 from datetime import date
 
+from tasks.plans.unit_names import split_units
+
 _ORGAN = r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|政府|[委局厅办署院会])"
 _DOC_NUMBER = re.compile(
     r"(?P<num>[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号)")
 _FILE_HEADER = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,30}}{_ORGAN})\s*(?:文件|文\s*件)$")
 _ORGAN_LINE = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,30}}{_ORGAN})$")
 _NOTICE = re.compile(r"^(?:(?P<org>\S{2,30}?)\s*)?关于(?:印发|转发|下发|颁布)(?P<rest>.+?)的通知")
+_OWN_NOTICE = re.compile(r"^(?:[\u4e00-\u9fff]{2,30}?(?:办公室|委员会|政府|[委局厅办院]))?\s*(?P<t>关于[^，。；]{2,60}的(?:通知|意见|通报|决定))$")
 _QUOTED = re.compile(r"《(?P<t>[^《》]+)》")
 _TITLE_LINE = re.compile(r"^(?!为|根据|现将|按照|结合|各|请|附件)(?P<t>[^，。；：:,]{4,60}?(?:规划|计划|方案|纲要|意见|办法|分解表|分工表|任务表|清单)"
                          r"(?:\s*[(（][^()（）]*[)）])?)$")
@@ -60,7 +63,22 @@ def _title(lines: list[str]) -> str | None:
     for ln in lines:
         if m := _TITLE_LINE.match(ln):
             return m.group("t").strip()
+    for ln in lines[:40]:  # a notice of its own: 关于做好…工作的通知
+        if m := _OWN_NOTICE.match(ln):
+            return m.group("t")
     return None
+
+
+def _addressees(lines: list[str]) -> list[str]:
+    """The units a notice is sent to (主送): the line ending in ：right after the title, or 主送：…"""
+    for i, ln in enumerate(lines[:60]):
+        if m := re.match(r"^主送(?:单位|机关)?[:：]\s*(?P<u>.+?)[。]?$", ln):
+            return split_units(m.group("u"))
+        if (_OWN_NOTICE.match(ln) or _NOTICE.search(ln)) and i + 1 < len(lines):
+            nxt = lines[i + 1]
+            if re.search(r"[:：]$", nxt) and len(nxt) <= 120 and not re.search(r"[。；]", nxt):
+                return split_units(nxt.rstrip(":："))
+    return []
 
 
 def _issuing_office(lines: list[str]) -> str | None:
@@ -113,5 +131,7 @@ def extract_metadata(text: str) -> dict:
         if m and (d := _date(m.group("y"), m.group("m"), m.group("d"))):
             out["issued_on"] = d
             break
+    if addressees := _addressees(lines):
+        out["addressees"] = addressees
     out.update(_review_years(text))
     return out

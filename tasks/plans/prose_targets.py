@@ -24,7 +24,8 @@ _NUM = r"\d+(?:\.\d+)?"
 _UNIT = (r"(?:%|‰|(?:名|人|个|家|所|张|次|万人|万元|元|天)"
          r"(?:\s*/\s*(?:10\s*万|万|千|百)?\s*(?:常住)?(?:人口|人))?)")
 _SUFFIX = r"\s*(?:及?以上|及?以下|以内)?"
-_ABS_VERB = r"达到|不低于|不少于|不高于|不超过|低于|(?:提高|增加|提升|降低|减少)(?:到|至)|增至|降至|保持在|稳定在|控制在"
+_ABS_VERB = (r"达到|不低于|不少于|不高于|不超过|低于|(?:提高|增加|提升|降低|减少)(?:到|至)|增至|降至|保持在|稳定在|控制在"
+             r"|达(?![到成标])")
 _ABSOLUTE = re.compile(rf"(?P<verb>{_ABS_VERB})\s*(?P<target>(?:每\s*\d*\s*[万千百]?人口\s*)?{_NUM}\s*{_UNIT}?"
                        rf"{_SUFFIX}(?:[（(][^（）()]*[)）])?)")
 _RELATIVE = re.compile(rf"(?P<verb>(?:在现有基础上|在\S{{0,10}}基础上|比\S{{0,10}}?|较\S{{0,10}}?)?"
@@ -34,6 +35,8 @@ _SPREAD = re.compile(rf"分别(?P<verb>达到|不低于|提高到|增加到|为)
 _SHARE = re.compile(rf"^(?P<target>{_NUM}\s*%{_SUFFIX})的(?P<subject>[^，。；]{{1,15}}?)"
                     r"(?P<pred>(?:建立|设有|设立|接受|开展|配备|实现|纳入|参加|参与|具备|拥有|获得|完成|使用|"
                     r"落实|得到|成立|组建|享有|享受|开设)[^，。；]*)")
+_STAFFING = re.compile(r"^每(?:个|所|家|一)?(?P<where>[^，。；]{2,20}?)(?:至少|均|要|应)*配备(?:不少于)?\s*"
+                       r"(?P<n>\d+)\s*名(?P<who>[^，。；]{1,20}?)(?=承担|负责|从事|[。；]|$)")
 _NAME_END = re.compile(r"(?:率|数|数量|比例|比重|占比|人次|密度|覆盖面|水平|指数)$")
 _ANY_VERB = re.compile(rf"(?:{_ABS_VERB}|(?:在\S{{0,10}}基础上)?(?:提高|增加|增长|提升|降低|减少|下降)|分别\S{{0,4}})(?=\s*\d)")
 _NAME_START = re.compile(r".*(?:[地得要使让，,：:]|确保|力争|实现|推动|掌握|增加|提高|全市|全区|全县|全省|我市|我区|我县)")
@@ -86,6 +89,8 @@ def _spread_names(name: str, count: int) -> list[str] | None:
 def _clause_hits(clause: str, previous: list[str]) -> list[_Hit]:
     """The targets stated in one clause."""
     hits: list[_Hit] = []
+    if m := _STAFFING.match(clause.strip()):  # 每个社区卫生服务中心至少配备1名专职精防医生
+        return [_Hit(f"每个{m.group('where')}配备{m.group('who')}人数", f"不少于{m.group('n')}名", 0)]
     if m := _SPREAD.search(clause):
         values = re.findall(rf"{_NUM}\s*%?", m.group("vals"))
         unit = "%" if "%" in m.group("vals") else ""

@@ -31,6 +31,10 @@ def add_obligations(plan: ParsedPlan, paras: list[Para], text: str, problems: Pr
         plan.indicators += [i for i in extra if i.task_code]
     else:
         _link(plan.indicators, reading.obligations)
+    if plan.issued_on and not plan.period_end:  # a notice's targets without a year are for its own year
+        for indicator in plan.indicators:
+            for target in indicator.targets:
+                target.year = target.year or plan.issued_on.year
     for item in reading.not_taken:
         problems.warning(item.ref, f"not taken as an obligation ({item.reason}): {_short(item.sentence)}",
                          kind="not-taken")

@@ -18,7 +18,7 @@ from datetime import date
 
 from tasks.plans.importers.clause_subjects import ENCOURAGE, PERMISSIVE, Subject, clause_subject, unit_names
 from tasks.plans.importers.prose_reader import Para
-from tasks.plans.importers.prose_sentences import LIST_MARK, Block, blocks, clauses, sentences
+from tasks.plans.importers.prose_sentences import LIST_MARK, Block, blocks, clauses, item_start, sentences
 from tasks.plans.importers.time_phrases import read_time
 from tasks.plans.parsed import ParsedMilestone, ParsedTask
 
@@ -95,7 +95,7 @@ def _read_block(block: Block, ctx: _Context, reading: ObligationReading) -> None
     last: Subject | None = None
     for sentence in sentences(block.body):
         body = LIST_MARK.sub("", sentence)
-        found = _sentence_obligations(body, last)
+        found = _sentence_obligations(body, last, item=item_start(sentence))
         if not found:
             if reason := _why_not(body, last):
                 reading.not_taken.append(NotTaken(block.ref, sentence, reason))
@@ -107,8 +107,8 @@ def _read_block(block: Block, ctx: _Context, reading: ObligationReading) -> None
             reading.obligations.append(_obligation(block, sentence, subject, text, basis, ctx))
 
 
-def _sentence_obligations(sentence: str, last: Subject | None) -> list[tuple[Subject, str, str]]:
-    """(subject, duty text, basis) of each obligation in one sentence."""
+def _sentence_obligations(sentence: str, last: Subject | None, *, item: bool = False) -> list[tuple[Subject, str, str]]:
+    """(subject, duty text, basis) of each obligation in one sentence (an item 一是… carries ``last``)."""
     parts = clauses(sentence)
     out: list[tuple[Subject, list[str], str]] = []
     prefix: list[str] = []
@@ -132,6 +132,8 @@ def _sentence_obligations(sentence: str, last: Subject | None) -> list[tuple[Sub
         else:
             prefix.append(clause)
         index += 1
+    if not out and item and last:
+        out.append((last, prefix, "carried"))
     return [(s, "，".join(p for p in parts_ if p).strip("，, "), b) for s, parts_, b in out]
 
 

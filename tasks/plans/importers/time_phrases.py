@@ -25,6 +25,7 @@ _DAYS = {"世界精神卫生日": "10月10日", "世界卫生日": "4月7日", "
          "世界预防自杀日": "9月10日", "全国爱眼日": "6月6日", "世界睡眠日": "3月21日"}
 _DAY = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(_DAYS)})")
 _SEASON = re.compile(r"每年(?P<season>春季|夏季|秋季|冬季|年初|年中|年底)")
+_WHOLE_YEAR = re.compile(r"全年[^，,。；;]{0,12}?(?P<n>(?:不少于|至少)\s*(?:\d+|[一二两三四五六])\s*次)")
 _PERIODIC = re.compile(r"定期|适时|不定期")
 _EVENT = re.compile(r"及时|随时|第一时间|一旦")
 _ONGOING = re.compile(r"长期坚持|常态化|持续")
@@ -55,6 +56,8 @@ def read_time(text: str, *, doc_year: int | None, issued_on: date | None, has_pe
         add(m.start(), m.end(), f"每年{_DAYS[m.group('day')]}（{m.group('day')}）")
     for m in _SEASON.finditer(text):
         add(m.start(), m.end(), m.group(0))
+    for m in _WHOLE_YEAR.finditer(text):
+        add(m.start(), m.end(), f"每年{m.group('n')}")
     for m in _RECURRING.finditer(text):
         add(m.start(), m.end(), m.group(0))
     for m in _DATE.finditer(text):
