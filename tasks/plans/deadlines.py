@@ -66,6 +66,8 @@ _ONGOING = re.compile(r"不断|持续|长期|逐年|常态化|坚持|之后|此�
 _AFTER = re.compile(r"之后|此后|以后|(?<=[年月日])起|开始")
 _SOFT = re.compile(r"力争|争取")
 _CLAUSE = re.compile(r"[^,，;；。!！?？]+")
+_PERIODIC = re.compile(r"^(?:定期|适时|不定期)$")
+_EVENT = re.compile(r"^(?:及时|随时|第一时间|一旦)$")
 _BLANK = re.compile(r"^[\s/／—\-–－～~、.。无]*$")
 
 
@@ -244,8 +246,13 @@ def parse_schedule(label: str, text: str, *, plan_end_year: int | None = None, y
             milestones.append(Schedule("", label, text, _year_end(col, year_end), soft=bool(_SOFT.search(stripped)),
                                        ongoing_after=ongoing_pending, phrase=stripped))
         else:
-            reason = (f"cannot date '{stripped}': the text names no year and the column '{label}' is not a year"
-                      + ("; ongoing (长期/持续)" if ongoing_pending else ""))
+            if _PERIODIC.search(stripped):  # issue 14: recognised, flagged, never guessed
+                reason = f"periodic duty whose frequency is not stated ('{stripped}'): set the frequency by hand"
+            elif _EVENT.search(stripped):
+                reason = f"event-driven duty ('{stripped}'): due whenever the event occurs, no calendar date"
+            else:
+                reason = (f"cannot date '{stripped}': the text names no year and the column '{label}' is not a year"
+                          + ("; ongoing (长期/持续)" if ongoing_pending else ""))
             milestones.append(Schedule("", label, text, None, soft=bool(_SOFT.search(stripped)),
                                        ongoing_after=ongoing_pending,
                                        undated_reason=reason, phrase=stripped))

@@ -21,7 +21,8 @@ _RECURRING = re.compile(
     r"(?:至少|原则上)?每(?:一个?)?(?:半年|季度?|年度?|(?:两|2|二)个月|双月|个?月|周|星期)"
     r"(?:[^，,。；;]{0,16}?(?:至少|不少于|不低于)?\s*(?:\d+|[一二两三四五六])\s*(?:次|回|期))?"
     r"|(?:按月|按季度?|逐月|逐季)")
-_DAYS = {"世界精神卫生日": "10月10日", "世界卫生日": "4月7日", "世界家庭医生日": "5月19日", "国际禁毒日": "6月26日",
+_DAYS = {  # observance days that recur yearly (kept for the day a later change may give the duty)
+   "世界精神卫生日": "10月10日", "世界卫生日": "4月7日", "世界家庭医生日": "5月19日", "国际禁毒日": "6月26日",
          "世界预防自杀日": "9月10日", "全国爱眼日": "6月6日", "世界睡眠日": "3月21日"}
 _DAY = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(_DAYS)})")
 _SEASON = re.compile(r"每年(?P<season>春季|夏季|秋季|冬季|年初|年中|年底)")
@@ -53,7 +54,7 @@ def read_time(text: str, *, doc_year: int | None, issued_on: date | None, has_pe
         phrases.append((start, phrase))
 
     for m in _DAY.finditer(text):
-        add(m.start(), m.end(), f"每年{_DAYS[m.group('day')]}（{m.group('day')}）")
+        add(m.start(), m.end(), f"每年{m.group('day')}")  # a yearly duty; its day is in _DAYS, not yet a due day
     for m in _SEASON.finditer(text):
         add(m.start(), m.end(), m.group(0))
     for m in _WHOLE_YEAR.finditer(text):
