@@ -190,7 +190,8 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     dates = sorted(set().union(*(c.notice_due_dates(earliest) for c in calendars.values())))
     lower = as_of - timedelta(days=400)
     upper = max(c.horizon for c in calendars.values())
-    rows = _rows(session, plan_ids if plan_code else None, dates, lower, upper)
+    rows = [r for r in _rows(session, plan_ids if plan_code else None, dates, lower, upper)
+            if r[12] in codes]  # issue 14: rows of draft plans (dropped by _plans) are not swept
     periods: dict[int, list] = {}
     for row in rows:
         if row[5] is not None and row[0] not in periods:
