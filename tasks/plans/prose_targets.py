@@ -86,10 +86,10 @@ def _spread_names(name: str, count: int) -> list[str] | None:
     return [p + rest for p in parts[:-1]] + [last] if rest else None
 
 
-def _clause_hits(clause: str, previous: list[str]) -> list[_Hit]:
-    """The targets stated in one clause."""
+def _clause_hits(clause: str, previous: list[str], staffing: bool = False) -> list[_Hit]:
+    """The targets stated in one clause (staffing norms 每…配备1名 only when asked: drafts from prose)."""
     hits: list[_Hit] = []
-    if m := _STAFFING.match(clause.strip()):  # 每个社区卫生服务中心至少配备1名专职精防医生
+    if staffing and (m := _STAFFING.match(clause.strip())):  # 每个社区卫生服务中心至少配备1名专职精防医生
         return [_Hit(f"每个{m.group('where')}配备{m.group('who')}人数", f"不少于{m.group('n')}名", 0)]
     if m := _SPREAD.search(clause):
         values = re.findall(rf"{_NUM}\s*%?", m.group("vals"))
@@ -115,7 +115,7 @@ def _clause_hits(clause: str, previous: list[str]) -> list[_Hit]:
     return hits
 
 
-def extract_prose_indicators(text: str, file: str) -> list[ParsedIndicator]:
+def extract_prose_indicators(text: str, file: str, *, staffing: bool = False) -> list[ParsedIndicator]:
     """Every quantitative target phrase in the text, as an indicator with its target (see module doc)."""
     fallback_year = extract_metadata(text).get("period_end")
     goal_year: int | None = None
@@ -130,7 +130,7 @@ def extract_prose_indicators(text: str, file: str) -> list[ParsedIndicator]:
             for i, clause in enumerate(clauses):
                 if _PAST.search(clause):
                     continue
-                for hit in _clause_hits(clause, clauses[:i]):
+                for hit in _clause_hits(clause, clauses[:i], staffing):
                     before = "，".join([*clauses[:i], clause[:hit.start]])
                     years = list(_YEAR_PHRASE.finditer(before))
                     year = int(years[-1].group("y")) if years else goal_year or fallback_year

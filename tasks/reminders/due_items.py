@@ -117,15 +117,14 @@ def _code_key(code: str) -> tuple:
 
 
 def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict]]:
-    query = select(Plan.id, Plan.code, Plan.reminder_policy)
+    query = select(Plan.id, Plan.code, Plan.reminder_policy, Plan.status)
     if plan_code:
         query = query.where(Plan.code == plan_code)
     plans = [tuple(row) for row in session.exec(query)]
     if plan_code and not plans:
         raise NotFound(f"no plan with code {plan_code!r}")
     # issue 14: a draft plan (read from prose, not yet confirmed by the office) gets no reminders
-    drafts = set(session.exec(select(Plan.id).where(Plan.status == PLAN_DRAFT)))
-    return [p for p in plans if p[0] not in drafts]
+    return [(pid, code, policy) for pid, code, policy, status in plans if status != PLAN_DRAFT]
 
 
 def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date

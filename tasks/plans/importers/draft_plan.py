@@ -26,10 +26,11 @@ def add_obligations(plan: ParsedPlan, paras: list[Para], text: str, problems: Pr
     plan.tasks += reading.tasks
     if annex:
         known = {i.name for i in plan.indicators}
-        extra = [i for i in extract_prose_indicators(text, plan.source_file) if i.name not in known]
+        extra = [i for i in extract_prose_indicators(text, plan.source_file, staffing=True) if i.name not in known]
         _link(extra, reading.obligations)
         plan.indicators += [i for i in extra if i.task_code]
     else:
+        plan.indicators = extract_prose_indicators(text, plan.source_file, staffing=True)
         _link(plan.indicators, reading.obligations)
     if plan.issued_on and not plan.period_end:  # a notice's targets without a year are for its own year
         for indicator in plan.indicators:
