@@ -20,7 +20,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=Path("/work/shared/seeds"), help="The seed documents.")
     args = parser.parse_args()
     cases = [(args.seeds / "000_a0ed3535ed6b6998.txt", "prose_expected_000.json"),
-             (DATA / "prose_notice.txt", "prose_expected_notice.json")]
+             (DATA / "prose_notice.txt", "prose_expected_notice.json"),
+             (DATA / "prose_notice_district.txt", "prose_expected_district.json")]
     print(f"{'document':34} {'expected':>8} {'rows':>5} {'right':>5} {'recall':>7} {'precision':>9} "
           f"{'extra':>6} {'timed':>7} {'targets':>8}")
     for path, hand_list in cases:

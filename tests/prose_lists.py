@@ -92,11 +92,16 @@ def score(plan: ParsedPlan, expected: dict) -> Score:
     return result
 
 
+def _same_name(name: str, wanted: str, expected: dict) -> bool:
+    """The indicator's name is the hand list's, or (lists marked ``name_contains``) contains it."""
+    return wanted in name if expected.get("name_contains") else name == wanted
+
+
 def missing_targets(plan: ParsedPlan, expected: dict) -> list[str]:
     """The hand list's targets not found with their value and year (and obligation, when named)."""
     missing = []
     for target in expected["targets"]:
-        found = [i for i in plan.indicators if i.name == target["name"]
+        found = [i for i in plan.indicators if _same_name(i.name, target["name"], expected)
                  and any(target["value"] in t.text and t.year == target["year"] for t in i.targets)]
         if target.get("task"):
             codes = {t.code for t in plan.tasks if target["task"] in t.text}
