@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.demo_plan import write_example_directory, write_example_plan
 from models import Department, Plan
+from tasks.reminders.due_items import due_items
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 runner = CliRunner()
@@ -152,6 +154,22 @@ def test_prose_notice_imports_as_a_draft_without_reminders_until_confirmed(sessi
     assert code == 0 and "plan notice confirmed" in out
     session.expire_all()
     assert session.exec(select(Plan).where(Plan.code == "notice")).one().status == "confirmed"
+
+
+def test_a_draft_gets_no_reminders_and_the_confirmed_plan_does(session: Session) -> None:
+    code, _, err = run("import", DATA / "prose_notice.txt", "--plan", "notice")
+    assert code == 0, err
+    # 2021-12-22 is 7 working days before 2021-12-31: the quarterly 信息比对 (区卫生健康局 leads) and the
+    # year-end duties have their notice that day
+    as_of = date(2021, 12, 22)
+    assert due_items(session, as_of) == [] and due_items(session, as_of, plan_code="notice") == []
+    code, out, _ = run("plans", "confirm", "--plan", "notice")
+    assert code == 0 and "plan notice confirmed" in out
+    session.expire_all()
+    items = due_items(session, as_of, plan_code="notice")
+    due = {(i.department, i.due_date, i.status) for i in items if "信息比对" in i.task_text}
+    assert ("区卫生健康局", date(2021, 12, 31), "upcoming") in due
+    assert {i.plan_code for i in due_items(session, as_of)} == {"notice"}
 
 
 def test_import_confirm_starts_a_prose_plan_at_once(session: Session) -> None:
