@@ -102,6 +102,7 @@ class Milestone(SQLModel, table=True):
     recurrence_count: int | None = None
     recurrence_start: date | None = None
     recurrence_end: date | None = None
+    recurrence_day: str | None = None  # "MM-DD": a yearly duty due on that day (世界精神卫生日 → 10-10)
     undated_reason: str | None = None
     position: int = 0
     active: bool = True

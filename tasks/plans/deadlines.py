@@ -9,7 +9,8 @@ A schedule cell becomes a list of ``Schedule`` items, in text order:
   the milestone before it in the cell, else at the date in its own phrase (2016年起每季度…), else
   in a year column on 1 Jan of that year (and then ends on 31 Dec of that year), else on 1 Jan of
   ``plan_start_year``.  It ends on 31 Dec of ``plan_end_year`` unless bound to a year column;
-  its ``due_date`` is the end of its first period (see ``occurrences``);
+  its ``due_date`` is the end of its first period (see ``occurrences``); a yearly observance
+  (每年世界精神卫生日, 每年世界预防自杀日) is a yearly duty due on its own day (``recurrence_day``);
 * a cell with no date of its own under a year column (``2017年``: 完成。/ 不断健全。) is due at that
   year's end (``year_end``, "MM-DD"), as are year-only dates (2016年, 2016年底, 年内, 下半年);
 * anything else is kept undated with ``undated_reason`` set — never a guessed date.
@@ -28,6 +29,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 RECURRENCES = ("weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly")
+OBSERVANCES = {"世界精神卫生日": "10-10", "世界预防自杀日": "09-10"}  # the yearly days mental-health plans name
 _PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 _CN = "〇零一二两三四五六七八九十"
 _NUM = rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})"
@@ -47,6 +49,7 @@ class Schedule:
     recurrence_count: int | None = None   # times per period (每年不少于2次 → 2; 1 when not said)
     recurrence_start: date | None = None
     recurrence_end: date | None = None    # None: open-ended (no plan end known)
+    recurrence_day: str | None = None     # "MM-DD": a yearly duty due on that day, not at the year's end
     undated_reason: str | None = None     # set whenever due_date is None: flag it, never guess
     phrase: str | None = None             # the clause this item was read from
 
@@ -61,6 +64,7 @@ _DATE = re.compile(
     rf"|(?P<yonly>(?:19|20)\d\d)年(?!\d)")
 _RECUR = re.compile(r"每(?:一个?)?(?P<per>半年|季度?|年度?|(?:两|2|二)个月|双月|个?月|周(?!年)|星期)(?!\d+[月日号])"
                     r"|(?P<per2>按月|按季度?|逐月|逐季|按周|逐周)")
+_OBSERVANCE = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(OBSERVANCES)})")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s*(?:次|回|期)")
 _ONGOING = re.compile(r"不断|持续|长期|逐年|常态化|坚持|之后|此后|以后|(?<=[年月日])起|开始")
 _AFTER = re.compile(r"之后|此后|以后|(?<=[年月日])起|开始")
@@ -177,9 +181,21 @@ def occurrences(item: Schedule, *, until: date | None = None) -> list[tuple[date
     out: list[tuple[date, date]] = []
     while period <= last:
         nxt = period + step
-        out.append((max(period, start), min(nxt - timedelta(days=1), last)))
+        begin, end = max(period, start), min(nxt - timedelta(days=1), last)
+        if item.recurrence_day:  # due on its day of the year, when that day falls in the period
+            end = day_in_year(item.recurrence_day, period.year)
+            if not begin <= end <= last:
+                period = nxt
+                continue
+        out.append((begin, end))
         period = nxt
     return out
+
+
+def day_in_year(day: str, year: int) -> date:
+    """The date of a "MM-DD" day of a yearly duty in ``year``."""
+    month, dom = (int(part) for part in day.split("-"))
+    return date(year, month, dom)
 
 
 def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, anchor: date | None,
@@ -198,6 +214,8 @@ def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, 
                     recurrence=_recurrence(recur.group("per") or recur.group("per2")),
                     recurrence_count=_num(count.group("n")) if count else 1,
                     recurrence_start=anchor, recurrence_end=end, phrase=clause)
+    if observance := _OBSERVANCE.search(clause):
+        duty.recurrence, duty.recurrence_day = "yearly", OBSERVANCES[observance.group("day")]
     first = occurrences(duty, until=anchor + relativedelta(years=1)) if anchor else []
     if anchor is None:
         duty.undated_reason = f"recurring duty '{clause}' has no start date (no year column, no plan start)"

@@ -75,7 +75,8 @@ def _milestones(task_ref: str, parsed_milestones: list, file: str, plan_end: int
             cache[(cell.label, cell.text)] = parse_schedule(cell.label, cell.text, plan_end_year=plan_end,
                                                             year_end=year_end, plan_start_year=plan_start)
         for item in cache[(cell.label, cell.text)]:
-            same = (item.text, item.due_date, item.recurrence, item.recurrence_start, item.recurrence_end)
+            same = (item.text, item.due_date, item.recurrence, item.recurrence_start, item.recurrence_end,
+                    item.recurrence_day)
             if same in seen:  # one cell merged across years: the same deadline once, not once per column
                 continue
             seen.add(same)
@@ -89,7 +90,8 @@ def _milestones(task_ref: str, parsed_milestones: list, file: str, plan_end: int
             out.append({"key": key, "label": item.label, "text": item.text, "due_date": item.due_date,
                         "soft": item.soft, "ongoing_after": item.ongoing_after, "recurrence": item.recurrence,
                         "recurrence_count": item.recurrence_count, "recurrence_start": item.recurrence_start,
-                        "recurrence_end": item.recurrence_end, "undated_reason": item.undated_reason})
+                        "recurrence_end": item.recurrence_end, "recurrence_day": item.recurrence_day,
+                        "undated_reason": item.undated_reason})
     return out
 
 

@@ -34,7 +34,8 @@ from models import (
 )
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound
-from tasks.periods import parse_period
+from tasks.periods import Period, parse_period
+from tasks.plans.deadlines import day_in_year
 from tasks.reminders.notice_dates import Notice, NoticeCalendar, recurring_periods
 from tasks.workdays import is_working_day
 
@@ -140,7 +141,7 @@ def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date
     columns = (Milestone.id, Milestone.label, Milestone.text, Milestone.due_date, Milestone.soft,
                Milestone.recurrence, Milestone.recurrence_count, Milestone.recurrence_start,
                Milestone.recurrence_end, Task.id, Task.code, Task.text, Task.plan_id, Assignment.role,
-               Assignment.department_id)
+               Assignment.department_id, Milestone.recurrence_day)
     out: list = []
     for condition in (one_off, recurring):  # two index-friendly queries instead of one OR
         query = (select(*columns).join(Task, Task.id == Milestone.task_id)
@@ -176,6 +177,14 @@ def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tu
     return out
 
 
+def _period_due(period: Period, day: str | None) -> date | None:
+    """When one period of a duty is due: its end, or a yearly duty's own day (None: not in the period)."""
+    if day is None:
+        return period.end
+    due = day_in_year(day, period.end.year)
+    return due if period.start <= due <= period.end else None
+
+
 def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
               policy: ReminderPolicy | None = None) -> list[DueItem]:
     """Every (department, milestone) notice due in the sweep of ``as_of`` (none on non-working days)."""
@@ -200,13 +209,13 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     chosen: dict[tuple[int, int, str], DueItem] = {}
     notices: dict[tuple, Notice | object | None] = {}  # per (plan, due, support, soft, period start)
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
-         dept_id) in rows:
+         dept_id, day) in rows:
         support = role == ROLE_SUPPORT
         if recurrence is None:
             occasions: Iterable[tuple[str, date, int, date | None]] = (("", due, 0, None),)
         else:  # each period of the duty still short of its count
-            occasions = [(p.key, p.end, n, p.start) for p in periods[mid]
-                         if (n := counts.get((mid, p.key), 0)) < (rcount or 1)]
+            occasions = [(p.key, _period_due(p, day), n, p.start) for p in periods[mid]
+                         if (n := counts.get((mid, p.key), 0)) < (rcount or 1) and _period_due(p, day)]
         for period, lead_due, done_count, start in occasions:
             key = (pid, lead_due, support, soft, start)
             notice = notices.get(key, _UNSEEN)

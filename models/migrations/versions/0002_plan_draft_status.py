@@ -1,4 +1,4 @@
-"""plan draft status and addressees (issue 14)
+"""plan draft status and addressees; milestone recurrence_day (issue 14)
 
 Revision ID: 0002
 Revises: 0001
@@ -21,9 +21,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
                                       server_default='confirmed'))
         batch_op.create_index(batch_op.f('ix_plan_status'), ['status'], unique=False)
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('recurrence_day', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.drop_column('recurrence_day')
     with op.batch_alter_table('plan', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_status'))
         batch_op.drop_column('status')

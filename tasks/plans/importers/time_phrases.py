@@ -3,7 +3,7 @@
 An obligation's phrases become one schedule cell (``完成时限``) that ``tasks.plans.deadlines`` reads,
 so the workbook round trip stays lossless. Phrases that need the document are made explicit here:
 年内/今年 → the document's year; a recurring duty of a document without a period starts in the
-month the document was issued (``2021年3月起每季度…``); 世界精神卫生日 → 10月10日. 定期 (frequency
+month the document was issued (``2021年3月起每季度…``); 每年世界精神卫生日 is a yearly duty due on 10-10. 定期 (frequency
 unstated) and 及时 (event-driven) are kept as they are: the schedule reader flags them, never guesses.
 """
 
@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tasks.plans.deadlines import OBSERVANCES
+
 _DATE = re.compile(
     r"(?:力争|争取)?(?:(?:到|至|于|在|截至)\s*)?(?:(?:19|20)\d\d\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?|[上下]半年|"
     r"第?[一二三四1-4]季度)?(?:\s*(?:年?底|末|前|以前|之前|内))*)(?:起)?")
@@ -21,10 +23,7 @@ _RECURRING = re.compile(
     r"(?:至少|原则上)?每(?:一个?)?(?:半年|季度?|年度?|(?:两|2|二)个月|双月|个?月|周|星期)"
     r"(?:[^，,。；;]{0,16}?(?:至少|不少于|不低于)?\s*(?:\d+|[一二两三四五六])\s*(?:次|回|期))?"
     r"|(?:按月|按季度?|逐月|逐季)")
-_DAYS = {  # observance days that recur yearly (kept for the day a later change may give the duty)
-   "世界精神卫生日": "10月10日", "世界卫生日": "4月7日", "世界家庭医生日": "5月19日", "国际禁毒日": "6月26日",
-         "世界预防自杀日": "9月10日", "全国爱眼日": "6月6日", "世界睡眠日": "3月21日"}
-_DAY = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(_DAYS)})")
+_DAY = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(OBSERVANCES)})")  # a yearly duty due on its day
 _SEASON = re.compile(r"每年(?P<season>春季|夏季|秋季|冬季|年初|年中|年底)")
 _WHOLE_YEAR = re.compile(r"全年[^，,。；;]{0,12}?(?P<n>(?:不少于|至少)\s*(?:\d+|[一二两三四五六])\s*次)")
 _PERIODIC = re.compile(r"定期|适时|不定期")
@@ -54,7 +53,7 @@ def read_time(text: str, *, doc_year: int | None, issued_on: date | None, has_pe
         phrases.append((start, phrase))
 
     for m in _DAY.finditer(text):
-        add(m.start(), m.end(), f"每年{m.group('day')}")  # a yearly duty; its day is in _DAYS, not yet a due day
+        add(m.start(), m.end(), f"每年{m.group('day')}")  # the schedule reader dates it (deadlines.OBSERVANCES)
     for m in _SEASON.finditer(text):
         add(m.start(), m.end(), m.group(0))
     for m in _WHOLE_YEAR.finditer(text):

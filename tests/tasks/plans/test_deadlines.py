@@ -256,3 +256,11 @@ def test_soft_words_and_year_of_a_work_year() -> None:
     item = one("完成时限", "争取2016年6月完成")
     assert (item.due_date, item.soft) == (date(2016, 6, 30), True)
     assert one("完成时限", "2016年度列入考核").due_date == date(2016, 12, 31)
+
+
+def test_a_yearly_observance_is_due_on_its_day_every_year() -> None:
+    [day] = parse_schedule("完成时限", "每年世界精神卫生日开展集中宣传", plan_start_year=2021, plan_end_year=2023)
+    assert (day.recurrence, day.recurrence_day, day.due_date) == ("yearly", "10-10", date(2021, 10, 10))
+    assert [due for _, due in occurrences(day)] == [date(2021, 10, 10), date(2022, 10, 10), date(2023, 10, 10)]
+    [late] = parse_schedule("完成时限", "2021年11月起每年世界预防自杀日", plan_end_year=2022)
+    assert [due for _, due in occurrences(late)] == [date(2022, 9, 10)]  # 2021's day was before the start

@@ -81,6 +81,7 @@ def test_time_phrases_become_dates_recurrences_or_flags() -> None:
     assert periodic.due_date is None and "frequency is not stated" in (periodic.undated_reason or "")
     assert event.due_date is None and "event-driven" in (event.undated_reason or "")
     assert day.recurrence == "yearly" and day.recurrence_start == date(2021, 3, 1) and "世界精神卫生日" in cells[3]
+    assert (day.recurrence_day, day.due_date) == ("10-10", date(2021, 10, 10))  # World Mental Health Day
 
 
 def test_not_a_unit_is_not_a_subject() -> None:
