@@ -31,11 +31,16 @@ DUTY = r"要|应当|应|将|负责|须|必须|需要|务必|牵头负责|牵头"
 _DUTY_AT = re.compile(rf"(?P<duty>{DUTY})")
 _ADVERBIAL = re.compile(r"对|在|按照|根据|为|与|结合|依托|通过|针对|于|从")
 _TOGETHER = re.compile(r"(?:要|应当|应|将|负责)?会同(?P<sup>[^，,。；;]{2,60}?)"
-                       r"(?=对|在|按照|根据|做好|开展|进行|制订|制定|研究|建立|探索|推进|共同|组织|加强|落实|，|,|$)")
+                       r"(?=对|在|按照|根据|做好|开展|进行|制订|制定|研究|建立|探索|推进|共同|组织|加强|落实|每|至少|定期|于|年内|"
+                       r"(?:19|20)\d\d|，|,|$)")
 _LED_BY = re.compile(r"^由(?P<lead>[^，,。；;]{2,60}?)(?:牵头负责|牵头|负责|(?=委托|组织|统筹|会同|指导|协调|统一))"
                      r"(?P<rest>.*)$")
 _LEADS = re.compile(r"^(?P<lead>[^，,。；;]{2,60}?)牵头[，,](?P<rest>.*)$")
 _SUPPORTS = re.compile(r"^(?P<sup>[^，,。；;]{2,80}?)(?:等(?:有关|相关)?(?:部门|单位))?(?:共同)?(?:配合|协助|参与)[，,]?(?P<rest>.*)$")
+_LEVEL = r"(?:省|市|县市区|县（市、区）|县（市）|县|区|乡镇|街道)"
+_LEVEL_LIST = re.compile(rf"^(?P<levels>{_LEVEL}(?:、{_LEVEL})+)(?:[两三]级)?(?P<head>[^、（]{{2,}})$")
+_LEVEL_SECTOR = re.compile(rf"^(?P<level>省|市|区|县)(?:{'|'.join(SECTORS)})(?:部门|单位)$")
+_BARE_SECTOR = re.compile(rf"^(?:{'|'.join(SECTORS)})(?:部门|单位)$")
 PERMISSIVE = re.compile(r"^(?P<who>[^，,。；;]{2,40}?)(?:可|可以|可根据需要)(?!能)")
 ENCOURAGE = re.compile(r"^(?:鼓励|支持|引导|倡导|提倡)")
 
@@ -55,7 +60,7 @@ def unit_names(phrase: str) -> list[str]:
     phrase = phrase.strip(" ，,、：:")
     if not phrase or len(phrase) > 60 or _NOT_UNIT_START.match(phrase):
         return []
-    names = [n for n in split_units(phrase) if not _GENERIC.match(n)]
+    names = _distribute([n for n in split_units(phrase) if not _GENERIC.match(n)])
     if not names:
         return []
     for name in names:
@@ -65,10 +70,29 @@ def unit_names(phrase: str) -> list[str]:
     return names
 
 
+def _distribute(names: list[str]) -> list[str]:
+    """A head shared by a list of levels, a level shared by a list of sectors, made explicit.
+
+    市、县市区卫生计生部门 → 市卫生计生部门, 县市区卫生计生部门 (市、县两级政府 likewise);
+    区公安、民政、卫生健康部门 (split as 区公安部门, 民政部门, 卫生健康部门) → 区公安部门, 区民政部门,
+    区卫生健康部门. A group name (各区、县（市）政府) starts with 各 and is left whole.
+    """
+    out: list[str] = []
+    for name in names:
+        shared = _LEVEL_LIST.match(name)
+        if shared and not re.match(_LEVEL, shared.group("head")):
+            out += [level + shared.group("head") for level in re.findall(_LEVEL, shared.group("levels"))]
+        else:
+            out.append(name)
+    if len(out) > 1 and (first := _LEVEL_SECTOR.match(out[0])):
+        out = [out[0], *(first.group("level") + n if _BARE_SECTOR.match(n) else n for n in out[1:])]
+    return out
+
+
 def _support(text: str) -> list[str]:
     """Supporting units named after 会同 (generic 有关部门 dropped)."""
     text = re.sub(r"等(?:有关|相关)?(?:部门|单位)?$", "", text.strip())
-    return [n for n in split_units(text) if not _GENERIC.match(n)]
+    return _distribute([n for n in split_units(text) if not _GENERIC.match(n)])
 
 
 def clause_subject(clause: str, following: list[str]) -> tuple[Subject, int] | None:
