@@ -93,8 +93,11 @@ def score(plan: ParsedPlan, expected: dict) -> Score:
 
 
 def _same_name(name: str, wanted: str, expected: dict) -> bool:
-    """The indicator's name is the hand list's, or (lists marked ``name_contains``) contains it."""
-    return wanted in name if expected.get("name_contains") else name == wanted
+    """The indicator's name is the hand list's, or (lists marked ``name_contains``) a noun phrase ending in it
+    (严重精神障碍患者规范管理率 for 规范管理率; never a phrase holding another target's value)."""
+    if expected.get("name_contains"):
+        return name.endswith(wanted) and not re.search(r"[\d%、]", name)
+    return name == wanted
 
 
 def missing_targets(plan: ParsedPlan, expected: dict) -> list[str]:

@@ -6,7 +6,7 @@ Recognised phrasings, clause by clause (a clause ends at ，；。):
 * ``<name>在现有基础上提高50%`` — a relative target;
 * ``城市、农村<rest>分别达到80%、60%`` — one indicator per item;
 * ``70%以上的县市区设有…`` — a share, named ``设有…的县市区比例``.
-Background statements (截至…、已…、…了) are skipped.  The target year is the nearest year phrase
+Background statements (截至…、已…、…了; after 截至… the rest of its sentence) are skipped.  The target year is the nearest year phrase
 before the value in its sentence, else the year of the last goal heading (发展目标。到2020年 /
 主要目标（到2020年）), else the end of the plan's period.  The same (name, value, year) is kept once.
 """
@@ -45,6 +45,7 @@ _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*(?P<y>(?:19|20)\d\d)\s*年(?:\s*�
 _GOAL_HEADING = re.compile(r"^\s*(?:(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[^。，]{0,12}目标[^。，]{0,4}?[。:：，]?\s*)?"
                            r"[（(]?\s*(?:到|至)\s*(?P<y>(?:19|20)\d\d)\s*年")
 _PAST = re.compile(r"截至|截止|目前|已经|已有|现有\d|(?<!为)了")
+_AS_OF = re.compile(r"截至|截止")
 _TITLE = re.compile(r"《[^》]*》")
 _PAIR_WORDS = ("城市", "农村", "城镇", "乡村", "城区", "市级", "县级", "区级", "乡镇", "男性", "女性", "儿童", "成人")
 _PER_POPULATION = re.compile(r"每\s*(?P<base>\d*\s*[万千百]?\s*(?:常住)?人口)")
@@ -105,11 +106,13 @@ def _clause_hits(clause: str, previous: list[str], staffing: bool = False) -> li
         pred = re.split(r"或|并|和|及", pred)[0]
         return [_Hit(f"{pred}的{m.group('subject')}比例", m.group("target"), 0)]
     for pattern in (_RELATIVE, _ABSOLUTE):
+        after = 0  # A达到90%、B达到85%: B's name starts after A's value
         for m in pattern.finditer(clause):
-            name = _name(clause[:m.start()], previous)
+            name = _name(clause[after:m.start()].lstrip("、和及 "), previous)
             if name:
                 target = m.group("target") if pattern is _ABSOLUTE else clause[m.start():m.end()]
                 hits.append(_Hit(name, f"{m.group('verb')}{target}" if pattern is _ABSOLUTE else target, m.start()))
+                after = m.end()
         if hits:
             return hits
     return hits
@@ -127,8 +130,10 @@ def extract_prose_indicators(text: str, file: str, *, staffing: bool = False) ->
             goal_year = int(m.group("y"))
         for sentence in re.findall(r"[^。；;！？]+[。；;！？]?", line):
             clauses = re.split(r"[，,]", _TITLE.sub("", sentence))
+            background = False  # 截至2023年底，…，管理率达到86.5%: the rest of the sentence is what stands now
             for i, clause in enumerate(clauses):
-                if _PAST.search(clause):
+                background = background or bool(_AS_OF.search(clause))
+                if background or _PAST.search(clause):
                     continue
                 for hit in _clause_hits(clause, clauses[:i], staffing):
                     before = "，".join([*clauses[:i], clause[:hit.start]])

@@ -21,6 +21,7 @@ def paras(*lines: str) -> list[Para]:
 @pytest.mark.parametrize(("document", "hand_list"), [
     ("seed:000_a0ed3535ed6b6998.txt", "prose_expected_000.json"),
     ("data:prose_notice.txt", "prose_expected_notice.json"),
+    ("data:prose_notice_district.txt", "prose_expected_district.json"),  # hand-listed before the reader ran
 ])
 def test_hand_lists_found_with_their_units_and_targets_with_their_years(seeds: Path, document: str,
                                                                       hand_list: str) -> None:
@@ -41,6 +42,26 @@ def test_notice_metadata_is_read_from_the_text_not_the_file_name() -> None:
     assert (plan.issuing_office, plan.doc_number, plan.issued_on) == ("青山区卫生健康局", "青卫发〔2021〕7号",
                                                                      date(2021, 3, 15))
     assert plan.addressees == ["各街道办事处", "各社区卫生服务中心", "区精神卫生中心", "区疾控中心"]
+
+
+def test_district_notice_metadata_background_and_one_sentence_of_several_targets() -> None:
+    plan = read_document(DATA / "prose_notice_district.txt")
+    assert (plan.title, plan.doc_number, plan.issued_on) == ("关于加强精神卫生综合管理工作的通知", "柳政办发〔2024〕12号",
+                                                             date(2024, 4, 8))
+    assert plan.addressees == ["各街道办事处", "区直有关单位"]
+    targets = {(i.name, i.targets[0].year, i.targets[0].text) for i in plan.indicators}
+    assert {("严重精神障碍患者规范管理率", 2025, "达到90%"), ("规律服药率", 2025, "达到85%")} <= targets
+    assert not [t for t in targets if "86.5" in t[2]]  # 截至2023年底…达到86.5%: where things stand, not a target
+    [report] = [t for t in plan.tasks if "年度工作总结" in t.text]
+    assert report.lead == ["各街道", "各有关单位"]  # a group takes no 单位 suffix from its neighbour
+
+
+def test_shared_heads_and_levels_are_distributed() -> None:
+    reading = read_obligations(paras("市、县市区卫生计生部门要加强培训。区公安、民政、卫生健康部门要每年联合开展一次培训。"
+                                     "区卫生健康局要会同区委政法委每半年开展一次督导。"))
+    assert [(t.lead, t.support) for t in reading.tasks] == [
+        (["市卫生计生部门", "县市区卫生计生部门"], []), (["区公安部门", "区民政部门", "区卫生健康部门"], []),
+        (["区卫生健康局"], ["区委政法委"])]
 
 
 def test_led_by_with_supporters_and_together_with() -> None:
