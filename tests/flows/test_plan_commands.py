@@ -146,9 +146,19 @@ def test_prose_notice_imports_as_a_draft_without_reminders_until_confirmed(sessi
     run("export", "--plan", "notice", "--format", "xlsx", "-o", tmp_path / "notice.xlsx")
     code, out, err = run("import", tmp_path / "notice.xlsx", "--plan", "notice")
     assert code == 0, err
-    # tasks, units, schedules and source sentences survive the workbook round trip (the indicators' source
-    # statement does not: the 指标 sheet has no column for it yet)
-    assert "(added 0, removed 0, changed 0)" in out
+    # tasks, units, schedules, source sentences, indicators with their source statements and the addressees
+    # survive the workbook round trip: no new revision
+    assert "unchanged" in out or "(added 0, removed 0, changed 0)" in out
+    session.expire_all()
+    plan = session.exec(select(Plan).where(Plan.code == "notice")).one()
+    assert (plan.revision, plan.status) == (1, "draft")
+    assert plan.addressees == ["各街道办事处", "各社区卫生服务中心", "区精神卫生中心", "区疾控中心"]
+    code, out, _ = run("export", "--plan", "notice", "--format", "json")
+    again = json.loads(out)
+    assert again["indicators"] == exported["indicators"]
+    unsourced = [[{k: v for k, v in t.items() if k != "source"} for t in e["tasks"]] for e in (again, exported)]
+    assert unsourced[0] == unsourced[1]  # (the source now is the workbook's row)
+    assert next(i for i in again["indicators"] if i["name"] == "服药率")["statement"].startswith("力争到2021年底")
 
     code, out, _ = run("plans", "confirm", "--plan", "notice")
     assert code == 0 and "plan notice confirmed" in out

@@ -13,6 +13,7 @@ _KINDS: list[tuple[str, str]] = [
     ("support", r"配合单位|配合部门|协办单位|协作单位|参与单位|参与部门|^配合$"),
     ("responsible", r"责任单位|责任部门|实施单位|承办单位|责任主体|负责单位|责任处室"),
     ("remark", r"^备注"),
+    ("statement", r"^(原文|指标原文|原文表述)$"),  # the sentence an indicator was read from (canonical workbook)
     ("code", r"^(序号|编号|序列|代码|任务编号|任务代码|指标编号)$"),
     ("direction", r"^(指标)?方向$"),
     ("task_ref", r"^(关联任务|对应任务)(编号)?$"),
