@@ -29,7 +29,8 @@ from models.status import (
 )
 
 __all__ = [
-    "KIND_GROUP", "KIND_OFFICE", "KIND_UNIT", "PLAN_CONFIRMED", "PLAN_DRAFT", "ROLES", "ROLE_LEAD", "ROLE_RESPONSIBLE", "ROLE_SUPPORT",
+    "KIND_GROUP", "KIND_OFFICE", "KIND_UNIT", "PLAN_CONFIRMED", "PLAN_DRAFT", "ROLES", "ROLE_LEAD",
+    "ROLE_RESPONSIBLE", "ROLE_SUPPORT",
     "AccessLink", "Assignment", "Department", "DepartmentAlias", "Evaluation", "Evidence", "GroupMember",
     "Indicator", "IndicatorReading", "IndicatorTarget", "Milestone", "MilestoneCompletion", "Notification",
     "OfficeUser", "Plan", "PlanRevision", "ReportingRound", "RoundExpectation", "StatusUpdate", "Task",

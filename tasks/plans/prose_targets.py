@@ -6,9 +6,10 @@ Recognised phrasings, clause by clause (a clause ends at ，；。):
 * ``<name>在现有基础上提高50%`` — a relative target;
 * ``城市、农村<rest>分别达到80%、60%`` — one indicator per item;
 * ``70%以上的县市区设有…`` — a share, named ``设有…的县市区比例``.
-Background statements (截至…、已…、…了; after 截至… the rest of its sentence) are skipped.  The target year is the nearest year phrase
-before the value in its sentence, else the year of the last goal heading (发展目标。到2020年 /
-主要目标（到2020年）), else the end of the plan's period.  The same (name, value, year) is kept once.
+Background statements (截至…、已…、…了; after 截至… the rest of its sentence) are skipped.  The target
+year is the nearest year phrase before the value in its sentence, else the year of the last goal heading
+(发展目标。到2020年 / 主要目标（到2020年）), else the end of the plan's period.  The same (name, value,
+year) is kept once.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ _NUM = r"\d+(?:\.\d+)?"
 _UNIT = (r"(?:%|‰|(?:名|人|个|家|所|张|次|万人|万元|元|天)"
          r"(?:\s*/\s*(?:10\s*万|万|千|百)?\s*(?:常住)?(?:人口|人))?)")
 _SUFFIX = r"\s*(?:及?以上|及?以下|以内)?"
-_ABS_VERB = (r"达到|不低于|不少于|不高于|不超过|低于|(?:提高|增加|提升|降低|减少)(?:到|至)|增至|降至|保持在|稳定在|控制在"
+_ABS_VERB = (r"达到|不低于|不少于|不高于|不超过|低于|(?:提高|增加|提升|降低|减少)(?:到|至)|增至|降至|"
+             r"保持在|稳定在|控制在"
              r"|达(?![到成标])")
 _ABSOLUTE = re.compile(rf"(?P<verb>{_ABS_VERB})\s*(?P<target>(?:每\s*\d*\s*[万千百]?人口\s*)?{_NUM}\s*{_UNIT}?"
                        rf"{_SUFFIX}(?:[（(][^（）()]*[)）])?)")
@@ -38,11 +40,14 @@ _SHARE = re.compile(rf"^(?P<target>{_NUM}\s*%{_SUFFIX})的(?P<subject>[^，。�
 _STAFFING = re.compile(r"^每(?:个|所|家|一)?(?P<where>[^，。；]{2,20}?)(?:至少|均|要|应)*配备(?:不少于)?\s*"
                        r"(?P<n>\d+)\s*名(?P<who>[^，。；]{1,20}?)(?=承担|负责|从事|[。；]|$)")
 _NAME_END = re.compile(r"(?:率|数|数量|比例|比重|占比|人次|密度|覆盖面|水平|指数)$")
-_ANY_VERB = re.compile(rf"(?:{_ABS_VERB}|(?:在\S{{0,10}}基础上)?(?:提高|增加|增长|提升|降低|减少|下降)|分别\S{{0,4}})(?=\s*\d)")
-_NAME_START = re.compile(r".*(?:[地得要使让，,：:]|确保|力争|实现|推动|掌握|增加|提高|全市|全区|全县|全省|我市|我区|我县)")
+_ANY_VERB = re.compile(rf"(?:{_ABS_VERB}|(?:在\S{{0,10}}基础上)?(?:提高|增加|增长|提升|降低|减少|下降)"
+                       r"|分别\S{0,4})(?=\s*\d)")
+_NAME_START = re.compile(r".*(?:[地得要使让，,：:]|确保|力争|实现|推动|掌握|增加|提高|"
+                         r"全市|全区|全县|全省|我市|我区|我县)")
 _LIST_MARK = re.compile(r"^\s*[（(]?(?:[一二三四五六七八九十]+|\d+)[)）、.．]\s*")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*(?P<y>(?:19|20)\d\d)\s*年(?:\s*年?底|末|前|以前)*(?![-—–－~至到\d])")
-_GOAL_HEADING = re.compile(r"^\s*(?:(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[^。，]{0,12}目标[^。，]{0,4}?[。:：，]?\s*)?"
+_GOAL_HEADING = re.compile(r"^\s*(?:(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
+                           r"[^。，]{0,12}目标[^。，]{0,4}?[。:：，]?\s*)?"
                            r"[（(]?\s*(?:到|至)\s*(?P<y>(?:19|20)\d\d)\s*年")
 _PAST = re.compile(r"截至|截止|目前|已经|已有|现有\d|(?<!为)了")
 _AS_OF = re.compile(r"截至|截止")

@@ -14,7 +14,17 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models import PLAN_CONFIRMED, Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, PlanRevision, Task
+from models import (
+    PLAN_CONFIRMED,
+    Assignment,
+    Department,
+    Indicator,
+    IndicatorTarget,
+    Milestone,
+    Plan,
+    PlanRevision,
+    Task,
+)
 from models.base import utcnow
 from tasks.plans.specs import IndicatorSpec, PlanSpec, StoredTask, TaskSpec
 from tasks.plans.writer import TASK_FIELDS, update_sources, write_indicators, write_tasks

@@ -181,7 +181,8 @@ def test_a_draft_gets_no_reminders_and_the_confirmed_plan_does(session: Session)
     assert ("区卫生健康局", date(2021, 12, 31), "upcoming") in due
     assert {i.plan_code for i in due_items(session, as_of)} == {"notice"}
     # 每年世界精神卫生日: a yearly duty due on 10 October (7 working days before it: 24 September 2021)
-    day = [(i.department, i.due_date, i.status) for i in due_items(session, date(2021, 9, 24)) if "世界精神卫生日" in i.text]
+    day = [(i.department, i.due_date, i.status) for i in due_items(session, date(2021, 9, 24))
+           if "世界精神卫生日" in i.text]
     assert day == [("区卫生健康局", date(2021, 10, 10), "upcoming")]
 
 

@@ -66,7 +66,7 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
                   for i, cell in enumerate(expand(row, width))]
         above = values
 
-        def first(kind: str) -> str | None:
+        def first(kind: str, values: list[str] = values) -> str | None:
             """The row's first non-empty cell in a column of ``kind``."""
             return next((v for v, c in zip(values, columns, strict=False) if c.kind == kind and v), None)
 

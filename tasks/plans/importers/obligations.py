@@ -23,7 +23,8 @@ from tasks.plans.importers.time_phrases import read_time
 from tasks.plans.parsed import ParsedMilestone, ParsedTask
 
 _MODAL_START = re.compile(r"^(?:不仅|更|并|同时|还|也|均|都|进一步)?(?:要|应当|应|须|必须|务必|需)(?!急|用|求|对|有)")
-_TIME_CLAUSE = re.compile(r"^(?:力争|争取)?(?:到|至|在|于)?\s*(?:(?:19|20)\d\d\s*年[^，,]{0,6}|年内|年底前|今年[^，,]{0,6})$")
+_TIME_CLAUSE = re.compile(r"^(?:力争|争取)?(?:到|至|在|于)?\s*"
+                          r"(?:(?:19|20)\d\d\s*年[^，,]{0,6}|年内|年底前|今年[^，,]{0,6})$")
 _LOOKS = re.compile(r"要|应当|须|负责|牵头|配合|鼓励|支持|可根据|可以|(?:^|[，,])(?:加强|建立|完善|推进|落实|开展|制定|"
                     r"制订|研究|探索|推动|做好|提高|健全|组织|实施|积极|大力|逐步|切实|认真)")
 _PAST = re.compile(r"截至|截止|目前|已经|已|^先后|了[，。；]|了$")
@@ -126,7 +127,8 @@ def _sentence_obligations(sentence: str, last: Subject | None, *, item: bool = F
             out[-1][1].append(clause)
         elif _MODAL_START.match(clause) or (last and prefix and index == 1 and _TIME_CLAUSE.match(prefix[0])):
             carried = last or Subject([])
-            out.append((carried, [*prefix, _MODAL_PREFIX.sub("", re.sub(r"^(?:不仅|更|并|同时|还|也|均|都)", "", clause))],
+            duty = _MODAL_PREFIX.sub("", re.sub(r"^(?:不仅|更|并|同时|还|也|均|都)", "", clause))
+            out.append((carried, [*prefix, duty],
                         "carried" if last else "none"))
             prefix = []
         else:

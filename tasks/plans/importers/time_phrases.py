@@ -3,8 +3,8 @@
 An obligation's phrases become one schedule cell (``完成时限``) that ``tasks.plans.deadlines`` reads,
 so the workbook round trip stays lossless. Phrases that need the document are made explicit here:
 年内/今年 → the document's year; a recurring duty of a document without a period starts in the
-month the document was issued (``2021年3月起每季度…``); 每年世界精神卫生日 is a yearly duty due on 10-10. 定期 (frequency
-unstated) and 及时 (event-driven) are kept as they are: the schedule reader flags them, never guesses.
+month the document was issued (``2021年3月起每季度…``); 每年世界精神卫生日 is a yearly duty due on 10-10.
+定期 (frequency unstated) and 及时 (event-driven) are kept as they are: the schedule reader flags them, never guesses.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ Row = tuple[int, list[str]]  # (real row number, cell texts with merged cells fi
 
 INFO_SHEET_TITLES = ("计划信息", "规划信息", "基本信息")
 INFO_FIELDS = {"标题": "title", "发文机关": "issuing_office", "文号": "doc_number", "印发日期": "issued_on",
-               "主送": "addressees", "起始年份": "period_start", "截止年份": "period_end", "中期考核年份": "midterm_year",
+               "主送": "addressees", "起始年份": "period_start", "截止年份": "period_end",
+               "中期考核年份": "midterm_year",
                "终期评估年份": "final_year"}
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
 

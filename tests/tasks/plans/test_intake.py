@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from models import KIND_GROUP, Assignment, Department, Indicator, Milestone, Plan, PlanRevision, Task
+from models import KIND_GROUP, Assignment, Department, Milestone, Plan, PlanRevision, Task
 from tasks.directory.departments import load_directory
 from tasks.errors import ImportFailed, Problem
 from tasks.plans import intake as plan_import

@@ -46,8 +46,8 @@ def test_notice_metadata_is_read_from_the_text_not_the_file_name() -> None:
 
 def test_district_notice_metadata_background_and_one_sentence_of_several_targets() -> None:
     plan = read_document(DATA / "prose_notice_district.txt")
-    assert (plan.title, plan.doc_number, plan.issued_on) == ("关于加强精神卫生综合管理工作的通知", "柳政办发〔2024〕12号",
-                                                             date(2024, 4, 8))
+    assert (plan.title, plan.doc_number, plan.issued_on) == (
+        "关于加强精神卫生综合管理工作的通知", "柳政办发〔2024〕12号", date(2024, 4, 8))
     assert plan.addressees == ["各街道办事处", "区直有关单位"]
     targets = {(i.name, i.targets[0].year, i.targets[0].text) for i in plan.indicators}
     assert {("严重精神障碍患者规范管理率", 2025, "达到90%"), ("规律服药率", 2025, "达到85%")} <= targets
@@ -57,7 +57,8 @@ def test_district_notice_metadata_background_and_one_sentence_of_several_targets
 
 
 def test_shared_heads_and_levels_are_distributed() -> None:
-    reading = read_obligations(paras("市、县市区卫生计生部门要加强培训。区公安、民政、卫生健康部门要每年联合开展一次培训。"
+    reading = read_obligations(paras("市、县市区卫生计生部门要加强培训。"
+                                     "区公安、民政、卫生健康部门要每年联合开展一次培训。"
                                      "区卫生健康局要会同区委政法委每半年开展一次督导。"))
     assert [(t.lead, t.support) for t in reading.tasks] == [
         (["市卫生计生部门", "县市区卫生计生部门"], []), (["区公安部门", "区民政部门", "区卫生健康部门"], []),
