@@ -10,7 +10,8 @@ A schedule cell becomes a list of ``Schedule`` items, in text order:
   in a year column on 1 Jan of that year (and then ends on 31 Dec of that year), else on 1 Jan of
   ``plan_start_year``.  It ends on 31 Dec of ``plan_end_year`` unless bound to a year column;
   its ``due_date`` is the end of its first period (see ``occurrences``); a yearly observance
-  (每年世界精神卫生日, 每年世界预防自杀日) is a yearly duty due on its own day (``recurrence_day``);
+  (每年世界精神卫生日, 每年世界预防自杀日) and, outside a year column, 每年12月10日前 / 每年3月底前 are
+  yearly duties due on their own day (``recurrence_day``);
 * a cell with no date of its own under a year column (``2017年``: 完成。/ 不断健全。) is due at that
   year's end (``year_end``, "MM-DD"), as are year-only dates (2016年, 2016年底, 年内, 下半年);
 * anything else is kept undated with ``undated_reason`` set — never a guessed date.
@@ -65,6 +66,7 @@ _DATE = re.compile(
 _RECUR = re.compile(r"每(?:一个?)?(?P<per>半年|季度?|年度?|(?:两|2|二)个月|双月|个?月|周(?!年)|星期)(?!\d+[月日号])"
                     r"|(?P<per2>按月|按季度?|逐月|逐季|按周|逐周)")
 _OBSERVANCE = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(OBSERVANCES)})")
+_YEARLY_DAY = re.compile(r"每(?P<per>年)(?:的)?(?P<ym>\d{1,2})月(?:(?P<yd>\d{1,2})日|底|末)?(?:前|以前|之前)?")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s*(?:次|回|期)")
 _ONGOING = re.compile(r"不断|持续|长期|逐年|常态化|坚持|之后|此后|以后|(?<=[年月日])起|开始")
 _AFTER = re.compile(r"之后|此后|以后|(?<=[年月日])起|开始")
@@ -216,6 +218,10 @@ def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, 
                     recurrence_start=anchor, recurrence_end=end, phrase=clause)
     if observance := _OBSERVANCE.search(clause):
         duty.recurrence, duty.recurrence_day = "yearly", OBSERVANCES[observance.group("day")]
+    elif "ym" in recur.groupdict():  # 每年12月10日前 / 每年3月底前 (outside a year column)
+        month = int(recur.group("ym"))
+        day = int(recur.group("yd")) if recur.group("yd") else calendar.monthrange(2001, month)[1]
+        duty.recurrence_day = f"{month:02d}-{day:02d}"
     first = occurrences(duty, until=anchor + relativedelta(years=1)) if anchor else []
     if anchor is None:
         duty.undated_reason = f"recurring duty '{clause}' has no start date (no year column, no plan start)"
@@ -241,12 +247,16 @@ def parse_schedule(label: str, text: str, *, plan_end_year: int | None = None, y
         clause = clause.strip()
         soft = bool(_SOFT.search(clause))
         recur = _RECUR.search(clause)
+        if recur is None and col is None:  # 每年12月10日前 in a 完成时限 cell: a yearly duty due on that day
+            recur = _YEARLY_DAY.search(clause)
         anchor: date | None = None
         for m in _DATE.finditer(clause):
             span = _span(m, ctx, year_end)
             if span is None:
                 continue
             start, due, ctx = span
+            if recur and recur.start() <= m.start() < recur.end():
+                continue  # the day of a yearly duty (每年12月10日前), not a deadline of its own
             if recur and m.start() < recur.start() and _AFTER.search(clause, m.end(), recur.start()):
                 anchor = start  # 2016年起每季度… : a start, not a deadline
             elif all(s.due_date != due for s in milestones):

@@ -24,6 +24,7 @@ _RECURRING = re.compile(
     r"(?:[^，,。；;]{0,16}?(?:至少|不少于|不低于)?\s*(?:\d+|[一二两三四五六])\s*(?:次|回|期))?"
     r"|(?:按月|按季度?|逐月|逐季)")
 _DAY = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(OBSERVANCES)})")  # a yearly duty due on its day
+_YEARLY_DATE = re.compile(r"每年(?:的)?\d{1,2}月(?:\d{1,2}日|底|末)?(?:前|以前|之前)?")  # a yearly duty's own day
 _SEASON = re.compile(r"每年(?P<season>春季|夏季|秋季|冬季|年初|年中|年底)")
 _WHOLE_YEAR = re.compile(r"全年[^，,。；;]{0,12}?(?P<n>(?:不少于|至少)\s*(?:\d+|[一二两三四五六])\s*次)")
 _PERIODIC = re.compile(r"定期|适时|不定期")
@@ -54,6 +55,8 @@ def read_time(text: str, *, doc_year: int | None, issued_on: date | None, has_pe
 
     for m in _DAY.finditer(text):
         add(m.start(), m.end(), f"每年{m.group('day')}")  # the schedule reader dates it (deadlines.OBSERVANCES)
+    for m in _YEARLY_DATE.finditer(text):
+        add(m.start(), m.end(), m.group(0))
     for m in _SEASON.finditer(text):
         add(m.start(), m.end(), m.group(0))
     for m in _WHOLE_YEAR.finditer(text):

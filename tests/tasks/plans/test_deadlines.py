@@ -265,3 +265,11 @@ def test_a_yearly_observance_is_due_on_its_day_every_year() -> None:
     assert [due for _, due in occurrences(day)] == [date(2021, 10, 10), date(2022, 10, 10), date(2023, 10, 10)]
     [late] = parse_schedule("完成时限", "2021年11月起每年世界预防自杀日", plan_end_year=2022)
     assert [due for _, due in occurrences(late)] == [date(2022, 9, 10)]  # 2021's day was before the start
+
+
+def test_a_yearly_day_outside_a_year_column_is_a_yearly_duty_due_that_day() -> None:
+    [report] = parse_schedule("完成时限", "2024年4月起每年12月10日前", plan_end_year=2025)
+    assert (report.recurrence, report.recurrence_day, report.recurrence_start) == ("yearly", "12-10", date(2024, 4, 1))
+    assert [due for _, due in occurrences(report)] == [date(2024, 12, 10), date(2025, 12, 10)]
+    [summary] = parse_schedule("完成时限", "每年3月底前报送总结", plan_start_year=2016, plan_end_year=2017)
+    assert [due for _, due in occurrences(summary)] == [date(2016, 3, 31), date(2017, 3, 31)]
