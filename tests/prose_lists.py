@@ -24,6 +24,8 @@ def unit_key(name: str) -> str:
     """A unit name with a sector's scope prefix and 部门/单位 suffix dropped."""
     core = re.sub(r"^(?:各级|各县市区|各)", "", name)
     core = re.sub(r"(?:部门|单位)$", "", core)
+    if core in ("乡镇", "街道") and core != re.sub(r"^(?:各级|各县市区|各)", "", name):
+        return name  # 各街道单位 is not 各街道: a group takes no 部门/单位
     return core if core in SECTORS else name
 
 

@@ -2,7 +2,8 @@
 
 A clause opens an obligation when it starts with a unit phrase followed by a duty word:
 ``X要…`` ``X应当…`` ``X将…`` ``X负责…`` ``X牵头…`` (with an optional adverbial between them:
-``基层医疗卫生机构对辖区内的患者要…``), ``X会同Y…`` (Y supports), ``由X牵头，Y、Z配合，…``.
+``基层医疗卫生机构对辖区内的患者要…``), ``X会同Y…`` (Y supports), ``由X牵头，Y、Z配合，…``, and a routine with its frequency and no
+duty word (``领导小组每半年召开一次会议``).
 A unit phrase is one or more names (``、`` lists, 等单位/等部门 endings) each of which ends like
 a unit (局, 委, 部门, 机构, 各县市区 …) or is a sector word (综治, 卫生计生, 公安 …). ``X可…``
 is permissive and ``鼓励X…`` an encouragement: neither obliges anyone.
@@ -44,6 +45,9 @@ _LEVEL = r"(?:省|市|县市区|县（市、区）|县（市）|县|区|乡镇|�
 _LEVEL_LIST = re.compile(rf"^(?P<levels>{_LEVEL}(?:、{_LEVEL})+)(?:[两三]级)?(?P<head>[^、（]{{2,}})$")
 _LEVEL_SECTOR = re.compile(rf"^(?P<level>省|市|区|县)(?:{'|'.join(SECTORS)})(?:部门|单位)$")
 _BARE_SECTOR = re.compile(rf"^(?:{'|'.join(SECTORS)})(?:部门|单位)$")
+# 领导小组每半年召开一次会议: a unit, a stated frequency and a verb oblige without 要
+_ROUTINE = re.compile(r"^(?P<who>[^，,。；;]{2,30}?)(?=(?:至少|原则上)?每(?:半年|季度?|年|个?月|周)"
+                      r"[^，,。；;]{0,6}?(?:召开|开展|组织|报送|报告|通报|督导|检查|走访|随访|培训))")
 PERMISSIVE = re.compile(r"^(?P<who>[^，,。；;]{2,40}?)(?:可|可以|可根据需要)(?!能)")
 ENCOURAGE = re.compile(r"^(?:鼓励|支持|引导|倡导|提倡)")
 
@@ -133,4 +137,6 @@ def clause_subject(clause: str, following: list[str]) -> tuple[Subject, int] | N
     if together and (lead := unit_names(together.group("lead"))):
         return Subject(lead, _support(together.group("sup")), together.group("lead"),
                        text[len(together.group("lead")):]), 0
+    if (routine := _ROUTINE.match(text)) and (lead := unit_names(routine.group("who"))):
+        return Subject(lead, [], routine.group("who"), text[len(routine.group("who")):]), 0
     return None

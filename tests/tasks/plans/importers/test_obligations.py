@@ -65,6 +65,12 @@ def test_shared_heads_and_levels_are_distributed() -> None:
         (["区卫生健康局"], ["区委政法委"])]
 
 
+def test_a_routine_with_its_frequency_obliges_without_a_duty_word() -> None:
+    reading = read_obligations(paras("领导小组每半年召开一次全体成员会议。患者每季度接受随访。"),
+                               issued_on=date(2024, 4, 8))
+    assert [(t.lead, t.text) for t in reading.tasks] == [(["领导小组"], "每半年召开一次全体成员会议。")]
+
+
 def test_led_by_with_supporters_and_together_with() -> None:
     reading = read_obligations(paras("由区卫生健康局牵头，区公安分局、区民政局配合，每季度开展一次信息比对。"
                                      "民政部门要会同残联、财政等单位制订保障政策。"))
