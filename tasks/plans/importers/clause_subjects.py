@@ -2,8 +2,8 @@
 
 A clause opens an obligation when it starts with a unit phrase followed by a duty word:
 ``X要…`` ``X应当…`` ``X将…`` ``X负责…`` ``X牵头…`` (with an optional adverbial between them:
-``基层医疗卫生机构对辖区内的患者要…``), ``X会同Y…`` (Y supports), ``由X牵头，Y、Z配合，…``, and a routine with its frequency and no
-duty word (``领导小组每半年召开一次会议``).
+``基层医疗卫生机构对辖区内的患者要…``), ``X会同Y…`` (Y supports), ``由X牵头，Y、Z配合，…``, and a
+routine with its frequency and no duty word (``领导小组每半年召开一次会议``).
 A unit phrase is one or more names (``、`` lists, 等单位/等部门 endings) each of which ends like
 a unit (局, 委, 部门, 机构, 各县市区 …) or is a sector word (综治, 卫生计生, 公安 …). ``X可…``
 is permissive and ``鼓励X…`` an encouragement: neither obliges anyone.
