@@ -36,13 +36,14 @@ def list_plans() -> None:
     from models.db import migrate, session_scope
 
     migrate()
-    table = Table("code", "title", "period", "revision", "tasks")
+    table = Table("code", "title", "period", "revision", "tasks", "status")
     with session_scope() as session:
         query = select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)
         counts = dict(session.exec(query).all())
         for plan in session.exec(select(Plan).order_by(Plan.code)):
             period = f"{plan.period_start or '?'}–{plan.period_end or '?'}"
-            table.add_row(plan.code, plan.title, period, str(plan.revision), str(counts.get(plan.id, 0)))
+            table.add_row(plan.code, plan.title, period, str(plan.revision), str(counts.get(plan.id, 0)),
+                          "草稿 draft" if plan.status == "draft" else plan.status)
     console.print(table)
 
 
@@ -71,6 +72,34 @@ def set_command(
                       soft_wrap=True)
 
 
+@command(plans_app, "confirm")
+def confirm_command(plan: str = typer.Option(..., "--plan", help="Plan code.")) -> None:
+    """Confirm a draft plan (read from prose) once the office has checked it: its reminders start."""
+    from models.db import migrate, session_scope
+    from tasks.plans.info import confirm_plan
+
+    migrate()
+    with session_scope() as session:
+        row, was_draft = confirm_plan(session, plan)
+        code = row.code
+    console.print(f"plan {code} confirmed: reminders start" if was_draft else f"plan {code} was already confirmed",
+                  highlight=False)
+
+
+def _draft_line(report: Any) -> str:
+    """The draft summary of a plan read from prose (Chinese: the office reads it)."""
+    d = report.draft
+    head = "草稿（DRAFT）" if report.status == "draft" else "已确认"
+    line = (f"{head}：从正文识别出 {d['obligations']} 项任务，其中 {d['without_time']} 项无时限、"
+            f"{d['without_unit']} 项无责任单位、{d['periodic_unstated']} 项“定期”未明确频次、"
+            f"{d['event_driven']} 项“及时”类事件驱动；置信度 {d['confidence']:.2f}；"
+            f"{d['not_taken']} 句疑似任务未采纳（见下方 not taken 警告）。")
+    if report.status == "draft":
+        line += (f"请导出核对（duban export --plan {report.plan_code} --format xlsx），修改后重新导入，"
+                 f"再确认：duban plans confirm --plan {report.plan_code}。确认前不发提醒。")
+    return line
+
+
 def _print_report(report: Any) -> None:
     """What an import recognised (tasks, counts, changes) and every problem with its row."""
     table = Table(title=f"{report.title} — {report.source_file}", show_lines=False)
@@ -96,6 +125,8 @@ def _print_report(report: Any) -> None:
         state += (f" (added {len(report.changes['added'])}, removed {len(report.changes['removed'])}, "
                   f"changed {len(report.changes['changed'])})")
     console.print(state, highlight=False)
+    if report.draft:
+        console.print(_draft_line(report), highlight=False, soft_wrap=True)
     for problem in report.problems:
         err_console.print(f"[yellow]{problem.severity}:[/yellow] {problem}", highlight=False)
 
@@ -110,6 +141,8 @@ def register(app: typer.Typer) -> None:
         plan: str | None = typer.Option(None, "--plan", help="Plan code (default: from the file name)."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Read and check everything, write nothing."),
         as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+        confirm: bool = typer.Option(False, "--confirm", help="Confirm a plan read from prose at once "
+                                     "(otherwise it stays a draft without reminders until `duban plans confirm`)."),
     ) -> None:
         """Import a plan's division-of-labour table; re-importing updates it as a new revision."""
         from models.db import migrate, session_scope
@@ -117,7 +150,7 @@ def register(app: typer.Typer) -> None:
 
         migrate()
         with session_scope() as session:
-            report = import_plan(session, path, plan_code=plan, dry_run=dry_run)
+            report = import_plan(session, path, plan_code=plan, dry_run=dry_run, confirm=confirm)
         if as_json:
             typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         else:

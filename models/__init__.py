@@ -5,6 +5,8 @@ from models.evaluation import Evaluation
 from models.indicator import Indicator, IndicatorReading, IndicatorTarget
 from models.notification import Notification
 from models.plan import (
+    PLAN_CONFIRMED,
+    PLAN_DRAFT,
     ROLE_LEAD,
     ROLE_RESPONSIBLE,
     ROLE_SUPPORT,
@@ -28,7 +30,8 @@ from models.status import (
 )
 
 __all__ = [
-    "KIND_GROUP", "KIND_OFFICE", "KIND_UNIT", "ROLES", "ROLE_LEAD", "ROLE_RESPONSIBLE", "ROLE_SUPPORT",
+    "KIND_GROUP", "KIND_OFFICE", "KIND_UNIT", "PLAN_CONFIRMED", "PLAN_DRAFT", "ROLES", "ROLE_LEAD",
+    "ROLE_RESPONSIBLE", "ROLE_SUPPORT",
     "AccessLink", "Assignment", "Department", "DepartmentAlias", "Evaluation", "Evidence", "GroupMember",
     "Indicator", "IndicatorReading", "IndicatorTarget", "LoginThrottle", "Milestone", "MilestoneCompletion",
     "Notification", "OfficeUser", "Plan", "PlanRevision", "ReportingRound", "RoundExpectation", "StatusUpdate", "Task",

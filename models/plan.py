@@ -13,6 +13,8 @@ ROLE_LEAD = "lead"
 ROLE_SUPPORT = "support"
 ROLE_RESPONSIBLE = "responsible"
 ROLES = (ROLE_LEAD, ROLE_SUPPORT, ROLE_RESPONSIBLE)
+PLAN_DRAFT = "draft"          # read from prose: the office checks it; no reminders yet
+PLAN_CONFIRMED = "confirmed"  # runs: reminders, rounds, evaluation
 
 
 class Plan(SQLModel, table=True):
@@ -28,6 +30,8 @@ class Plan(SQLModel, table=True):
     period_end: int | None = None
     midterm_year: int | None = None
     final_year: int | None = None
+    addressees: list[str] = json_field()
+    status: str = Field(default=PLAN_CONFIRMED, index=True)
     coordination_channels: list[str] = json_field()
     reminder_policy: dict = json_field(dict)
     revision: int = 1
@@ -98,6 +102,7 @@ class Milestone(SQLModel, table=True):
     recurrence_count: int | None = None
     recurrence_start: date | None = None
     recurrence_end: date | None = None
+    recurrence_day: str | None = None  # "MM-DD": a yearly duty due on that day (世界精神卫生日 → 10-10)
     undated_reason: str | None = None
     position: int = 0
     active: bool = True

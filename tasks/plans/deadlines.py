@@ -9,7 +9,9 @@ A schedule cell becomes a list of ``Schedule`` items, in text order:
   the milestone before it in the cell, else at the date in its own phrase (2016年起每季度…), else
   in a year column on 1 Jan of that year (and then ends on 31 Dec of that year), else on 1 Jan of
   ``plan_start_year``.  It ends on 31 Dec of ``plan_end_year`` unless bound to a year column;
-  its ``due_date`` is the end of its first period (see ``occurrences``);
+  its ``due_date`` is the end of its first period (see ``occurrences``); a yearly observance
+  (每年世界精神卫生日, 每年世界预防自杀日) and, outside a year column, 每年12月10日前 / 每年3月底前 are
+  yearly duties due on their own day (``recurrence_day``);
 * a cell with no date of its own under a year column (``2017年``: 完成。/ 不断健全。) is due at that
   year's end (``year_end``, "MM-DD"), as are year-only dates (2016年, 2016年底, 年内, 下半年);
 * anything else is kept undated with ``undated_reason`` set — never a guessed date.
@@ -28,6 +30,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 RECURRENCES = ("weekly", "monthly", "bimonthly", "quarterly", "half-yearly", "yearly")
+OBSERVANCES = {"世界精神卫生日": "10-10", "世界预防自杀日": "09-10"}  # the yearly days mental-health plans name
 _PERIOD_MONTHS = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 _CN = "〇零一二两三四五六七八九十"
 _NUM = rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})"
@@ -47,6 +50,7 @@ class Schedule:
     recurrence_count: int | None = None   # times per period (每年不少于2次 → 2; 1 when not said)
     recurrence_start: date | None = None
     recurrence_end: date | None = None    # None: open-ended (no plan end known)
+    recurrence_day: str | None = None     # "MM-DD": a yearly duty due on that day, not at the year's end
     undated_reason: str | None = None     # set whenever due_date is None: flag it, never guess
     phrase: str | None = None             # the clause this item was read from
 
@@ -61,11 +65,15 @@ _DATE = re.compile(
     rf"|(?P<yonly>(?:19|20)\d\d)年(?!\d)")
 _RECUR = re.compile(r"每(?:一个?)?(?P<per>半年|季度?|年度?|(?:两|2|二)个月|双月|个?月|周(?!年)|星期)(?!\d+[月日号])"
                     r"|(?P<per2>按月|按季度?|逐月|逐季|按周|逐周)")
+_OBSERVANCE = re.compile(rf"每年(?:的)?(?P<day>{'|'.join(OBSERVANCES)})")
+_YEARLY_DAY = re.compile(r"每(?P<per>年)(?:的)?(?P<ym>\d{1,2})月(?:(?P<yd>\d{1,2})日|底|末)?(?:前|以前|之前)?")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s*(?:次|回|期)")
 _ONGOING = re.compile(r"不断|持续|长期|逐年|常态化|坚持|之后|此后|以后|(?<=[年月日])起|开始")
 _AFTER = re.compile(r"之后|此后|以后|(?<=[年月日])起|开始")
 _SOFT = re.compile(r"力争|争取")
 _CLAUSE = re.compile(r"[^,，;；。!！?？]+")
+_PERIODIC = re.compile(r"^(?:定期|适时|不定期)$")
+_EVENT = re.compile(r"^(?:及时|随时|第一时间|一旦)$")
 _BLANK = re.compile(r"^[\s/／—\-–－～~、.。无]*$")
 
 
@@ -175,9 +183,21 @@ def occurrences(item: Schedule, *, until: date | None = None) -> list[tuple[date
     out: list[tuple[date, date]] = []
     while period <= last:
         nxt = period + step
-        out.append((max(period, start), min(nxt - timedelta(days=1), last)))
+        begin, end = max(period, start), min(nxt - timedelta(days=1), last)
+        if item.recurrence_day:  # due on its day of the year, when that day falls in the period
+            end = day_in_year(item.recurrence_day, period.year)
+            if not begin <= end <= last:
+                period = nxt
+                continue
+        out.append((begin, end))
         period = nxt
     return out
+
+
+def day_in_year(day: str, year: int) -> date:
+    """The date of a "MM-DD" day of a yearly duty in ``year``."""
+    month, dom = (int(part) for part in day.split("-"))
+    return date(year, month, dom)
 
 
 def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, anchor: date | None,
@@ -196,6 +216,12 @@ def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, 
                     recurrence=_recurrence(recur.group("per") or recur.group("per2")),
                     recurrence_count=_num(count.group("n")) if count else 1,
                     recurrence_start=anchor, recurrence_end=end, phrase=clause)
+    if observance := _OBSERVANCE.search(clause):
+        duty.recurrence, duty.recurrence_day = "yearly", OBSERVANCES[observance.group("day")]
+    elif "ym" in recur.groupdict():  # 每年12月10日前 / 每年3月底前 (outside a year column)
+        month = int(recur.group("ym"))
+        day = int(recur.group("yd")) if recur.group("yd") else calendar.monthrange(2001, month)[1]
+        duty.recurrence_day = f"{month:02d}-{day:02d}"
     first = occurrences(duty, until=anchor + relativedelta(years=1)) if anchor else []
     if anchor is None:
         duty.undated_reason = f"recurring duty '{clause}' has no start date (no year column, no plan start)"
@@ -221,12 +247,16 @@ def parse_schedule(label: str, text: str, *, plan_end_year: int | None = None, y
         clause = clause.strip()
         soft = bool(_SOFT.search(clause))
         recur = _RECUR.search(clause)
+        if recur is None and col is None:  # 每年12月10日前 in a 完成时限 cell: a yearly duty due on that day
+            recur = _YEARLY_DAY.search(clause)
         anchor: date | None = None
         for m in _DATE.finditer(clause):
             span = _span(m, ctx, year_end)
             if span is None:
                 continue
             start, due, ctx = span
+            if recur and recur.start() <= m.start() < recur.end():
+                continue  # the day of a yearly duty (每年12月10日前), not a deadline of its own
             if recur and m.start() < recur.start() and _AFTER.search(clause, m.end(), recur.start()):
                 anchor = start  # 2016年起每季度… : a start, not a deadline
             elif all(s.due_date != due for s in milestones):
@@ -244,8 +274,13 @@ def parse_schedule(label: str, text: str, *, plan_end_year: int | None = None, y
             milestones.append(Schedule("", label, text, _year_end(col, year_end), soft=bool(_SOFT.search(stripped)),
                                        ongoing_after=ongoing_pending, phrase=stripped))
         else:
-            reason = (f"cannot date '{stripped}': the text names no year and the column '{label}' is not a year"
-                      + ("; ongoing (长期/持续)" if ongoing_pending else ""))
+            if _PERIODIC.search(stripped):  # issue 14: recognised, flagged, never guessed
+                reason = f"periodic duty whose frequency is not stated ('{stripped}'): set the frequency by hand"
+            elif _EVENT.search(stripped):
+                reason = f"event-driven duty ('{stripped}'): due whenever the event occurs, no calendar date"
+            else:
+                reason = (f"cannot date '{stripped}': the text names no year and the column '{label}' is not a year"
+                          + ("; ongoing (长期/持续)" if ongoing_pending else ""))
             milestones.append(Schedule("", label, text, None, soft=bool(_SOFT.search(stripped)),
                                        ongoing_after=ongoing_pending,
                                        undated_reason=reason, phrase=stripped))

@@ -19,7 +19,7 @@ from tasks.plans.template import write_workbook
 from tasks.plans.unit_names import split_units
 
 PLAN_KEYS = ("code", "title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-             "midterm_year", "final_year", "revision")
+             "midterm_year", "final_year", "revision", "status", "addressees")
 
 
 def get_plan(session: Session, code: str) -> Plan:
@@ -71,7 +71,7 @@ def _indicators(session: Session, plan: Plan) -> list[dict[str, Any]]:
     for ind in indicators:
         entry: dict[str, Any] = {"code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
                                  "direction": ind.direction, "task": task_codes.get(ind.task_id),
-                                 "baselines": [], "targets": []}
+                                 "statement": ind.statement, "baselines": [], "targets": []}
         for t in values[ind.id]:
             entry["baselines" if t.kind == "baseline" else "targets"].append(
                 {"year": t.year, "scope": t.scope, "text": t.text, "value_kind": t.value_kind, "value": t.value,
@@ -118,7 +118,8 @@ def export_xlsx(session: Session, code: str, path: Path) -> Path:
         rows.append([task["code"], path_[0] if path_ else "", path_[1] if len(path_) > 1 else "", task["text"],
                      *[cells.get(label, "") for label in labels], join_units(task["lead"]),
                      join_units(task["support"]), join_units(task["responsible"]), task["remark"] or ""])
-    return write_workbook(Path(path), data["plan"], labels, rows, data["indicators"])
+    plan = {**data["plan"], "addressees": join_units(data["plan"]["addressees"] or []) or None}
+    return write_workbook(Path(path), plan, labels, rows, data["indicators"])
 
 
 def list_tasks(session: Session, *, plan_code: str | None = None, department: str | None = None,

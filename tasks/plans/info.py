@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from models import Plan
+from models import PLAN_CONFIRMED, PLAN_DRAFT, Plan
 from models.base import utcnow
 from tasks.errors import ValidationFailed
 from tasks.evaluation.snapshot import find_plan
@@ -41,6 +41,18 @@ def _check(plan_code: str, values: dict[str, Any]) -> None:
                                    f"{start or '…'}–{end or '…'}")
     if not (values["title"] or "").strip():
         raise ValidationFailed(f"plan {plan_code}: the title cannot be empty")
+
+
+def confirm_plan(session: Session, code: str) -> tuple[Plan, bool]:
+    """Confirm a draft plan (read from prose) so that its reminders start; (plan, whether it was a draft)."""
+    plan = find_plan(session, code)
+    was_draft = plan.status == PLAN_DRAFT
+    if was_draft:
+        plan.status = PLAN_CONFIRMED
+        plan.updated_at = utcnow()
+        session.add(plan)
+        session.flush()
+    return plan, was_draft
 
 
 def update_plan_info(session: Session, code: str, **fields: Any) -> Plan:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from config import get_settings
-from models import ROLES
+from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLES
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
 from tasks.plans.deadlines import column_year, parse_schedule
@@ -42,6 +42,8 @@ class ImportReport:
     changes: dict[str, Any]
     problems: list[Problem]
     tasks: list[dict[str, Any]] = field(default_factory=list)
+    status: str = PLAN_CONFIRMED
+    draft: dict[str, Any] | None = None  # a plan read from prose: obligations, without time/unit, confidence
 
     @property
     def warnings(self) -> list[Problem]:
@@ -73,7 +75,8 @@ def _milestones(task_ref: str, parsed_milestones: list, file: str, plan_end: int
             cache[(cell.label, cell.text)] = parse_schedule(cell.label, cell.text, plan_end_year=plan_end,
                                                             year_end=year_end, plan_start_year=plan_start)
         for item in cache[(cell.label, cell.text)]:
-            same = (item.text, item.due_date, item.recurrence, item.recurrence_start, item.recurrence_end)
+            same = (item.text, item.due_date, item.recurrence, item.recurrence_start, item.recurrence_end,
+                    item.recurrence_day)
             if same in seen:  # one cell merged across years: the same deadline once, not once per column
                 continue
             seen.add(same)
@@ -87,7 +90,8 @@ def _milestones(task_ref: str, parsed_milestones: list, file: str, plan_end: int
             out.append({"key": key, "label": item.label, "text": item.text, "due_date": item.due_date,
                         "soft": item.soft, "ongoing_after": item.ongoing_after, "recurrence": item.recurrence,
                         "recurrence_count": item.recurrence_count, "recurrence_start": item.recurrence_start,
-                        "recurrence_end": item.recurrence_end, "undated_reason": item.undated_reason})
+                        "recurrence_end": item.recurrence_end, "recurrence_day": item.recurrence_day,
+                        "undated_reason": item.undated_reason})
     return out
 
 
@@ -119,8 +123,12 @@ def _report_row(spec: TaskSpec, names: dict[int, str]) -> dict[str, Any]:
 
 
 def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None = None, dry_run: bool = False,
-                  source_hash: str | None = None) -> ImportReport:
-    """Resolve, date and store a parsed plan in one transaction (committed unless ``dry_run``)."""
+                  source_hash: str | None = None, confirm: bool = False) -> ImportReport:
+    """Resolve, date and store a parsed plan in one transaction (committed unless ``dry_run``).
+
+    A plan read from prose (``parsed.draft``) is stored as a draft unless ``confirm``: no reminders
+    until ``confirm_plan``. ``confirm`` also confirms an existing draft plan being re-imported.
+    """
     file = parsed.source_file
     problems = list(parsed.problems)
     seen: dict[str, str] = {}
@@ -164,13 +172,20 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
         if source_hash is None:  # no file (an importer handed a ParsedPlan): hash what was recognised
             source_hash = hashlib.sha256(repr((fields, [(s.code, s.text, s.assignments, s.milestones) for s in specs]))
                                          .encode()).hexdigest()
-        result = store_plan(session, PlanSpec(code, file, parsed.source_format, source_hash, fields, specs, indicators))
+        status = PLAN_DRAFT if parsed.draft and not confirm else PLAN_CONFIRMED
+        result = store_plan(session, PlanSpec(code, file, parsed.source_format, source_hash, fields, specs, indicators,
+                                              status=status))
+        if confirm and result.plan.status == PLAN_DRAFT:
+            result.plan.status = PLAN_CONFIRMED
+            session.add(result.plan)
+            session.flush()
         names = {d.id: d.name for d in resolver.names.values()}
         report = ImportReport(
             plan_code=code, title=result.plan.title, source_file=file, source_format=parsed.source_format,
             revision=result.revision, created=result.created, changed=result.changed, dry_run=dry_run,
             counts=_counts(specs, indicators, resolver), changes=result.changes, problems=problems,
-            tasks=[_report_row(s, names) for s in specs])
+            tasks=[_report_row(s, names) for s in specs], status=result.plan.status,
+            draft=asdict(parsed.draft) if parsed.draft else None)
         session.rollback() if dry_run else session.commit()
         return report
     except BaseException:
@@ -196,8 +211,9 @@ def _counts(specs: list[TaskSpec], indicators: list[IndicatorSpec], resolver: Un
     return counts
 
 
-def import_plan(session: Session, path: Path, *, plan_code: str | None = None, dry_run: bool = False) -> ImportReport:
+def import_plan(session: Session, path: Path, *, plan_code: str | None = None, dry_run: bool = False,
+                confirm: bool = False) -> ImportReport:
     """Import a plan document of any supported format (detected from its content)."""
     parsed = read_document(Path(path))
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return import_parsed(session, parsed, plan_code=plan_code, dry_run=dry_run, source_hash=digest)
+    return import_parsed(session, parsed, plan_code=plan_code, dry_run=dry_run, source_hash=digest, confirm=confirm)

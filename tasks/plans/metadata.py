@@ -10,21 +10,28 @@ import re
 import unicodedata
 from datetime import date
 
+from tasks.plans.unit_names import split_units
+
 _ORGAN = r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|政府|[委局厅办署院会])"
 _DOC_NUMBER = re.compile(
     r"(?P<num>[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号)")
 _FILE_HEADER = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,30}}{_ORGAN})\s*(?:文件|文\s*件)$")
 _ORGAN_LINE = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,30}}{_ORGAN})$")
 _NOTICE = re.compile(r"^(?:(?P<org>\S{2,30}?)\s*)?关于(?:印发|转发|下发|颁布)(?P<rest>.+?)的通知")
+_OWN_NOTICE = re.compile(r"^(?:[\u4e00-\u9fff]{2,30}?(?:办公室|委员会|政府|[委局厅办院]))?\s*"
+                         r"(?P<t>关于[^，。；]{2,60}的(?:通知|意见|通报|决定))$")
 _QUOTED = re.compile(r"《(?P<t>[^《》]+)》")
-_TITLE_LINE = re.compile(r"^(?!为|根据|现将|按照|结合|各|请|附件)(?P<t>[^，。；：:,]{4,60}?(?:规划|计划|方案|纲要|意见|办法|分解表|分工表|任务表|清单)"
+_TITLE_LINE = re.compile(r"^(?!为|根据|现将|按照|结合|各|请|附件)"
+                         r"(?P<t>[^，。；：:,]{4,60}?(?:规划|计划|方案|纲要|意见|办法|分解表|分工表|任务表|清单)"
                          r"(?:\s*[(（][^()（）]*[)）])?)$")
 _PERIOD = re.compile(r"(?P<a>(?:19|20)\d\d)\s*年?\s*[-—–－―~～至到]+\s*(?P<b>(?:19|20)\d\d)\s*年?")
 _DATE_LINE = re.compile(r"^(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日$")
 _CN_DATE_LINE = re.compile(r"^(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月"
                            r"(?P<d>[一二三四五六七八九十]{1,3})日$")
-_LABELLED_DATE = re.compile(r"^(?:发文日期|成文日期|印发日期)[:：]\s*(?P<y>\d{4})[-年./](?P<m>\d{1,2})[-月./](?P<d>\d{1,2})")
-_REVIEW = re.compile(r"(?P<mid>中期(?:考核|评估|检查|督导|评价))|(?P<final>终期(?:效果)?(?:评估|考核|评价)|期末(?:考核|评估)|总结评估)")
+_LABELLED_DATE = re.compile(r"^(?:发文日期|成文日期|印发日期)[:：]\s*"
+                            r"(?P<y>\d{4})[-年./](?P<m>\d{1,2})[-月./](?P<d>\d{1,2})")
+_REVIEW = re.compile(r"(?P<mid>中期(?:考核|评估|检查|督导|评价))"
+                     r"|(?P<final>终期(?:效果)?(?:评估|考核|评价)|期末(?:考核|评估)|总结评估)")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年")
 
 
@@ -60,7 +67,22 @@ def _title(lines: list[str]) -> str | None:
     for ln in lines:
         if m := _TITLE_LINE.match(ln):
             return m.group("t").strip()
+    for ln in lines[:40]:  # a notice of its own: 关于做好…工作的通知
+        if m := _OWN_NOTICE.match(ln):
+            return m.group("t")
     return None
+
+
+def _addressees(lines: list[str]) -> list[str]:
+    """The units a notice is sent to (主送): the line ending in ：right after the title, or 主送：…"""
+    for i, ln in enumerate(lines[:60]):
+        if m := re.match(r"^主送(?:单位|机关)?[:：]\s*(?P<u>.+?)[。]?$", ln):
+            return split_units(m.group("u"))
+        if (_OWN_NOTICE.match(ln) or _NOTICE.search(ln)) and i + 1 < len(lines):
+            nxt = lines[i + 1]
+            if re.search(r"[:：]$", nxt) and len(nxt) <= 120 and not re.search(r"[。；]", nxt):
+                return split_units(nxt.rstrip(":："))
+    return []
 
 
 def _issuing_office(lines: list[str]) -> str | None:
@@ -113,5 +135,7 @@ def extract_metadata(text: str) -> dict:
         if m and (d := _date(m.group("y"), m.group("m"), m.group("d"))):
             out["issued_on"] = d
             break
+    if addressees := _addressees(lines):
+        out["addressees"] = addressees
     out.update(_review_years(text))
     return out

@@ -61,6 +61,19 @@ class ParsedIndicator:
 
 
 @dataclass
+class DraftSummary:
+    """How a plan read from prose stands: a draft the office checks before it runs (issue 14)."""
+
+    obligations: int
+    without_time: int
+    without_unit: int
+    periodic_unstated: int
+    event_driven: int
+    confidence: float
+    not_taken: int
+
+
+@dataclass
 class ParsedPlan:
     """Everything an importer recognised in one document."""
 
@@ -77,3 +90,5 @@ class ParsedPlan:
     tasks: list[ParsedTask] = field(default_factory=list)
     indicators: list[ParsedIndicator] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    addressees: list[str] | None = None
+    draft: DraftSummary | None = None

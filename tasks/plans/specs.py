@@ -50,6 +50,7 @@ class PlanSpec:
     fields: dict[str, Any]
     tasks: list[TaskSpec]
     indicators: list[IndicatorSpec] = field(default_factory=list)
+    status: str | None = None  # a new plan's status (draft / confirmed); an existing plan keeps its own
 
 @dataclass
 class StoredTask:

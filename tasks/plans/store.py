@@ -14,15 +14,25 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, PlanRevision, Task
+from models import (
+    PLAN_CONFIRMED,
+    Assignment,
+    Department,
+    Indicator,
+    IndicatorTarget,
+    Milestone,
+    Plan,
+    PlanRevision,
+    Task,
+)
 from models.base import utcnow
 from tasks.plans.specs import IndicatorSpec, PlanSpec, StoredTask, TaskSpec
 from tasks.plans.writer import TASK_FIELDS, update_sources, write_indicators, write_tasks
 
 PLAN_FIELDS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-               "midterm_year", "final_year")
+               "midterm_year", "final_year", "addressees")
 MILESTONE_FIELDS = ("key", "label", "text", "due_date", "soft", "ongoing_after", "recurrence", "recurrence_count",
-                    "recurrence_start", "recurrence_end", "undated_reason")
+                    "recurrence_start", "recurrence_end", "recurrence_day", "undated_reason")
 INDICATOR_FIELDS = ("name", "category", "unit", "direction", "statement", "task_code")
 
 
@@ -102,7 +112,8 @@ def store_plan(session: Session, spec: PlanSpec) -> StoreResult:
     created = plan is None
     if plan is None:
         title = spec.fields.get("title") or Path(spec.source_file).stem
-        plan = Plan(code=spec.code, revision=0, **{**spec.fields, "title": title})
+        fields = {k: v for k, v in spec.fields.items() if v is not None}
+        plan = Plan(code=spec.code, revision=0, **{**fields, "title": title}, status=spec.status or PLAN_CONFIRMED)
         session.add(plan)
         session.flush()
     names = {d.id: d.name for d in session.exec(select(Department))}

@@ -1,7 +1,7 @@
 """The canonical .xlsx layout of a division-of-labour table: the blank template and the writer export uses.
 
 Sheets: 任务 (title row, header, one row per task), 指标 (indicators with baseline/target columns),
-计划信息 (title, issuing office, document number, period, review years) and, in the template, 说明.
+计划信息 (title, issuing office, document number, addressees, period, review years) and, in the template, 说明.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tasks.worksheets import keep_text
 
 TASK_HEAD = ["编号", "一级指标", "二级指标", "任务"]
 UNIT_HEAD = ["牵头单位", "配合单位", "责任单位", "备注"]
-INDICATOR_HEAD = ["编号", "分类", "指标名称", "单位", "方向", "关联任务"]
+INDICATOR_HEAD = ["编号", "分类", "指标名称", "单位", "方向", "关联任务", "原文"]
 PLAN_KEYS = {v: k for k, v in INFO_FIELDS.items()}
 _BOLD, _FILL = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -34,7 +34,8 @@ INSTRUCTIONS = [
     "6. 每项任务必须有牵头单位（无牵头/配合之分时只填“责任单位”）。",
     "7. “指标”表：基线列以“基线”开头、目标列以“目标”开头，可含范围和年份，如“基线全市2015年”“目标2020年”；"
     "目标值可写 ≥95、1/80、2—3、在现有基础上提高50% 等。",
-    "8. “计划信息”表：规划标题、发文机关、文号、印发日期、起止年份、中期考核和终期评估年份。",
+    "8. “计划信息”表：规划标题、发文机关、文号、印发日期、主送单位、起止年份、中期考核和终期评估年份。"
+    "“指标”表的“原文”列是指标所在的原句（从正文读出的计划），可留空。",
     "导入：duban import 文件.xlsx --plan 计划代码（先用 --dry-run 检查）。",
 ]
 
@@ -68,8 +69,8 @@ def _indicator_sheet(wb: Workbook, indicators: list[dict[str, Any]]) -> None:
                  for v in ind[kind]}
         ws.append([ind["code"], ind["category"] or "", ind["name"], ind["unit"] or "",
                    DIRECTION_LABELS.get(ind["direction"], ind["direction"] or ""), ind.get("task") or "",
-                   *[cells.get(c, "") for c in columns]])
-    for c, width in enumerate([8, 14, 36, 8, 10, 10] + [14] * len(columns), start=1):
+                   ind.get("statement") or "", *[cells.get(c, "") for c in columns]])
+    for c, width in enumerate([8, 14, 36, 8, 10, 10, 40] + [14] * len(columns), start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
 
 

@@ -98,8 +98,8 @@ def _share(pieces: list[str]) -> list[str]:
         if _complete(piece) and not _ADMIN_LIST.fullmatch(_core(piece)) and not re.search(r"[区县市镇乡]$", piece):
             found = _SHARED_SUFFIX.search(piece)
             suffix = found.group(1) if found else ""
-        elif suffix and not piece.endswith(_CLOSE):
-            pieces[i] = piece + suffix
+        elif suffix and not piece.endswith(_CLOSE) and not (piece.startswith("各") and _ADMIN_LIST.fullmatch(piece)):
+            pieces[i] = piece + suffix  # (a group such as 各街道 / 各乡镇（街道） takes no suffix)
     scope = _SCOPE.match(pieces[0]) if pieces else None
     if scope and len(pieces) > 1:
         for i in range(1, len(pieces)):

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from config import ReminderPolicy, get_settings
 from models import (
     KIND_GROUP,
+    PLAN_DRAFT,
     ROLE_SUPPORT,
     Assignment,
     Department,
@@ -33,7 +34,8 @@ from models import (
 )
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound
-from tasks.periods import parse_period
+from tasks.periods import Period, parse_period
+from tasks.plans.deadlines import day_in_year
 from tasks.reminders.notice_dates import Notice, NoticeCalendar, recurring_periods
 from tasks.workdays import is_working_day
 
@@ -116,13 +118,14 @@ def _code_key(code: str) -> tuple:
 
 
 def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict]]:
-    query = select(Plan.id, Plan.code, Plan.reminder_policy)
+    query = select(Plan.id, Plan.code, Plan.reminder_policy, Plan.status)
     if plan_code:
         query = query.where(Plan.code == plan_code)
     plans = [tuple(row) for row in session.exec(query)]
     if plan_code and not plans:
         raise NotFound(f"no plan with code {plan_code!r}")
-    return plans
+    # issue 14: a draft plan (read from prose, not yet confirmed by the office) gets no reminders
+    return [(pid, code, policy) for pid, code, policy, status in plans if status != PLAN_DRAFT]
 
 
 def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date
@@ -138,7 +141,7 @@ def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date
     columns = (Milestone.id, Milestone.label, Milestone.text, Milestone.due_date, Milestone.soft,
                Milestone.recurrence, Milestone.recurrence_count, Milestone.recurrence_start,
                Milestone.recurrence_end, Task.id, Task.code, Task.text, Task.plan_id, Assignment.role,
-               Assignment.department_id)
+               Assignment.department_id, Milestone.recurrence_day)
     out: list = []
     for condition in (one_off, recurring):  # two index-friendly queries instead of one OR
         query = (select(*columns).join(Task, Task.id == Milestone.task_id)
@@ -174,6 +177,14 @@ def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tu
     return out
 
 
+def _period_due(period: Period, day: str | None) -> date | None:
+    """When one period of a duty is due: its end, or a yearly duty's own day (None: not in the period)."""
+    if day is None:
+        return period.end
+    due = day_in_year(day, period.end.year)
+    return due if period.start <= due <= period.end else None
+
+
 def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
               policy: ReminderPolicy | None = None) -> list[DueItem]:
     """Every (department, milestone) notice due in the sweep of ``as_of`` (none on non-working days)."""
@@ -187,7 +198,8 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     dates = sorted(set().union(*(c.notice_due_dates(earliest) for c in calendars.values())))
     lower = as_of - timedelta(days=400)
     upper = max(c.horizon for c in calendars.values())
-    rows = _rows(session, plan_ids if plan_code else None, dates, lower, upper)
+    rows = [r for r in _rows(session, plan_ids if plan_code else None, dates, lower, upper)
+            if r[12] in codes]  # issue 14: rows of draft plans (dropped by _plans) are not swept
     periods: dict[int, list] = {}
     for row in rows:
         if row[5] is not None and row[0] not in periods:
@@ -197,13 +209,13 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     chosen: dict[tuple[int, int, str], DueItem] = {}
     notices: dict[tuple, Notice | object | None] = {}  # per (plan, due, support, soft, period start)
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
-         dept_id) in rows:
+         dept_id, day) in rows:
         support = role == ROLE_SUPPORT
         if recurrence is None:
             occasions: Iterable[tuple[str, date, int, date | None]] = (("", due, 0, None),)
         else:  # each period of the duty still short of its count
-            occasions = [(p.key, p.end, n, p.start) for p in periods[mid]
-                         if (n := counts.get((mid, p.key), 0)) < (rcount or 1)]
+            occasions = [(p.key, _period_due(p, day), n, p.start) for p in periods[mid]
+                         if (n := counts.get((mid, p.key), 0)) < (rcount or 1) and _period_due(p, day)]
         for period, lead_due, done_count, start in occasions:
             key = (pid, lead_due, support, soft, start)
             notice = notices.get(key, _UNSEEN)

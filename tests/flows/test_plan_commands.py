@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.demo_plan import write_example_directory, write_example_plan
 from models import Department, Plan
+from tasks.reminders.due_items import due_items
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 runner = CliRunner()
@@ -125,3 +127,67 @@ def test_evaluate_as_of_without_review_year(session: Session, seeds: Path, tmp_p
                          "--format", "html", "--out", tmp_path / "out")
     assert code == 0, err
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["hz-midterm-2017-12-31.html"]
+
+
+def test_prose_notice_imports_as_a_draft_without_reminders_until_confirmed(session: Session, tmp_path: Path) -> None:
+    notice = DATA / "prose_notice.txt"
+    code, out, err = run("import", notice, "--plan", "notice")
+    assert code == 0, err
+    assert "草稿（DRAFT）" in out and "识别出 32 项任务" in out and "duban plans confirm --plan notice" in out
+    assert "not taken as an obligation" in err and "鼓励社会组织参与心理健康服务" in err
+    plan = session.exec(select(Plan).where(Plan.code == "notice")).one()
+    assert (plan.status, plan.title) == ("draft", "关于做好2021年严重精神障碍患者服务管理工作的通知")
+
+    code, out, _ = run("export", "--plan", "notice", "--format", "json")
+    exported = json.loads(out)
+    shared = next(t for t in exported["tasks"] if "信息比对" in t["text"])
+    assert (shared["lead"], shared["support"]) == (["区卫生健康局"], ["区公安分局", "区民政局"])
+    assert shared["remark"].startswith("原文（line 20）：由区卫生健康局牵头") and shared["source"]["ref"] == "line 20"
+    run("export", "--plan", "notice", "--format", "xlsx", "-o", tmp_path / "notice.xlsx")
+    code, out, err = run("import", tmp_path / "notice.xlsx", "--plan", "notice")
+    assert code == 0, err
+    # tasks, units, schedules, source sentences, indicators with their source statements and the addressees
+    # survive the workbook round trip: no new revision
+    assert "unchanged" in out or "(added 0, removed 0, changed 0)" in out
+    session.expire_all()
+    plan = session.exec(select(Plan).where(Plan.code == "notice")).one()
+    assert (plan.revision, plan.status) == (1, "draft")
+    assert plan.addressees == ["各街道办事处", "各社区卫生服务中心", "区精神卫生中心", "区疾控中心"]
+    code, out, _ = run("export", "--plan", "notice", "--format", "json")
+    again = json.loads(out)
+    assert again["indicators"] == exported["indicators"]
+    unsourced = [[{k: v for k, v in t.items() if k != "source"} for t in e["tasks"]] for e in (again, exported)]
+    assert unsourced[0] == unsourced[1]  # (the source now is the workbook's row)
+    assert next(i for i in again["indicators"] if i["name"] == "服药率")["statement"].startswith("力争到2021年底")
+
+    code, out, _ = run("plans", "confirm", "--plan", "notice")
+    assert code == 0 and "plan notice confirmed" in out
+    session.expire_all()
+    assert session.exec(select(Plan).where(Plan.code == "notice")).one().status == "confirmed"
+
+
+def test_a_draft_gets_no_reminders_and_the_confirmed_plan_does(session: Session) -> None:
+    code, _, err = run("import", DATA / "prose_notice.txt", "--plan", "notice")
+    assert code == 0, err
+    # 2021-12-22 is 7 working days before 2021-12-31: the quarterly 信息比对 (区卫生健康局 leads) and the
+    # year-end duties have their notice that day
+    as_of = date(2021, 12, 22)
+    assert due_items(session, as_of) == [] and due_items(session, as_of, plan_code="notice") == []
+    code, out, _ = run("plans", "confirm", "--plan", "notice")
+    assert code == 0 and "plan notice confirmed" in out
+    session.expire_all()
+    items = due_items(session, as_of, plan_code="notice")
+    due = {(i.department, i.due_date, i.status) for i in items if "信息比对" in i.task_text}
+    assert ("区卫生健康局", date(2021, 12, 31), "upcoming") in due
+    assert {i.plan_code for i in due_items(session, as_of)} == {"notice"}
+    # 每年世界精神卫生日: a yearly duty due on 10 October (7 working days before it: 24 September 2021)
+    day = [(i.department, i.due_date, i.status) for i in due_items(session, date(2021, 9, 24))
+           if "世界精神卫生日" in i.text]
+    assert day == [("区卫生健康局", date(2021, 10, 10), "upcoming")]
+
+
+def test_import_confirm_starts_a_prose_plan_at_once(session: Session) -> None:
+    code, out, err = run("import", DATA / "prose_notice.txt", "--plan", "notice", "--confirm")
+    assert code == 0, err
+    assert "已确认" in out
+    assert session.exec(select(Plan).where(Plan.code == "notice")).one().status == "confirmed"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tasks.errors import ImportFailed, Problems
+from tasks.plans.importers.draft_plan import add_obligations
 from tasks.plans.importers.indicator_table import table_indicators
 from tasks.plans.importers.prose_reader import Para, prose_tasks
 from tasks.plans.importers.table_grid import RawTable, find_header
@@ -19,7 +20,7 @@ from tasks.plans.parsed import ParsedPlan
 from tasks.plans.prose_targets import extract_prose_indicators
 
 _METADATA_KEYS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-                  "midterm_year", "final_year")
+                  "midterm_year", "final_year", "addressees")
 
 
 @dataclass
@@ -65,6 +66,8 @@ def build_plan(doc: Document) -> ParsedPlan:
     if not indicator_tables:
         plan.indicators += extract_prose_indicators(text, doc.file)
     _set_metadata(plan, text)
+    if not task_tables and not plan.tasks:  # prose without markers: a draft table of obligations (issue 14)
+        add_obligations(plan, doc.paras, text, problems, annex=bool(indicator_tables))
     if not plan.tasks and not plan.indicators:
         message = f"{doc.file}: no division-of-labour table or responsibility markers found"
         problems.error("", "no division-of-labour table, no responsibility markers (（X牵头）, 〔责任单位：…〕) "

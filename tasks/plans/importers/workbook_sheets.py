@@ -16,6 +16,7 @@ from tasks.plans.importers.indicator_table import DIRECTION_LABELS, DIRECTION_WO
 from tasks.plans.importers.table_grid import Cell, Header, RawRow, RawTable, find_header
 from tasks.plans.importers.table_rows import SPREADSHEET_RULES, table_tasks, table_title
 from tasks.plans.parsed import ParsedPlan
+from tasks.plans.unit_names import split_units
 
 __all__ = ["DIRECTION_LABELS", "DIRECTION_WORDS", "INFO_FIELDS", "INFO_SHEET_TITLES", "Row", "parse_sheets",
            "read_plan_info", "read_task_rows"]
@@ -24,7 +25,8 @@ Row = tuple[int, list[str]]  # (real row number, cell texts with merged cells fi
 
 INFO_SHEET_TITLES = ("计划信息", "规划信息", "基本信息")
 INFO_FIELDS = {"标题": "title", "发文机关": "issuing_office", "文号": "doc_number", "印发日期": "issued_on",
-               "起始年份": "period_start", "截止年份": "period_end", "中期考核年份": "midterm_year",
+               "主送": "addressees", "起始年份": "period_start", "截止年份": "period_end",
+               "中期考核年份": "midterm_year",
                "终期评估年份": "final_year"}
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
 
@@ -100,7 +102,7 @@ def parse_sheets(sheets: list[tuple[str, list[Row]]], file: str, fmt: str) -> Pa
 
 
 def read_plan_info(rows: list[Row]) -> dict[str, Any]:
-    """Plan fields from a two-column sheet (字段 · 值); years as int, 印发日期 as a date."""
+    """Plan fields from a two-column sheet (字段 · 值); years as int, 印发日期 as a date, 主送 as unit names."""
     info: dict[str, Any] = {}
     for _, cells in rows:
         word = re.sub(r"\s", "", cells[0] or "") if cells else ""
@@ -110,6 +112,8 @@ def read_plan_info(rows: list[Row]) -> dict[str, Any]:
         if key == "issued_on":
             m = re.search(r"(\d{4})\D+(\d{1,2})\D+(\d{1,2})", value)
             info[key] = date(*(int(g) for g in m.groups())) if m else None
+        elif key == "addressees":
+            info[key] = split_units(value)
         elif key in ("period_start", "period_end", "midterm_year", "final_year"):
             m = _YEAR.search(value)
             info[key] = int(m.group(1)) if m else None

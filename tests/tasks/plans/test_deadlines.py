@@ -211,7 +211,8 @@ def test_weekly_and_two_monthly_occurrences() -> None:
     assert all(start.weekday() == 0 for start, _ in weeks[1:])           # Monday to Sunday, clipped to the year
     assert weekly.due_date == date(2016, 1, 3)
     two_monthly = one("2016年", "每两个月开展一次督查。")
-    assert occurrences(two_monthly)[:2] == [(date(2016, 1, 1), date(2016, 2, 29)), (date(2016, 3, 1), date(2016, 4, 30))]
+    assert occurrences(two_monthly)[:2] == [(date(2016, 1, 1), date(2016, 2, 29)),
+                                            (date(2016, 3, 1), date(2016, 4, 30))]
 
 
 @pytest.mark.parametrize("text", ["每周年开展纪念活动", "每年3月底前报送上年度总结", "每月15日前报送"])
@@ -256,3 +257,19 @@ def test_soft_words_and_year_of_a_work_year() -> None:
     item = one("完成时限", "争取2016年6月完成")
     assert (item.due_date, item.soft) == (date(2016, 6, 30), True)
     assert one("完成时限", "2016年度列入考核").due_date == date(2016, 12, 31)
+
+
+def test_a_yearly_observance_is_due_on_its_day_every_year() -> None:
+    [day] = parse_schedule("完成时限", "每年世界精神卫生日开展集中宣传", plan_start_year=2021, plan_end_year=2023)
+    assert (day.recurrence, day.recurrence_day, day.due_date) == ("yearly", "10-10", date(2021, 10, 10))
+    assert [due for _, due in occurrences(day)] == [date(2021, 10, 10), date(2022, 10, 10), date(2023, 10, 10)]
+    [late] = parse_schedule("完成时限", "2021年11月起每年世界预防自杀日", plan_end_year=2022)
+    assert [due for _, due in occurrences(late)] == [date(2022, 9, 10)]  # 2021's day was before the start
+
+
+def test_a_yearly_day_outside_a_year_column_is_a_yearly_duty_due_that_day() -> None:
+    [report] = parse_schedule("完成时限", "2024年4月起每年12月10日前", plan_end_year=2025)
+    assert (report.recurrence, report.recurrence_day, report.recurrence_start) == ("yearly", "12-10", date(2024, 4, 1))
+    assert [due for _, due in occurrences(report)] == [date(2024, 12, 10), date(2025, 12, 10)]
+    [summary] = parse_schedule("完成时限", "每年3月底前报送总结", plan_start_year=2016, plan_end_year=2017)
+    assert [due for _, due in occurrences(summary)] == [date(2016, 3, 31), date(2017, 3, 31)]

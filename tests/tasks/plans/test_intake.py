@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from models import KIND_GROUP, Assignment, Department, Indicator, Milestone, Plan, PlanRevision, Task
+from models import KIND_GROUP, Assignment, Department, Milestone, Plan, PlanRevision, Task
 from tasks.directory.departments import load_directory
 from tasks.errors import ImportFailed, Problem
 from tasks.plans import intake as plan_import
@@ -165,12 +165,17 @@ def test_group_names_without_a_directory_are_memberless_groups(session: Session,
     assert not {line.department for line in sweep.departments} & set(warned)
 
 
-def test_narrative_plan_without_tasks_warns(session: Session, seeds: Path) -> None:
+def test_narrative_plan_is_a_draft_and_targets_alone_warn(session: Session, seeds: Path, tmp_path: Path) -> None:
     report = import_plan(session, seeds / "000_a0ed3535ed6b6998.txt")
-    assert report.counts["tasks"] == 0 and report.counts["indicators"] > 0
+    assert report.status == "draft" and report.counts["tasks"] == report.draft["obligations"] > 0
+    assert not [p for p in report.problems if p.kind == "no_tasks"]
+    assert session.exec(select(Plan.status)).all() == ["draft"]
+    goals = tmp_path / "goals.txt"  # targets and nothing anyone is told to do
+    goals.write_text("白石镇心理健康工作目标\n\n到2025年，居民心理健康素养水平达到30%。\n", encoding="utf-8")
+    report = import_plan(session, goals)
+    assert report.counts["tasks"] == 0 and report.counts["indicators"] == 1
     [warning] = [p for p in report.problems if p.kind == "no_tasks"]
     assert warning.severity == "warning"
     assert warning.message.startswith("no tasks found: only indicators were imported")
-    assert session.exec(select(Task)).all() == [] and session.exec(select(Indicator)).all()
     hangzhou = import_plan(session, seeds / "003_7d761cf584dc9c6a.txt")
-    assert not [p for p in hangzhou.problems if p.kind == "no_tasks"]
+    assert not [p for p in hangzhou.problems if p.kind == "no_tasks"] and hangzhou.status == "confirmed"

@@ -19,6 +19,7 @@ def test_chenzhou_forwarding_notice(seeds: Path) -> None:
     meta = extract_metadata(read(seeds, "000_a0ed3535ed6b6998.txt"))
     assert meta == {
         "title": "郴州市精神卫生工作规划（2015-2020年）",
+        "addressees": ["各县市区人民政府", "市政府各工作部门", "中省驻郴各单位"],
         "issuing_office": "郴州市人民政府办公室",
         "doc_number": "郴政办发〔2016〕18号",
         "issued_on": date(2016, 4, 5),
@@ -35,6 +36,7 @@ def test_zhongyuan_plan(seeds: Path) -> None:
     meta = extract_metadata(read(seeds, "004_418fe78c24e69791.txt"))
     assert meta == {
         "title": "中原区精神卫生工作规划（2016—2020年）",
+        "addressees": ["各街道办事处", "区政府各部门", "各有关单位"],
         "issuing_office": "郑州市中原区人民政府",
         "doc_number": "中原政〔2017〕5号",
         "issued_on": date(2017, 6, 20),
@@ -102,7 +104,8 @@ def test_review_years_are_only_taken_when_stated() -> None:
 
 
 def test_office_from_the_signature_above_the_date() -> None:
-    text = "某县严重精神障碍患者救治救助工作方案\n\n为做好救治救助工作，制定本方案。\n\n某某县卫生健康局\n\n2024年3月8日\n"
+    text = ("某县严重精神障碍患者救治救助工作方案\n\n为做好救治救助工作，制定本方案。\n\n"
+            "某某县卫生健康局\n\n2024年3月8日\n")
     meta = extract_metadata(text)
     assert meta == {"title": "某县严重精神障碍患者救治救助工作方案", "issuing_office": "某某县卫生健康局",
                     "issued_on": date(2024, 3, 8)}

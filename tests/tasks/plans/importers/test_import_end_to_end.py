@@ -46,10 +46,12 @@ def test_zhongyuan_annex_is_stored_with_review_years(session: Session, seeds: Pa
     assert any(m["recurrence"] for m in meeting["milestones"])
 
 
-def test_chenzhou_narrative_plan_gives_indicators(session: Session, seeds: Path) -> None:
+def test_chenzhou_narrative_plan_gives_a_draft_and_its_indicators(session: Session, seeds: Path) -> None:
     report = import_plan(session, seeds / "000_a0ed3535ed6b6998.txt", plan_code="cz")
-    assert report.counts["tasks"] == 0 and report.counts["indicators"] >= 8
+    assert report.status == "draft" and report.counts["tasks"] == report.draft["obligations"] >= 50
+    assert report.counts["indicators"] == 11  # the 10 it always had and one staffing target (每…配备)
     exported = export_plan(session, "cz")
+    assert exported["plan"]["status"] == "draft"
     assert (exported["plan"]["midterm_year"], exported["plan"]["final_year"]) == (2017, 2020)
     by_name = {i["name"]: i for i in exported["indicators"]}
     managed = by_name["登记在册严重精神障碍患者管理率"]
