@@ -1,15 +1,15 @@
 """plan draft status and addressees; milestone recurrence_day (issue 14)
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-03 18:55:00.000000
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
