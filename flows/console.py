@@ -30,6 +30,25 @@ def report_error(exc: DubanError) -> None:
         err_console.print("\n".join(str(exc).splitlines()[1:]), highlight=False, markup=False)
 
 
+def require_database() -> None:
+    """Refuse to work on a database that ``duban init`` has not set up (nothing is created here)."""
+    from models.db import display_url, schema_missing
+
+    why = schema_missing()
+    if why:
+        raise ConfigError(f"{display_url()}: {why}; run `duban init` first (set DUBAN_DATABASE_URL to use "
+                          "another database)")
+
+
+def file_error(exc: OSError) -> DubanError:
+    """A file or folder that cannot be read or written, as a domain error naming it (no traceback)."""
+    name = exc.filename or "the file"
+    reason = {IsADirectoryError: "is a folder, not a file", NotADirectoryError: "a part of the path is not a folder",
+              FileNotFoundError: "does not exist (or its folder does not)",
+              PermissionError: "cannot be written or read (permission denied)"}.get(type(exc))
+    return ValidationFailed(f"{name}: {reason or exc.strerror or exc}")
+
+
 def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
     """Register ``fn`` on ``app`` so that a ``DubanError`` becomes its exit code."""
 
@@ -41,6 +60,10 @@ def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
             except DubanError as exc:
                 report_error(exc)
                 raise typer.Exit(exc.exit_code) from None
+            except OSError as exc:
+                error = file_error(exc)
+                report_error(error)
+                raise typer.Exit(error.exit_code) from None
             except OperationalError as exc:  # the database is unreachable or refuses us
                 from models.db import display_url
 
