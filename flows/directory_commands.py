@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from flows.console import command, console, report_error, require_database
+from flows.console import DubanGroup, command, console, report_error, require_database
 from tasks.errors import DubanError
 
-departments_app = typer.Typer(help="The department directory (units, aliases, groups, channels).",
+departments_app = typer.Typer(cls=DubanGroup, help="The department directory (units, aliases, groups, channels).",
                               invoke_without_command=True, no_args_is_help=False)
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from flows.console import command, console, err_console, report_error, require_database
+from flows.console import DubanGroup, command, console, err_console, report_error, require_database
 from tasks.errors import DubanError, ValidationFailed
 
-plans_app = typer.Typer(help="The imported plans: list them, or set a plan's period and review years.",
+plans_app = typer.Typer(cls=DubanGroup, help="The imported plans: list them, or set a plan's period and review years.",
                         invoke_without_command=True, no_args_is_help=False)
 
 

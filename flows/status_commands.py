@@ -10,11 +10,12 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from flows.console import command, console, require_database
+from flows.console import DubanGroup, command, console, require_database
 
-round_app = typer.Typer(help="Reporting rounds: open, status, chase.", no_args_is_help=True)
-link_app = typer.Typer(help="Print (or revoke) a unit's personal portal link.", invoke_without_command=True)
-user_app = typer.Typer(help="Coordination-office accounts for the dashboard.", no_args_is_help=True)
+round_app = typer.Typer(cls=DubanGroup, help="Reporting rounds: open, status, chase, close.", no_args_is_help=True)
+link_app = typer.Typer(cls=DubanGroup, help="Print (or revoke) a unit's personal portal link.",
+                       invoke_without_command=True)
+user_app = typer.Typer(cls=DubanGroup, help="Coordination-office accounts for the dashboard.", no_args_is_help=True)
 
 ROUND_HELP = "Round as PLAN/PERIOD (e.g. hangzhou/2016Q2) or its numeric id."
 
