@@ -17,7 +17,7 @@ from tasks.plans.importers.workbook_sheets import DIRECTION_LABELS, INFO_FIELDS
 
 TASK_HEAD = ["编号", "一级指标", "二级指标", "任务"]
 UNIT_HEAD = ["牵头单位", "配合单位", "责任单位", "备注"]
-INDICATOR_HEAD = ["编号", "分类", "指标名称", "单位", "方向", "关联任务"]
+INDICATOR_HEAD = ["编号", "分类", "指标名称", "单位", "方向", "关联任务", "原文"]
 PLAN_KEYS = {v: k for k, v in INFO_FIELDS.items()}
 _BOLD, _FILL = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -30,9 +30,9 @@ INSTRUCTIONS = [
     "4. 年度列（2016年、2017年、2020年 …）填写该年度应达到的进度，如“2016年4月底前出台文件”、"
     "“力争在2016年6月底前完成”、“每季度召开1次”；也可改用“完成时限”一列。",
     "5. 牵头单位、配合单位、责任单位：多个单位用顿号“、”分隔；“各相关部门”等单位组在部门目录中定义。",
-    "6. 每项任务必须有牵头单位（无牵头/配合之分时只填“责任单位”）。",
+    "6. 每项任务必须有牵头单位（无牵头/配合之分时只填“责任单位”）；确无牵头单位的任务填“无”，导入时给出提示。",
     "7. “指标”表：基线列以“基线”开头、目标列以“目标”开头，可含范围和年份，如“基线全市2015年”“目标2020年”；"
-    "目标值可写 ≥95、1/80、2—3、在现有基础上提高50% 等。",
+    "目标值可写 ≥95、1/80、2—3、在现有基础上提高50% 等；“原文”为指标在规划中的原句，可留空。",
     "8. “计划信息”表：规划标题、发文机关、文号、印发日期、起止年份、中期考核和终期评估年份。",
     "导入：duban import 文件.xlsx --plan 计划代码（先用 --dry-run 检查）。",
 ]
@@ -67,8 +67,8 @@ def _indicator_sheet(wb: Workbook, indicators: list[dict[str, Any]]) -> None:
                  for v in ind[kind]}
         ws.append([ind["code"], ind["category"] or "", ind["name"], ind["unit"] or "",
                    DIRECTION_LABELS.get(ind["direction"], ind["direction"] or ""), ind.get("task") or "",
-                   *[cells.get(c, "") for c in columns]])
-    for c, width in enumerate([8, 14, 36, 8, 10, 10] + [14] * len(columns), start=1):
+                   ind.get("statement") or "", *[cells.get(c, "") for c in columns]])
+    for c, width in enumerate([8, 14, 36, 8, 10, 10, 30] + [14] * len(columns), start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
 
 

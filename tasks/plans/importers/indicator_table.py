@@ -87,7 +87,8 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
         nature = first("nature")
         indicator = ParsedIndicator(name=plain, ref=row.ref, code=code, category=category,
                                     unit=first("unit") or unit, direction=DIRECTION_WORDS.get(first("direction") or ""),
-                                    statement=f"指标性质：{nature}" if nature else None, task_code=first("task_ref"))
+                                    statement=first("statement") or (f"指标性质：{nature}" if nature else None),
+                                    task_code=first("task_ref"))
         for value, column in zip(values, columns, strict=False):
             if column.kind in ("baseline", "target") and value:
                 indicator.targets.append(ParsedTarget(kind=column.kind, text=value, year=column.year,
