@@ -70,8 +70,8 @@ def _indicators(session: Session, plan: Plan) -> list[dict[str, Any]]:
     out = []
     for ind in indicators:
         entry: dict[str, Any] = {"code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
-                                 "direction": ind.direction, "task": task_codes.get(ind.task_id), "statement": ind.statement,
-                                 "baselines": [], "targets": []}
+                                 "direction": ind.direction, "task": task_codes.get(ind.task_id),
+                                 "statement": ind.statement, "baselines": [], "targets": []}
         for t in values[ind.id]:
             entry["baselines" if t.kind == "baseline" else "targets"].append(
                 {"year": t.year, "scope": t.scope, "text": t.text, "value_kind": t.value_kind, "value": t.value,
