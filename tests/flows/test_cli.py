@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import sqlite3
 from pathlib import Path
 
@@ -139,3 +141,71 @@ def test_a_missing_file_is_reported_once(db_url: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(tmp_path / "附件.docx")])
     assert result.exit_code == 3
     assert said(result.stderr).count("no such file") == 1, result.stderr
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+SERVERS = {"portal", "serve"}  # they run until Ctrl-C: checked to start elsewhere, not run here
+
+
+def readme_commands() -> list[list[str]]:
+    """Every `duban …` command of the README's bash blocks, in order: comments dropped, `a ; b` split, and each
+    optional part ``[--flag value]`` included as written inside its brackets."""
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S):
+        for line in block.splitlines():
+            line = re.sub(r"\s+#.*$", "", line).strip()
+            for part in line.split(" ; "):
+                if part.startswith("duban "):
+                    commands.append(shlex.split(re.sub(r"\[([^\]]*)\]", r"\1", part))[1:])
+    return commands
+
+
+def fill_in(form: Path) -> None:
+    """Report every task of a unit's form as under way, as the unit would."""
+    from openpyxl import load_workbook
+
+    from tasks.rounds.forms import HEADER_ROW, SHEET
+
+    book = load_workbook(form)
+    sheet = book[SHEET]
+    for row in range(HEADER_ROW + 1, sheet.max_row + 1):
+        if sheet.cell(row, 1).value:
+            sheet.cell(row, 5, "推进中")
+            sheet.cell(row, 6, 50)
+            sheet.cell(row, 7, "已制定方案，正在推进。")
+    book.save(form)
+
+
+def test_every_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              webhook_receiver) -> None:
+    """The README's examples, in order, on a fresh database with the example plan and directory under the
+    names the README uses: each exits 0."""
+    from flows.demo_plan import write_example_directory, write_example_plan
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DUBAN_DATABASE_URL", f"sqlite:///{tmp_path / 'duban.db'}")
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DUBAN_SECRET_KEY", "readme-secret")
+    get_settings.cache_clear()
+    write_example_plan(tmp_path / "任务分解表.xlsx")
+    write_example_directory(tmp_path / "departments.yaml", lambda name: [webhook_receiver.url(f"u{len(name)}")])
+    commands = readme_commands()
+    assert commands[0] == ["init"] and len(commands) > 20
+    assert {"import", "remind", "round", "form", "collect", "evaluate"} <= {c[0] for c in commands}
+    said_by: dict[str, str] = {}
+    try:
+        for args in commands:
+            if args[0] in SERVERS:
+                continue
+            if args[0] == "collect":
+                fill_in(tmp_path / args[1])  # what the unit does with its form before the office collects it
+            result = runner.invoke(app, args, input="office-pw-1\noffice-pw-1\n", terminal_width=200)
+            assert result.exit_code == 0, f"duban {shlex.join(args)}\n{result.output}"
+            said_by[args[0]] = result.output
+    finally:
+        dispose_engines()
+        get_settings.cache_clear()
+    assert (tmp_path / "plan.xlsx").exists() and (tmp_path / "template.xlsx").exists()
+    assert "recorded" in said_by["collect"] and "created plan hz2016" in said_by["import"]
+    assert sorted(p.suffix for p in (tmp_path / "reports").iterdir()) == [".docx", ".html", ".xlsx"]
+    assert {c[0] for c in commands if c[0] in SERVERS} == SERVERS
