@@ -72,12 +72,12 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
         result = open_round(session, _plan(session, plan), period,
                             deadline=date.fromisoformat(deadline) if deadline else None, send=send)
         r, d = result.round, result.delivery
-        console.print(f"round {r.period} (id {r.id}) {'opened' if result.created else 'already open'}; "
-                      f"deadline {r.deadline}; {len(result.departments)} units expected; "
-                      f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}", highlight=False, soft_wrap=True)
-        if d.no_channel:
-            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False,
-                          soft_wrap=True)
+        head = (f"round {r.period} (id {r.id}) {'opened' if result.created else 'already open'}; "
+                f"deadline {r.deadline}; {len(result.departments)} units expected; "
+                f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}")
+    console.print(head, highlight=False, soft_wrap=True)  # once committed: a closed pipe cannot undo the round
+    if d.no_channel:
+        console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False, soft_wrap=True)
     if d.failed:
         raise typer.Exit(7)
 

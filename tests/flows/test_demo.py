@@ -25,6 +25,7 @@ def test_demo_runs_the_whole_loop(tmp_path: Path) -> None:
     for step in ("1. import", "2. deadline reminders", "3. status round 2016Q2", "4. mid-term evaluation"):
         assert step in out
     assert "same sweep again: 0 sent" in out
+    assert "DirectorySummary(" not in out and "units created" in out
     assert "【督办提醒】" in out
     reports = tmp_path / "out" / "reports"
     docx = reports / "example-midterm-2017-12-31.docx"
