@@ -85,6 +85,8 @@ def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
             except DubanError as exc:
                 report_error(exc)
                 raise typer.Exit(exc.exit_code) from None
+            except BrokenPipeError:  # the reader went away (`| head -1`): not a mistake of the user's
+                raise
             except OSError as exc:
                 error = file_error(exc)
                 report_error(error)
