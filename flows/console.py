@@ -59,7 +59,10 @@ def require_database() -> None:
     """Refuse to work on a database that ``duban init`` has not set up (nothing is created here)."""
     from models.db import display_url, schema_missing
 
-    why = schema_missing()
+    try:
+        why = schema_missing()
+    except OperationalError as exc:  # unreachable, or refuses us: said here too for the group callbacks
+        raise ConfigError(f"cannot use the database {display_url()}: {str(exc.orig).strip()}") from None
     if why:
         raise ConfigError(f"{display_url()}: {why}; run `duban init` first (set DUBAN_DATABASE_URL to use "
                           "another database)")

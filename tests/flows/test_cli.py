@@ -40,12 +40,14 @@ def test_init_creates_the_schema_and_is_safe_to_repeat(tmp_path, monkeypatch: py
 def test_an_unreachable_database_is_a_clear_error_without_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DUBAN_DATABASE_URL", "postgresql+psycopg://duban:s3cret-pw@127.0.0.1:1/duban")
     get_settings.cache_clear()
-    result = runner.invoke(app, ["init"])
+    for args in (["init"], ["plans"], ["departments"], ["link", "--department", "市民政局"], ["tasks"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "cannot use the database" in result.output and "127.0.0.1:1" in result.output
+        assert "s3cret-pw" not in result.output
+        assert isinstance(result.exception, SystemExit), args
     dispose_engines()
     get_settings.cache_clear()
-    assert result.exit_code == 2
-    assert "cannot use the database" in result.output and "127.0.0.1:1" in result.output
-    assert "s3cret-pw" not in result.output
 
 
 def _commands(tmp_path: Path) -> list[list[str]]:
