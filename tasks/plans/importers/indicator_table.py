@@ -1,4 +1,6 @@
-"""Indicator tables of any format (序号 · 分类 · 指标名称（单位） · 方向 · 关联任务 · baselines · targets) → ParsedIndicators.
+"""Indicator tables of any format → ParsedIndicators.
+
+Columns: 序号 · 分类 · 指标名称（单位） · 方向 · 关联任务 · 原文 · baselines · targets.
 
 Year columns are baselines or targets: by their group label (基期值 / 目标值) or their own label
 (基线…, 目标…), else by year — the latest year is the target, earlier years are baselines. A label
@@ -65,7 +67,7 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
                   for i, cell in enumerate(expand(row, width))]
         above = values
 
-        def first(kind: str) -> str | None:
+        def first(kind: str, values: list[str] = values) -> str | None:
             """The row's first non-empty cell in a column of ``kind``."""
             return next((v for v, c in zip(values, columns, strict=False) if c.kind == kind and v), None)
 

@@ -35,7 +35,8 @@ UNIT_KINDS = ("lead", "support", "responsible")
 _DATA_KINDS = {"task", "progress", "remark", *UNIT_KINDS}
 _CN = "一二三四五六七八九十"
 _SECTION_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+)\s*")
-_HEADING_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+|\d{{1,2}}[、.．](?!\d))\s*")
+_HEADING_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+"
+                             rf"|\d{{1,2}}[、.．](?!\d))\s*")
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ def table_tasks(table: RawTable, header: Header, file: str, problems: Problems,
         task = ParsedTask(text=text, ref=row.ref, code=code, section_path=[p for p in (level1, level2) if p])
         _add_units(task, by_kind)
         task.milestones = [ParsedMilestone(label, join_lines(value)) for column, label, value
-                           in zip(columns, labels, values, strict=False) if column.kind == "progress" and join_lines(value)]
+                           in zip(columns, labels, values, strict=False)
+                           if column.kind == "progress" and join_lines(value)]
         task.remark = join_lines("\n".join(v for v in by_kind.get("remark", []) if v)) or None
         if not task.lead and not task.responsible:
             if task.no_lead_marked:  # 牵头单位 says 无: known to have none (duban's export writes this)
