@@ -22,6 +22,20 @@ class ReminderPolicy(BaseModel):
     send_hour: int = 9
 
 
+class ImportLimits(BaseModel):
+    """Bounds an import keeps to, checked before a file is read in full (hostile or runaway files).
+
+    Defaults leave ample room for a real plan (a province's: a few thousand rows; 10,000 rows import in seconds)."""
+
+    max_bytes: int = 20 * 1024 * 1024  # the file as given (.docx, .xlsx, .csv, text)
+    max_uncompressed_bytes: int = 200 * 1024 * 1024  # all members of a .docx/.xlsx, from the zip directory
+    max_compression_ratio: int = 200  # one member's uncompressed / compressed size (a zip bomb's signature)
+    max_rows: int = 50_000  # table rows (all sheets, tables or CSV lines together)
+    max_cells: int = 1_000_000  # table cells
+    max_paragraphs: int = 100_000  # .docx paragraphs (in and out of tables), text lines
+    max_seconds: float = 120.0  # reading and checking, before anything is stored
+
+
 class Settings(BaseSettings):
     """Everything an office may configure, from the environment or a ``.env`` file."""
 
@@ -47,6 +61,7 @@ class Settings(BaseSettings):
     round_chase_every_working_days: int = 3
     link_valid_days: int = 60
     upload_max_bytes: int = 10 * 1024 * 1024
+    import_limits: ImportLimits = Field(default_factory=ImportLimits, validation_alias="duban_import")
     scoring_file: Path = CONFIG_DIR / "scoring.yaml"
     digest_template: Path = CONFIG_DIR / "templates" / "digest.md.j2"
     escalation_template: Path = CONFIG_DIR / "templates" / "escalation.md.j2"

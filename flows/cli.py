@@ -14,9 +14,10 @@ from flows import (
     reminder_commands,
     status_commands,
 )
-from flows.console import command, console
+from flows.console import DubanGroup, command, console
 
 app = typer.Typer(
+    cls=DubanGroup,
     name="duban",
     help="duban (督办): track multi-department government plans from import to evaluation.",
     no_args_is_help=True,

@@ -10,8 +10,30 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import OperationalError
+from typer.core import TyperCommand, TyperGroup
 
 from tasks.errors import ConfigError, DubanError, ImportFailed, ValidationFailed
+
+
+class _FlagsShowNoType:
+    """Help that shows no value type beside a flag (``--dry-run``, ``--help``): a flag takes no value, and
+    typer otherwise prints ``<bool>`` beside every one."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:  # typer's options (it carries its own click): duck-typed
+            if getattr(param, "is_flag", False) and getattr(param, "metavar", "") is None:
+                param.metavar = ""
+        return params
+
+
+class DubanCommand(_FlagsShowNoType, TyperCommand):
+    """Every duban command (see ``_FlagsShowNoType``)."""
+
+
+class DubanGroup(_FlagsShowNoType, TyperGroup):
+    """Every duban command group (see ``_FlagsShowNoType``)."""
+
 
 console = Console()
 err_console = Console(stderr=True)
@@ -22,12 +44,37 @@ F = TypeVar("F", bound=Callable[..., Any])
 def report_error(exc: DubanError) -> None:
     """Print a domain error (and each located problem) to stderr."""
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    err_console.print(f"[bold red]error:[/bold red] {escape(first)}", highlight=False)
     problems = getattr(exc, "problems", None) if isinstance(exc, ImportFailed | ValidationFailed) else None
+    if problems and len(problems) == 1 and not problems[0].ref:  # one problem with the whole file: say it once
+        err_console.print(f"[bold red]error:[/bold red] {escape(str(problems[0]))}", highlight=False)
+        return
+    err_console.print(f"[bold red]error:[/bold red] {escape(first)}", highlight=False)
     for problem in problems or []:
         err_console.print(f"  - {problem}", highlight=False, markup=False)
     if not problems and len(str(exc).splitlines()) > 1:
         err_console.print("\n".join(str(exc).splitlines()[1:]), highlight=False, markup=False)
+
+
+def require_database() -> None:
+    """Refuse to work on a database that ``duban init`` has not set up (nothing is created here)."""
+    from models.db import display_url, schema_missing
+
+    try:
+        why = schema_missing()
+    except OperationalError as exc:  # unreachable, or refuses us: said here too for the group callbacks
+        raise ConfigError(f"cannot use the database {display_url()}: {str(exc.orig).strip()}") from None
+    if why:
+        raise ConfigError(f"{display_url()}: {why}; run `duban init` first (set DUBAN_DATABASE_URL to use "
+                          "another database)")
+
+
+def file_error(exc: OSError) -> DubanError:
+    """A file or folder that cannot be read or written, as a domain error naming it (no traceback)."""
+    name = exc.filename or "the file"
+    reason = {IsADirectoryError: "is a folder, not a file", NotADirectoryError: "a part of the path is not a folder",
+              FileNotFoundError: "does not exist (or its folder does not)",
+              PermissionError: "cannot be written or read (permission denied)"}.get(type(exc))
+    return ValidationFailed(f"{name}: {reason or exc.strerror or exc}")
 
 
 def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
@@ -41,6 +88,12 @@ def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
             except DubanError as exc:
                 report_error(exc)
                 raise typer.Exit(exc.exit_code) from None
+            except BrokenPipeError:  # the reader went away (`| head -1`): not a mistake of the user's
+                raise
+            except OSError as exc:
+                error = file_error(exc)
+                report_error(error)
+                raise typer.Exit(error.exit_code) from None
             except OperationalError as exc:  # the database is unreachable or refuses us
                 from models.db import display_url
 
@@ -48,7 +101,7 @@ def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
                 report_error(error)
                 raise typer.Exit(error.exit_code) from None
 
-        app.command(*args, **kwargs)(wrapper)
+        app.command(*args, cls=kwargs.pop("cls", DubanCommand), **kwargs)(wrapper)
         return fn
 
     return decorate

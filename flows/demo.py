@@ -35,14 +35,42 @@ def _step(title: str) -> None:
     console.rule(f"[bold cyan]{title}")
 
 
+MARKER = ".duban-demo"
+# Everything the demo writes into its folder; only these are removed when the demo runs there again.
+DEMO_ENTRIES = ("duban-demo.db", "duban-demo.db-wal", "duban-demo.db-shm", "duban-demo.db-writers.lock", "data",
+                "reports", "example-plan.xlsx", "departments.yaml", MARKER)
+
+
+def _prepare_folder(out: Path) -> None:
+    """Make ``out`` ready for the demo without ever deleting what duban did not write.
+
+    A new or empty folder is used as is; a folder holding an earlier demo (marked by ``.duban-demo``) loses
+    only the demo's own files; any other folder is refused."""
+    from tasks.errors import ValidationFailed
+
+    if out.exists() and not out.is_dir():
+        raise ValidationFailed(f"--out {out}: is a file, not a folder; choose a new folder for the demo")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise ValidationFailed(f"--out {out}: the folder is not empty and was not written by `duban demo`; "
+                                   "nothing was changed. Choose a new or empty folder (e.g. --out demo-output)")
+        for name in DEMO_ENTRIES:
+            entry = out / name
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            elif entry.exists() or entry.is_symlink():
+                entry.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("written by `duban demo`; running the demo again here replaces only its own files\n",
+                              encoding="utf-8")
+
+
 def _setup(out: Path) -> Path:
-    """A fresh output folder and SQLite database configured for this process."""
+    """A fresh demo folder and SQLite database configured for this process."""
     from config import get_settings
     from models.db import dispose_engines, migrate
 
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    _prepare_folder(out)
     os.environ["DUBAN_DATABASE_URL"] = f"sqlite:///{(out / 'duban-demo.db').resolve()}"
     os.environ["DUBAN_DATA_DIR"] = str((out / "data").resolve())
     os.environ.setdefault("DUBAN_SECRET_KEY", "duban-demo-secret")
@@ -66,7 +94,8 @@ def _import(out: Path, inbox: LocalInbox) -> None:
     with session_scope() as session:
         summary = load_directory(session, directory)
         report = import_plan(session, plan_file, plan_code=PLAN)
-    console.print(f"directory {directory.name}: {summary}", highlight=False)
+    console.print(f"directory {directory.name}: {len(summary.created)} units created, {len(summary.groups)} groups "
+                  f"({'、'.join(summary.groups)})", highlight=False, soft_wrap=True)
     counts = report.to_dict()["counts"]
     table = Table("recognised", "count", title=f"import {plan_file.name} → plan '{report.plan_code}'")
     for key, value in counts.items():
@@ -191,8 +220,10 @@ def register(app: typer.Typer) -> None:
     """Add ``duban demo`` to the CLI."""
 
     @command(app, "demo")
-    def demo(out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo's database, "
-                                      "plan, directory and reports (emptied first).")) -> None:
+    def demo(out: Path = typer.Option(
+            Path("demo-output"), "--out",
+            help="Folder for the demo's database, plan, directory and reports: a new or empty folder, or one an "
+                 "earlier demo wrote (only the demo's own files are replaced).")) -> None:
         """Run the whole loop on the example plan: import, reminders, a status round, the mid-term report."""
         from flows.prefect_api import ensure_prefect_api
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from flows.console import command, console, report_error
+from flows.console import DubanGroup, command, console, report_error, require_database
 from tasks.errors import DubanError
 
-departments_app = typer.Typer(help="The department directory (units, aliases, groups, channels).",
+departments_app = typer.Typer(cls=DubanGroup, help="The department directory (units, aliases, groups, channels).",
                               invoke_without_command=True, no_args_is_help=False)
 
 
@@ -29,10 +29,10 @@ def departments_root(ctx: typer.Context) -> None:
 def list_command() -> None:
     """List every department, group and the coordination office."""
     from models import KIND_GROUP
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.directory.departments import aliases_of, expand_members, list_departments
 
-    migrate()
+    require_database()
     table = Table("name", "kind", "aliases", "channels", "members / note")
     with session_scope() as session:
         departments = list_departments(session)
@@ -51,10 +51,10 @@ def list_command() -> None:
 @command(departments_app, "load")
 def load_command(path: Path = typer.Argument(..., help="The directory YAML file.")) -> None:
     """Load (or re-load) the department directory from YAML; re-loading updates, never duplicates."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.directory.departments import load_directory
 
-    migrate()
+    require_database()
     with session_scope() as session:
         summary = load_directory(session, path)
     console.print(f"created {len(summary.created)}, updated {len(summary.updated)}, "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from flows.console import command, console
+from flows.console import command, console, require_database
 from tasks.errors import ValidationFailed
 
 
@@ -44,6 +44,7 @@ def register(app: typer.Typer) -> None:
         day, wanted = _as_of(as_of), parse_formats(formats)
         if kind not in ("midterm", "final"):
             raise ValidationFailed(f"--kind {kind!r}: use midterm or final")
+        require_database()
         if as_flow:
             from flows.evaluation import evaluate_plan
             from flows.prefect_api import ensure_prefect_api

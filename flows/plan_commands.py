@@ -10,10 +10,10 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from flows.console import command, console, err_console, report_error
+from flows.console import DubanGroup, command, console, err_console, report_error, require_database
 from tasks.errors import DubanError, ValidationFailed
 
-plans_app = typer.Typer(help="The imported plans: list them, or set a plan's period and review years.",
+plans_app = typer.Typer(cls=DubanGroup, help="The imported plans: list them, or set a plan's period and review years.",
                         invoke_without_command=True, no_args_is_help=False)
 
 
@@ -33,9 +33,9 @@ def list_plans() -> None:
     from sqlmodel import func, select
 
     from models import Plan, Task
-    from models.db import migrate, session_scope
+    from models.db import session_scope
 
-    migrate()
+    require_database()
     table = Table("code", "title", "period", "revision", "tasks", "status")
     with session_scope() as session:
         query = select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)
@@ -58,11 +58,11 @@ def set_command(
     doc_number: str | None = typer.Option(None, "--doc-number", help="The document number (文号)."),
 ) -> None:
     """Set a plan's title, period or review years; a later re-import keeps them unless its document names them."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.plans.info import parse_period, update_plan_info
 
     start, end = parse_period(period) if period else (None, None)
-    migrate()
+    require_database()
     with session_scope() as session:
         row = update_plan_info(session, plan, title=title, period_start=start, period_end=end,
                                midterm_year=midterm_year, final_year=final_year,
@@ -75,10 +75,10 @@ def set_command(
 @command(plans_app, "confirm")
 def confirm_command(plan: str = typer.Option(..., "--plan", help="Plan code.")) -> None:
     """Confirm a draft plan (read from prose) once the office has checked it: its reminders start."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.plans.info import confirm_plan
 
-    migrate()
+    require_database()
     with session_scope() as session:
         row, was_draft = confirm_plan(session, plan)
         code = row.code
@@ -145,10 +145,10 @@ def register(app: typer.Typer) -> None:
                                      "(otherwise it stays a draft without reminders until `duban plans confirm`)."),
     ) -> None:
         """Import a plan's division-of-labour table; re-importing updates it as a new revision."""
-        from models.db import migrate, session_scope
+        from models.db import session_scope
         from tasks.plans.intake import import_plan
 
-        migrate()
+        require_database()
         with session_scope() as session:
             report = import_plan(session, path, plan_code=plan, dry_run=dry_run, confirm=confirm)
         if as_json:
@@ -163,14 +163,14 @@ def register(app: typer.Typer) -> None:
         due_before: str | None = typer.Option(None, "--due-before", help="Milestone due on or before YYYY-MM-DD."),
     ) -> None:
         """List active tasks with their units and next due date."""
-        from models.db import migrate, session_scope
+        from models.db import session_scope
         from tasks.plans.export import list_tasks
 
         try:
             before = date.fromisoformat(due_before) if due_before else None
         except ValueError:
             raise ValidationFailed(f"--due-before: '{due_before}' is not a date (YYYY-MM-DD)") from None
-        migrate()
+        require_database()
         with session_scope() as session:
             rows = list_tasks(session, plan_code=plan, department=department, due_before=before)
         table = Table("plan", "code", "section", "task", "lead", "support", "next due")
@@ -187,12 +187,12 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(None, "-o", "--output", help="Output file (json: default stdout)."),
     ) -> None:
         """Export a plan as JSON (the stable machine interface) or as a re-importable .xlsx."""
-        from models.db import migrate, session_scope
+        from models.db import session_scope
         from tasks.plans.export import export_plan, export_xlsx
 
         if fmt not in ("json", "xlsx"):
             raise ValidationFailed(f"--format must be json or xlsx, not '{fmt}'")
-        migrate()
+        require_database()
         with session_scope() as session:
             if fmt == "xlsx":
                 target = export_xlsx(session, plan, output or Path(f"{plan}.xlsx"))

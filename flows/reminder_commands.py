@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flows.console import command, console, err_console
+from flows.console import command, console, err_console, require_database
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -58,6 +58,7 @@ def register(app: typer.Typer) -> None:
         from tasks.errors import DeliveryFailed
 
         day = _day(as_of, "--as-of")
+        require_database()
         if no_flow:
             from models.db import session_scope
             from tasks.reminders.sweep import run_sweep, sweep_summary
@@ -94,6 +95,7 @@ def register(app: typer.Typer) -> None:
         from tasks.workdays import local_today
 
         completed_on = _day(on, "--on") or local_today()
+        require_database()
         with session_scope() as session:
             if plan is None:
                 codes = session.exec(select(Plan.code).order_by(Plan.code)).all()
@@ -116,6 +118,7 @@ def register(app: typer.Typer) -> None:
         from models.db import session_scope
         from tasks.reminders.ledger import ledger_rows
 
+        require_database()
         with session_scope() as session:
             rows = ledger_rows(session, failed_only=failed, plan_code=plan, day=_day(day, "--day"), limit=limit)
         for r in rows:
@@ -130,4 +133,5 @@ def register(app: typer.Typer) -> None:
         """Serve every duban flow on its schedule (09:00 Asia/Shanghai) until Ctrl-C."""
         from flows.serve import serve_all
 
+        require_database()
         serve_all()

@@ -66,7 +66,8 @@ def send_reminders(as_of: str | None = None, plan_code: str | None = None, dry_r
     logger.info("send_reminders %s: %d departments, %d items, %d escalated, %d sent, %d skipped, %d failed",
                 day, len(report.departments), report.items, report.escalated_items, summary["sent"],
                 summary["skipped"], summary["failed"])
-    if summary["failed"] or summary["no_channel"]:
-        logger.warning("%d deliveries failed (retried on the next run); no channel: %s", summary["failed"],
-                       ", ".join(summary["no_channel"]) or "none")
+    if summary["failed"]:
+        logger.warning("%d deliveries failed (retried on the next run)", summary["failed"])
+    if summary["no_channel"]:
+        logger.warning("no channel (tell them yourself): %s", ", ".join(summary["no_channel"]))
     return summary

@@ -10,11 +10,12 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from flows.console import command, console
+from flows.console import DubanGroup, command, console, require_database
 
-round_app = typer.Typer(help="Reporting rounds: open, status, chase.", no_args_is_help=True)
-link_app = typer.Typer(help="Print (or revoke) a unit's personal portal link.", invoke_without_command=True)
-user_app = typer.Typer(help="Coordination-office accounts for the dashboard.", no_args_is_help=True)
+round_app = typer.Typer(cls=DubanGroup, help="Reporting rounds: open, status, chase, close.", no_args_is_help=True)
+link_app = typer.Typer(cls=DubanGroup, help="Print (or revoke) a unit's personal portal link.",
+                       invoke_without_command=True)
+user_app = typer.Typer(cls=DubanGroup, help="Coordination-office accounts for the dashboard.", no_args_is_help=True)
 
 ROUND_HELP = "Round as PLAN/PERIOD (e.g. hangzhou/2016Q2) or its numeric id."
 
@@ -63,19 +64,20 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
                deadline: str | None = typer.Option(None, help="Override the deadline (YYYY-MM-DD)."),
                send: bool = typer.Option(True, help="Send the requests (--no-send only records the round).")) -> None:
     """Open a plan's round (idempotent) and send each expected unit one request with its link."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.rounds.requests import open_round
 
-    migrate()
+    require_database()
     with session_scope() as session:
         result = open_round(session, _plan(session, plan), period,
                             deadline=date.fromisoformat(deadline) if deadline else None, send=send)
         r, d = result.round, result.delivery
-        console.print(f"round {r.period} (id {r.id}) {'opened' if result.created else 'already open'}; "
-                      f"deadline {r.deadline}; {len(result.departments)} units expected; "
-                      f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}", highlight=False, soft_wrap=True)
-        if d.no_channel:
-            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False, soft_wrap=True)
+        head = (f"round {r.period} (id {r.id}) {'opened' if result.created else 'already open'}; "
+                f"deadline {r.deadline}; {len(result.departments)} units expected; "
+                f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}")
+    console.print(head, highlight=False, soft_wrap=True)  # once committed: a closed pipe cannot undo the round
+    if d.no_channel:
+        console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False, soft_wrap=True)
     if d.failed:
         raise typer.Exit(7)
 
@@ -84,11 +86,11 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
 def round_status(round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
                  plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds.")) -> None:
     """Each unit's reporting and on-time rate in a round (default: every open round)."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.rounds.dashboard import round_rates, totals
     from tasks.rounds.requests import open_rounds
 
-    migrate()
+    require_database()
     with session_scope() as session:
         rounds = [_round(session, round_ref)] if round_ref else open_rounds(session, _plan(session, plan) if plan
                                                                             else None)
@@ -107,12 +109,13 @@ def round_status(round_ref: str | None = typer.Option(None, "--round", help=ROUN
 @command(round_app, "chase")
 def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
                 plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds."),
-                dry_run: bool = typer.Option(False, "--dry-run", help="Show who would be chased; send nothing.")) -> None:
+                dry_run: bool = typer.Option(False, "--dry-run",
+                                             help="Show who would be chased; send nothing.")) -> None:
     """Remind only the units that have not reported every expected task (once a day at most)."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.rounds.requests import chase, open_rounds
 
-    migrate()
+    require_database()
     failed = 0
     with session_scope() as session:
         rounds = [_round(session, round_ref)] if round_ref else open_rounds(session, _plan(session, plan) if plan
@@ -134,10 +137,10 @@ def round_close(round_ref: str = typer.Option(..., "--round", help=ROUND_HELP)) 
     from sqlmodel import select
 
     from models import Department
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.rounds.requests import close_round
 
-    migrate()
+    require_database()
     with session_scope() as session:
         round_ = _round(session, round_ref)
         newly, missing = close_round(session, round_)
@@ -151,25 +154,28 @@ def round_close(round_ref: str = typer.Option(..., "--round", help=ROUND_HELP)) 
 def link_print(ctx: typer.Context,
                department: str | None = typer.Option(None, "--department", help="Unit name or alias."),
                round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
-               days: int | None = typer.Option(None, help="Valid for this many days (default link_valid_days).")) -> None:
+               days: int | None = typer.Option(None,
+                                               help="Valid for this many days (default link_valid_days).")) -> None:
     """Print a new personal portal link for a unit (``duban link revoke`` withdraws links)."""
     if ctx.invoked_subcommand is not None:
         return
     from flows.console import report_error
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.errors import DubanError, ValidationFailed
     from tasks.rounds.links import issue_link, link_url
 
     try:
         if not department:
             raise ValidationFailed("--department is required")
-        migrate()
+        require_database()
         with session_scope() as session:
             dept = _department(session, department)
             link, token = issue_link(session, dept, _round(session, round_ref) if round_ref else None, days)
-            console.print(link_url(token), highlight=False, soft_wrap=True)
-            console.print(f"for {dept.name}, valid until {link.expires_at:%Y-%m-%d %H:%M} UTC", style="dim",
-                          highlight=False, soft_wrap=True)
+            name, expires = dept.name, link.expires_at
+        # printed only once the link is committed: a reader (``| head -1``) never gets an unsaved link
+        console.print(link_url(token), highlight=False, soft_wrap=True)
+        console.print(f"for {name}, valid until {expires:%Y-%m-%d %H:%M} UTC", style="dim",
+                      highlight=False, soft_wrap=True)
     except DubanError as exc:
         report_error(exc)
         raise typer.Exit(exc.exit_code) from None
@@ -180,10 +186,10 @@ def link_revoke(department: str = typer.Option(..., "--department", help="Unit n
                 round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
                 token: str | None = typer.Option(None, help="Revoke only this link (the part after /u/).")) -> None:
     """Revoke a unit's links (all, a round's, or one); revoked links are refused at once."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.rounds.links import revoke
 
-    migrate()
+    require_database()
     with session_scope() as session:
         dept = _department(session, department)
         count = revoke(session, dept, _round(session, round_ref) if round_ref else None, token)
@@ -194,10 +200,10 @@ def form_command(department: str = typer.Option(..., "--department", help="Unit 
                  round_ref: str = typer.Option(..., "--round", help=ROUND_HELP),
                  output: Path = typer.Option(..., "-o", "--output", help="Where to write the .xlsx form.")) -> None:
     """Write a unit's pre-filled spreadsheet form for a round."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.rounds.forms import write_form
 
-    migrate()
+    require_database()
     with session_scope() as session:
         dept = _department(session, department)
         rows = write_form(session, dept, _round(session, round_ref), output)
@@ -208,14 +214,15 @@ def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False
                     department: str | None = typer.Option(None, "--department",
                                                           help="Refuse the form unless it is this unit's.")) -> None:
     """Read a filled form back; every bad row is named and nothing is saved unless all rows are good."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.rounds.forms import collect_form
 
-    migrate()
+    require_database()
     with session_scope() as session:
         dept = _department(session, department) if department else None
         updates = collect_form(session, path, department=dept)
-    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False, soft_wrap=True)
+    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False,
+                  soft_wrap=True)
 
 
 @command(user_app, "add")
@@ -223,15 +230,15 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
              password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
              replace: bool = typer.Option(False, help="Set a new password for an existing user.")) -> None:
     """Create an office user (password prompted, or read from stdin); only a bcrypt hash is stored."""
-    from models.db import migrate, session_scope
+    from models.db import session_scope
     from tasks.accounts import add_user
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else \
         typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    migrate()
+    require_database()
     with session_scope() as session:
-        user = add_user(session, name, password, replace=replace)
-        console.print(f"user {user.username} {'updated' if replace else 'created'}", highlight=False, soft_wrap=True)
+        username = add_user(session, name, password, replace=replace).username
+    console.print(f"user {username} {'updated' if replace else 'created'}", highlight=False, soft_wrap=True)
 
 
 def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),
@@ -244,12 +251,11 @@ def portal_command(host: str | None = typer.Option(None, help="Bind address (def
     import uvicorn
 
     from config import get_settings
-    from models.db import migrate
     from portal.access_log import uvicorn_log_config
     from tasks.rounds.links import secret_key
 
     settings = get_settings()
-    migrate()
+    require_database()
     secret_key(settings)  # generated (if not configured) before the workers start, so that they share it
     uvicorn.run("portal.app:create_app", factory=True, host=host or settings.portal_host,
                 port=port or settings.portal_port, workers=workers or min(2, os.cpu_count() or 1),

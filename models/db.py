@@ -171,6 +171,28 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+def schema_missing(url: str | None = None) -> str | None:
+    """Why the database is not ready for duban (no file, no schema, an older schema), or None when it is.
+
+    Never creates anything: a missing SQLite file is reported, not made."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    target = make_url(url or get_settings().database_url)
+    if (target.get_backend_name() == "sqlite" and target.database not in (None, "", ":memory:")
+            and not Path(target.database).exists()):
+        return "the database file does not exist"
+    cfg = alembic_config(url)
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    with get_engine(url).connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if not current:
+        return "the database has no duban schema"
+    if current != heads:
+        return "the database schema is older than this version of duban"
+    return None
+
+
 def migrate(url: str | None = None) -> None:
     """Bring the database schema up to the newest migration (idempotent)."""
     cfg = alembic_config(url)

@@ -89,6 +89,10 @@ def read_directory_file(path: Path) -> tuple[list[DirectoryEntry], dict[str, lis
         data = yaml.safe_load(text)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such directory file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give the directory file itself (e.g. departments.yaml)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the directory file ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the directory file must be UTF-8 text") from None
     except yaml.MarkedYAMLError as exc:

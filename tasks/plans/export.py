@@ -107,19 +107,31 @@ def milestone_labels(tasks: list[dict[str, Any]]) -> list[str]:
     return years + [lb for lb in labels if lb not in years]
 
 
+def _cell_texts(task: dict[str, Any], label: str) -> list[str]:
+    """A task's schedule cells under ``label``: each distinct text once (one cell may hold several milestones)."""
+    return list(dict.fromkeys(m["text"] for m in task["milestones"] if m["label"] == label))
+
+
 def export_xlsx(session: Session, code: str, path: Path) -> Path:
-    """Write the plan in the canonical template layout (re-importable)."""
+    """Write the plan in the canonical template layout; importing the file gives back the same plan.
+
+    A label with several distinct schedule texts in one task (two 完成时限) gets as many columns, all headed
+    by the label; a task with neither lead nor responsible unit says 无 (none) in 牵头单位."""
     data = export_plan(session, code)
     labels = milestone_labels(data["tasks"])
+    widths = {label: max(len(_cell_texts(task, label)) for task in data["tasks"]) for label in labels}
+    columns = [label for label in labels for _ in range(widths[label])]
     rows = []
     for task in data["tasks"]:
-        cells = {m["label"]: m["text"] for m in reversed(task["milestones"])}
+        cells = [text for label in labels for text in
+                 (_cell_texts(task, label) + [""] * widths[label])[:widths[label]]]
         path_ = task["section_path"] or [task["section"]]
+        lead = join_units(task["lead"]) or ("" if task["responsible"] else "无")
         rows.append([task["code"], path_[0] if path_ else "", path_[1] if len(path_) > 1 else "", task["text"],
-                     *[cells.get(label, "") for label in labels], join_units(task["lead"]),
-                     join_units(task["support"]), join_units(task["responsible"]), task["remark"] or ""])
+                     *cells, lead, join_units(task["support"]), join_units(task["responsible"]),
+                     task["remark"] or ""])
     plan = {**data["plan"], "addressees": join_units(data["plan"]["addressees"] or []) or None}
-    return write_workbook(Path(path), plan, labels, rows, data["indicators"])
+    return write_workbook(Path(path), plan, columns, rows, data["indicators"])
 
 
 def list_tasks(session: Session, *, plan_code: str | None = None, department: str | None = None,

@@ -20,6 +20,7 @@ from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
 from tasks.plans.deadlines import column_year, parse_schedule
 from tasks.plans.importers import read_document
+from tasks.plans.importers.limits import check_time, import_clock
 from tasks.plans.parsed import ParsedIndicator, ParsedPlan
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec
 from tasks.plans.store import PLAN_FIELDS, store_plan
@@ -153,6 +154,8 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
         specs = []
         schedules: dict[tuple[str, str], list[Any]] = {}
         for position, task in enumerate(parsed.tasks):
+            if position % 1000 == 999:
+                check_time(file, task.ref)
             assignments: list[tuple[str, int, str]] = []
             for role in ROLES:
                 for name in getattr(task, role):
@@ -173,6 +176,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             source_hash = hashlib.sha256(repr((fields, [(s.code, s.text, s.assignments, s.milestones) for s in specs]))
                                          .encode()).hexdigest()
         status = PLAN_DRAFT if parsed.draft and not confirm else PLAN_CONFIRMED
+        check_time(file)  # the last point at which a refusal costs nothing: storing is not interrupted
         result = store_plan(session, PlanSpec(code, file, parsed.source_format, source_hash, fields, specs, indicators,
                                               status=status))
         if confirm and result.plan.status == PLAN_DRAFT:
@@ -213,7 +217,11 @@ def _counts(specs: list[TaskSpec], indicators: list[IndicatorSpec], resolver: Un
 
 def import_plan(session: Session, path: Path, *, plan_code: str | None = None, dry_run: bool = False,
                 confirm: bool = False) -> ImportReport:
-    """Import a plan document of any supported format (detected from its content)."""
-    parsed = read_document(Path(path))
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return import_parsed(session, parsed, plan_code=plan_code, dry_run=dry_run, source_hash=digest, confirm=confirm)
+    """Import a plan document of any supported format (detected from its content), within the import limits
+    (``DUBAN_IMPORT__*``: size, rows, cells, paragraphs, seconds)."""
+    with import_clock():
+        parsed = read_document(Path(path))
+        check_time(parsed.source_file)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return import_parsed(session, parsed, plan_code=plan_code, dry_run=dry_run, source_hash=digest,
+                             confirm=confirm)

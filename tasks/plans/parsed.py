@@ -33,6 +33,7 @@ class ParsedTask:
     responsible: list[str] = field(default_factory=list)
     milestones: list[ParsedMilestone] = field(default_factory=list)
     remark: str | None = None
+    no_lead_marked: bool = False  # the lead cell says 无 (none): the missing lead unit is known, not forgotten
 
 
 @dataclass

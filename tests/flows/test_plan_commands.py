@@ -6,6 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -191,3 +192,17 @@ def test_import_confirm_starts_a_prose_plan_at_once(session: Session) -> None:
     assert code == 0, err
     assert "已确认" in out
     assert session.exec(select(Plan).where(Plan.code == "notice")).one().status == "confirmed"
+def test_an_oversized_file_is_refused_naming_the_limit(session: Session, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """`duban import` of a file over a limit: exit 3, the limit and its setting named, no traceback, nothing stored."""
+    from config import get_settings
+
+    plan = tmp_path / "plan.csv"
+    plan.write_text("任务,牵头单位\n" + "".join(f"第{i}项任务,市民政局\n" for i in range(40)), encoding="utf-8")
+    monkeypatch.setenv("DUBAN_IMPORT__MAX_ROWS", "30")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["import", str(plan)])
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 3 and isinstance(result.exception, SystemExit)
+    assert "plan.csv" in said and "max_rows = 30" in said and "DUBAN_IMPORT__MAX_ROWS" in said
+    assert session.exec(select(Plan)).all() == [] and session.exec(select(Department)).all() == []

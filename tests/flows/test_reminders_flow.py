@@ -57,3 +57,24 @@ def test_duban_remind_runs_the_flow(prefect_harness: None, session: Session, web
     dry = CliRunner().invoke(app, ["remind", "--as-of", "2016-10-17", "--dry-run", "--plan", "demo"])
     assert dry.exit_code == 0 and "dry run" in dry.output and "would send" in dry.output
     assert len(webhook.hits) == 4
+
+
+def test_a_sweep_with_no_failure_warns_only_about_units_without_a_channel(
+        prefect_harness: None, session: Session, webhook: WebhookReceiver, caplog: pytest.LogCaptureFixture) -> None:
+    """No "0 deliveries failed" warning: a warning is said only for what went wrong."""
+    import logging
+
+    from flows.reminders import send_reminders
+
+    build_city(session, webhook)
+    run_logger = logging.getLogger("prefect.flow_runs")  # Prefect's run logger need not propagate to the root
+    run_logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO):
+            summary = send_reminders(as_of="2016-10-31")
+    finally:
+        run_logger.removeHandler(caplog.handler)
+    assert summary["failed"] == 0 and summary["no_channel"], summary
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [w for w in warnings if "failed" in w], warnings
+    assert any("no channel" in w and "市残联" in w for w in warnings), warnings

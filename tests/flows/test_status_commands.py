@@ -151,3 +151,27 @@ def test_portal_serves_from_several_worker_processes(session: Session, scenario)
     chain = list(session.exec(select(StatusUpdate).order_by(StatusUpdate.id)))
     assert len(chain) == count
     assert [u.supersedes_id for u in chain] == [None, *[u.id for u in chain[:-1]]]  # one history, not forked
+
+
+def test_a_link_is_saved_before_it_is_printed(session: Session, scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`duban link … | head -1`: the reader may close the pipe after the first line, and the link it got works."""
+    import flows.status_commands as commands
+
+    seen: list[str] = []
+    real_print = commands.console.print
+
+    def reader_goes_away(*args, **kwargs) -> None:  # what `head -1` does to the second line
+        text = str(args[0])
+        if seen:
+            raise BrokenPipeError(32, "Broken pipe")
+        token = re.search(r"/u/(\S+)", text)[1]
+        with Session(session.get_bind()) as other:  # another connection sees only what is committed
+            assert resolve(other, token).department_id == scenario.civil.id
+        seen.append(token)
+        real_print(*args, **kwargs)
+
+    monkeypatch.setattr(commands.console, "print", reader_goes_away)
+    runner.invoke(app, ["link", "--department", "市民政局"], terminal_width=400)
+    assert seen, "no link was printed"
+    session.expire_all()
+    assert resolve(session, seen[0]).department_id == scenario.civil.id

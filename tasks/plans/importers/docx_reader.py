@@ -20,6 +20,7 @@ from lxml import etree
 from tasks.errors import ImportFailed, Problem
 from tasks.plans.importers.document_plan import Document, build_plan
 from tasks.plans.importers.docx_numbering import DocxNumbering
+from tasks.plans.importers.limits import Counter, check_time
 from tasks.plans.importers.prose_reader import Para
 from tasks.plans.importers.registry import register
 from tasks.plans.importers.table_grid import Cell, RawRow, RawTable
@@ -40,7 +41,8 @@ def read_docx(path: Path) -> ParsedPlan:
 
 
 def parse_docx(path: Path) -> Document:
-    """The body paragraphs and tables of a .docx, in reading order."""
+    """The body paragraphs and tables of a .docx, in reading order (sizes checked before it is loaded)."""
+    _check_size(path)
     document = _open(path)
     numbering = _numbering(document)
     paras: list[Para] = []
@@ -53,6 +55,26 @@ def parse_docx(path: Path) -> Document:
             tables.append(_table(element, len(tables) + 1, numbering))
     text = "\n".join(p.text for p in paras)
     return Document(path.name, "docx", [p for p in paras if p.text], tables, text)
+
+
+def _check_size(path: Path) -> None:
+    """Count the body's paragraphs and table rows as the XML streams, before python-docx loads it whole:
+    a document over ``max_paragraphs``, ``max_rows`` or ``max_cells`` is refused at the first one too many."""
+    counter = Counter(path.name)
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("word/document.xml") as xml:
+            for _, element in etree.iterparse(xml, events=("end",), tag=(_P, _TR), huge_tree=False):
+                if element.tag == _P:
+                    counter.paragraph()
+                    element.clear()  # counted: its runs are not needed (memory stays small)
+                else:
+                    counter.row(sum(1 for _ in element.iterchildren(_TC)), f"table row {counter.rows + 1}")
+                    element.clear()  # a row's paragraphs are counted: drop them and the rows before
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError):
+        return  # a damaged file: _open names what is wrong with it
+    check_time(path.name)
 
 
 def _blocks(parent: etree._Element) -> Iterator[etree._Element]:

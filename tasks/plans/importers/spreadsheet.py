@@ -22,6 +22,7 @@ from openpyxl.utils import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tasks.errors import ImportFailed, Problem
+from tasks.plans.importers.limits import Counter, refuse
 from tasks.plans.importers.registry import register
 from tasks.plans.importers.workbook_sheets import Row, parse_sheets, read_task_rows
 from tasks.plans.parsed import ParsedPlan
@@ -63,6 +64,21 @@ def _corrupt(path: Path, exc: Exception) -> ImportFailed:
         path.name, "", f"the workbook cannot be read ({exc.__class__.__name__}: {exc})", kind="corrupt")])
 
 
+def _check_dimension(path: Path, sheet: Any, counter: Counter) -> None:
+    """Refuse at once a sheet whose declared dimension (``<dimension ref="A1:J2000000"/>``) is over the limits;
+    a sheet that declares none or a wrong one is still counted row by row while it streams."""
+    try:
+        rows, cols = sheet.max_row or 0, sheet.max_column or 0
+    except (ValueError, TypeError):
+        return
+    bounds = counter.bounds
+    if counter.rows + rows > bounds.max_rows:
+        raise refuse(path.name, "max_rows", f"sheet {sheet.title} declares {rows:,} rows", bounds.max_rows)
+    if counter.cells + rows * cols > bounds.max_cells:
+        raise refuse(path.name, "max_cells", f"sheet {sheet.title} declares {rows:,} rows × {cols:,} columns",
+                     bounds.max_cells)
+
+
 def read_sheets(path: Path) -> list[tuple[str, list[Row]]]:
     """Every sheet of an .xlsx as (title, [(row number, cell texts)]) with merged cells filled."""
     try:
@@ -70,10 +86,15 @@ def read_sheets(path: Path) -> list[tuple[str, list[Row]]]:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, ParseError) as exc:
         raise _corrupt(path, exc) from None
     sheets = []
+    counter = Counter(path.name)
     try:
         for sheet in workbook.worksheets:
-            sheet.reset_dimensions()
-            rows = [[cell_text(v) for v in values] for values in sheet.iter_rows(min_row=1, values_only=True)]
+            _check_dimension(path, sheet, counter)
+            sheet.reset_dimensions()  # the declared size may be wrong: read every row there is, counting them
+            rows = []
+            for values in sheet.iter_rows(min_row=1, values_only=True):
+                counter.row(len(values), f"sheet {sheet.title} row {len(rows) + 1}")
+                rows.append([cell_text(v) for v in values])
             xml = workbook._archive.read(sheet._worksheet_path)  # read-only mode hides merges: read the XML
             _fill_merges(rows, [m.decode() for m in _MERGE.findall(xml)])
             sheets.append((sheet.title, [(i, cells) for i, cells in enumerate(rows, start=1)]))
@@ -101,8 +122,10 @@ def read_csv(path: Path) -> ParsedPlan:
     reader = csv.reader(io.StringIO(text), dialect)
     rows: list[Row] = []
     line = 1
+    counter = Counter(path.name)
     try:
         for cells in reader:
+            counter.row(len(cells), f"row {line}")
             rows.append((line, [c.strip() for c in cells]))
             line = reader.line_num + 1
     except csv.Error as exc:

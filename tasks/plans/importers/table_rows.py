@@ -35,7 +35,8 @@ UNIT_KINDS = ("lead", "support", "responsible")
 _DATA_KINDS = {"task", "progress", "remark", *UNIT_KINDS}
 _CN = "一二三四五六七八九十"
 _SECTION_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+)\s*")
-_HEADING_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+|\d{{1,2}}[、.．](?!\d))\s*")
+_HEADING_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+"
+                             rf"|\d{{1,2}}[、.．](?!\d))\s*")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class RowRules:
     need_unit_column: bool  # a table without 牵头/配合/责任单位 columns is refused
 
 
+NO_UNIT = {"无", "（无）", "(无)", "—", "——", "-", "/", "／"}  # a unit cell saying there is none
 SPREADSHEET_RULES = RowRules(strict=True, need_unit_column=False)
 DOCUMENT_RULES = RowRules(strict=False, need_unit_column=True)
 
@@ -143,10 +145,14 @@ def table_tasks(table: RawTable, header: Header, file: str, problems: Problems,
         task = ParsedTask(text=text, ref=row.ref, code=code, section_path=[p for p in (level1, level2) if p])
         _add_units(task, by_kind)
         task.milestones = [ParsedMilestone(label, join_lines(value)) for column, label, value
-                           in zip(columns, labels, values, strict=False) if column.kind == "progress" and join_lines(value)]
+                           in zip(columns, labels, values, strict=False)
+                           if column.kind == "progress" and join_lines(value)]
         task.remark = join_lines("\n".join(v for v in by_kind.get("remark", []) if v)) or None
         if not task.lead and not task.responsible:
-            _no_lead(task, header.kinds(), rules, problems, lacking)
+            if task.no_lead_marked:  # 牵头单位 says 无: known to have none (duban's export writes this)
+                lacking.append(task)
+            else:
+                _no_lead(task, header.kinds(), rules, problems, lacking)
         tasks.append(task)
     assign_codes(tasks, problems if rules.strict else None)
     for task in lacking:
@@ -199,6 +205,9 @@ def _add_units(task: ParsedTask, by_kind: dict[str, list[str]]) -> None:
     for kind in UNIT_KINDS:
         for value in by_kind.get(kind, []):
             if not value:
+                continue
+            if norm(value) in NO_UNIT:  # 无 / — : no unit of this role, not a unit named 无
+                task.no_lead_marked = task.no_lead_marked or kind in ("lead", "responsible")
                 continue
             roles = parse_marker(join_lines(value)) if kind == "responsible" else {}
             if roles.keys() & {"lead", "support"}:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tasks.plans.importers.document_plan import Document, build_plan
+from tasks.plans.importers.limits import Counter
 from tasks.plans.importers.prose_reader import Para
 from tasks.plans.importers.registry import register
 from tasks.plans.importers.table_grid import Cell, RawRow, RawTable, ends_sentence, find_header
@@ -30,6 +31,9 @@ def read_text_plan(path: Path) -> ParsedPlan:
 def parse_text(text: str, file: str) -> Document:
     """Split a text into paragraphs and table dumps."""
     lines = text.split("\n")
+    counter = Counter(file)
+    for number in range(1, len(lines) + 1):
+        counter.paragraph(f"line {number}")
     cell_lines = sum(1 for line in lines if line.startswith("\t"))
     content = sum(1 for line in lines if line.strip())
     row_lines = sum(1 for line in lines if len(line.strip("\t").split("\t")) >= 3)

@@ -83,6 +83,8 @@ def parse_sheets(sheets: list[tuple[str, list[Row]]], file: str, fmt: str) -> Pa
                 if not all(p.kind in ("no_header", "empty") for p in exc.problems) or len(sheets) == 1:
                     raise
                 first_error = first_error or exc
+    if plan is None and indicator_sheets and first_error and all(p.kind == "empty" for p in first_error.problems):
+        plan = ParsedPlan(source_file=file, source_format=fmt)  # an indicators-only plan (as duban exports one)
     if plan is None:
         raise first_error or ImportFailed(f"{file}: no task table found", [Problem(
             file, "", "no sheet has a task table (任务/二级指标 with 牵头单位/责任单位 columns)", kind="no_header")])

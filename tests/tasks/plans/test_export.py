@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ from sqlmodel import Session, select
 from flows.demo_plan import OFFICE, UNITS, write_example_directory, write_example_plan
 from models import Department, Task
 from tasks.directory.departments import load_directory
-from tasks.errors import NotFound
+from tasks.errors import ImportFailed, NotFound
 from tasks.plans.export import export_plan, export_xlsx, join_units, list_tasks
-from tasks.plans.intake import import_plan
+from tasks.plans.intake import import_parsed, import_plan
+from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan, ParsedTarget, ParsedTask
 from tasks.plans.template import write_template
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -140,3 +142,80 @@ def test_list_tasks_filters(session: Session, example: str) -> None:
         list_tasks(session, department="不存在的局")
     with pytest.raises(NotFound, match="example"):
         export_plan(session, "nope")
+
+
+def invented_plan() -> ParsedPlan:
+    """A plan of every awkward shape: several milestones under one label with different texts, responsible-only
+    and unit-less rows, recurring duties, soft and undated schedules, indicators with their wording."""
+    plan = ParsedPlan(source_file="invented.docx", source_format="docx", title="示例县养老服务体系建设任务分工",
+                      issuing_office="示例县人民政府办公室", doc_number="示县办〔2021〕7号", issued_on=date(2021, 3, 2),
+                      period_start=2021, period_end=2025, midterm_year=2023, final_year=2025)
+    plan.tasks = [
+        ParsedTask("建立养老服务联席会议制度，每季度召开1次会议。", "line 5", "1.1", ["组织保障", "工作机制"],
+                   lead=["县民政局"], support=["县财政局", "县卫生健康局"],
+                   milestones=[ParsedMilestone("2021年", "2021年6月底前建立制度；每季度召开1次会议。"),
+                               ParsedMilestone("2023年", "力争在2023年底前实现乡镇全覆盖。")]),
+        ParsedTask("制定社区养老服务设施建设规划。", "line 9", "1.2", ["组织保障", "工作机制"],
+                   responsible=["县自然资源局"],
+                   milestones=[ParsedMilestone("完成时限", "2021年9月底前完成规划编制"),
+                               ParsedMilestone("完成时限", "2022年底前报县政府批准"),
+                               ParsedMilestone("完成时限", "之后每年评估1次")]),
+        ParsedTask("开展养老护理员培训，每年不少于2次。", "line 12", "2.1", ["队伍建设"],
+                   responsible=["县人力社保局", "各乡镇人民政府"],
+                   milestones=[ParsedMilestone("完成时限", "每年不少于2次"),
+                               ParsedMilestone("完成时限", "2025年底前持证上岗率达到90%")]),
+        ParsedTask("提高老年人健康管理率。", "line 15", "2.2", ["队伍建设"],
+                   milestones=[ParsedMilestone("2023年", "≥70%。"), ParsedMilestone("2025年", "≥75%。")]),
+        ParsedTask("完善农村互助养老服务。", "line 18", "3.1", ["服务供给"], lead=["县民政局"],
+                   milestones=[ParsedMilestone("完成时限", "视情推进")], remark="试点先行"),
+    ]
+    plan.indicators = [
+        ParsedIndicator("养老机构护理型床位占比", "line 30", "1", "服务供给", "%", "higher",
+                        "到2025年，养老机构护理型床位占比达到55%以上。", "1.2",
+                        [ParsedTarget("baseline", "40", 2020, "全县"), ParsedTarget("target", "≥55", 2025, "全县")]),
+        ParsedIndicator("老年人健康管理率", "line 31", "2", "健康支撑", "%", None, None, "2.2",
+                        [ParsedTarget("target", "≥75", 2025)]),
+    ]
+    return plan
+
+
+def test_an_exported_workbook_imports_to_the_same_plan_field_for_field(session: Session, tmp_path: Path) -> None:
+    """Several milestones under one label, responsible-only and unit-less rows, duties, indicators: all come back,
+    and importing the export over the plan makes no new revision."""
+    first = import_parsed(session, invented_plan(), plan_code="yl")
+    assert first.revision == 1
+    original = export_plan(session, "yl")
+    keys = [m["key"] for m in original["tasks"][1]["milestones"]]
+    assert len(set(keys)) == 3 and all(k.startswith("完成时限") for k in keys)
+    path = export_xlsx(session, "yl", tmp_path / "yl.xlsx")
+    again = import_plan(session, path, plan_code="yl")
+    assert (again.changed, again.revision) == (False, 1), again.changes
+    copy = import_plan(session, path, plan_code="yl-copy")
+    assert [p.kind for p in copy.problems if p.severity == "error"] == []
+    assert [p.ref for p in copy.problems if p.kind == "no-lead"] == ["row 6"]  # told, as the document was
+    assert without_sources(export_plan(session, "yl-copy")) == without_sources(original)
+
+
+def test_the_seed_word_table_comes_back_from_its_workbook(session: Session, seeds: Path, tmp_path: Path) -> None:
+    """The Hangzhou table has rows with no unit at all and cells holding several milestones."""
+    import_plan(session, seeds / "hangzhou-task-table.docx", plan_code="hz")
+    original = export_plan(session, "hz")
+    assert any(not t["lead"] and not t["responsible"] for t in original["tasks"])
+    path = export_xlsx(session, "hz", tmp_path / "hz.xlsx")
+    again = import_plan(session, path, plan_code="hz")
+    assert (again.changed, again.revision) == (False, 1)
+    import_plan(session, path, plan_code="hz-copy")
+    assert without_sources(export_plan(session, "hz-copy")) == without_sources(original)
+
+
+def test_a_unit_cell_saying_none_is_no_unit(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("编号,任务,牵头单位,配合单位,完成时限\n1,建立制度,县民政局,无,2021年底前\n2,提高知晓率,无,,2022年\n",
+                    encoding="utf-8")
+    report = import_plan(session, path, plan_code="none")
+    assert report.tasks[0]["support"] == [] and report.tasks[1]["lead"] == []
+    assert not session.exec(select(Department).where(Department.name == "无")).all()
+    blank = tmp_path / "blank.csv"
+    blank.write_text("编号,任务,牵头单位,配合单位,完成时限\n1,建立制度,,县财政局,2021年底前\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="1 problem"):  # an empty lead cell in a spreadsheet is still a mistake
+        import_plan(session, blank, plan_code="blank")
