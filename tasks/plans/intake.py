@@ -16,11 +16,12 @@ from sqlmodel import Session
 
 from config import get_settings
 from models import ROLES
+from models.base import id_of
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
 from tasks.plans.deadlines import column_year, parse_schedule
 from tasks.plans.importers import read_document
-from tasks.plans.parsed import ParsedIndicator, ParsedPlan
+from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec
 from tasks.plans.store import PLAN_FIELDS, store_plan
 from tasks.plans.targets import parse_target
@@ -52,7 +53,8 @@ class ImportReport:
         """A JSON-safe dict of the report."""
         data = asdict(self)
         data["problems"] = [asdict(p) for p in self.problems]
-        return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+        plain: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False, default=str))
+        return plain
 
 
 def plan_code_for(source_file: str) -> str:
@@ -61,8 +63,9 @@ def plan_code_for(source_file: str) -> str:
     return slug or "plan"
 
 
-def _milestones(task_ref: str, parsed_milestones: list, file: str, plan_end: int | None, plan_start: int | None,
-                problems: list[Problem], cache: dict[tuple[str, str], list[Any]]) -> list[dict[str, Any]]:
+def _milestones(task_ref: str, parsed_milestones: list[ParsedMilestone], file: str, plan_end: int | None,
+                plan_start: int | None, problems: list[Problem],
+                cache: dict[tuple[str, str], list[Any]]) -> list[dict[str, Any]]:
     """Milestone field dicts from a task's schedule cells; undated ones become warnings."""
     out: list[dict[str, Any]] = []
     keys: set[str] = set()
@@ -149,8 +152,9 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             for role in ROLES:
                 for name in getattr(task, role):
                     dept = resolver.resolve(name, task.ref)
-                    if all((r, d) != (role, dept.id) for r, d, _ in assignments):
-                        assignments.append((role, dept.id, name))
+                    dept_id = id_of(dept)
+                    if all((r, d) != (role, dept_id) for r, d, _ in assignments):
+                        assignments.append((role, dept_id, name))
             specs.append(TaskSpec(code=task.code or "", text=task.text,
                                   section=task.section_path[0] if task.section_path else "",
                                   section_path=list(task.section_path), remark=task.remark, source_file=file,
@@ -165,7 +169,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             source_hash = hashlib.sha256(repr((fields, [(s.code, s.text, s.assignments, s.milestones) for s in specs]))
                                          .encode()).hexdigest()
         result = store_plan(session, PlanSpec(code, file, parsed.source_format, source_hash, fields, specs, indicators))
-        names = {d.id: d.name for d in resolver.names.values()}
+        names = {id_of(d): d.name for d in resolver.names.values()}
         report = ImportReport(
             plan_code=code, title=result.plan.title, source_file=file, source_format=parsed.source_format,
             revision=result.revision, created=result.created, changed=result.changed, dry_run=dry_run,

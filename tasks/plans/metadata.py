@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import TypedDict
 
 _ORGAN = r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|政府|[委局厅办署院会])"
 _DOC_NUMBER = re.compile(
@@ -17,14 +18,17 @@ _FILE_HEADER = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,30}}{_ORGAN})\s*(?:文�
 _ORGAN_LINE = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{2,30}}{_ORGAN})$")
 _NOTICE = re.compile(r"^(?:(?P<org>\S{2,30}?)\s*)?关于(?:印发|转发|下发|颁布)(?P<rest>.+?)的通知")
 _QUOTED = re.compile(r"《(?P<t>[^《》]+)》")
-_TITLE_LINE = re.compile(r"^(?!为|根据|现将|按照|结合|各|请|附件)(?P<t>[^，。；：:,]{4,60}?(?:规划|计划|方案|纲要|意见|办法|分解表|分工表|任务表|清单)"
+_TITLE_LINE = re.compile(r"^(?!为|根据|现将|按照|结合|各|请|附件)"
+                         r"(?P<t>[^，。；：:,]{4,60}?(?:规划|计划|方案|纲要|意见|办法|分解表|分工表|任务表|清单)"
                          r"(?:\s*[(（][^()（）]*[)）])?)$")
 _PERIOD = re.compile(r"(?P<a>(?:19|20)\d\d)\s*年?\s*[-—–－―~～至到]+\s*(?P<b>(?:19|20)\d\d)\s*年?")
 _DATE_LINE = re.compile(r"^(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日$")
 _CN_DATE_LINE = re.compile(r"^(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月"
                            r"(?P<d>[一二三四五六七八九十]{1,3})日$")
-_LABELLED_DATE = re.compile(r"^(?:发文日期|成文日期|印发日期)[:：]\s*(?P<y>\d{4})[-年./](?P<m>\d{1,2})[-月./](?P<d>\d{1,2})")
-_REVIEW = re.compile(r"(?P<mid>中期(?:考核|评估|检查|督导|评价))|(?P<final>终期(?:效果)?(?:评估|考核|评价)|期末(?:考核|评估)|总结评估)")
+_LABELLED_DATE = re.compile(r"^(?:发文日期|成文日期|印发日期)[:：]\s*"
+                            r"(?P<y>\d{4})[-年./](?P<m>\d{1,2})[-月./](?P<d>\d{1,2})")
+_REVIEW = re.compile(r"(?P<mid>中期(?:考核|评估|检查|督导|评价))"
+                     r"|(?P<final>终期(?:效果)?(?:评估|考核|评价)|期末(?:考核|评估)|总结评估)")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d\d)\s*年")
 
 
@@ -93,10 +97,23 @@ def _review_years(text: str) -> dict[str, int]:
     return found
 
 
-def extract_metadata(text: str) -> dict:
+class PlanMetadata(TypedDict, total=False):
+    """A plan's own fields as found in its text (the keys of ``ParsedPlan`` they fill)."""
+
+    title: str
+    issuing_office: str
+    doc_number: str
+    issued_on: date
+    period_start: int
+    period_end: int
+    midterm_year: int
+    final_year: int
+
+
+def extract_metadata(text: str) -> PlanMetadata:
     """The metadata found in a plan's text; only keys found are present."""
     lines = _lines(unicodedata.normalize("NFKC", text))
-    out: dict = {}
+    out: PlanMetadata = {}
     if title := _title(_lines(text.replace("\u3000", " "))):
         out["title"] = title
         if p := _PERIOD.search(unicodedata.normalize("NFKC", title)):
@@ -113,5 +130,9 @@ def extract_metadata(text: str) -> dict:
         if m and (d := _date(m.group("y"), m.group("m"), m.group("d"))):
             out["issued_on"] = d
             break
-    out.update(_review_years(text))
+    years = _review_years(text)
+    if "midterm_year" in years:
+        out["midterm_year"] = years["midterm_year"]
+    if "final_year" in years:
+        out["final_year"] = years["final_year"]
     return out

@@ -24,7 +24,8 @@ _NUM = r"\d+(?:\.\d+)?"
 _UNIT = (r"(?:%|‰|(?:名|人|个|家|所|张|次|万人|万元|元|天)"
          r"(?:\s*/\s*(?:10\s*万|万|千|百)?\s*(?:常住)?(?:人口|人))?)")
 _SUFFIX = r"\s*(?:及?以上|及?以下|以内)?"
-_ABS_VERB = r"达到|不低于|不少于|不高于|不超过|低于|(?:提高|增加|提升|降低|减少)(?:到|至)|增至|降至|保持在|稳定在|控制在"
+_ABS_VERB = (r"达到|不低于|不少于|不高于|不超过|低于|(?:提高|增加|提升|降低|减少)(?:到|至)|增至|降至"
+             r"|保持在|稳定在|控制在")
 _ABSOLUTE = re.compile(rf"(?P<verb>{_ABS_VERB})\s*(?P<target>(?:每\s*\d*\s*[万千百]?人口\s*)?{_NUM}\s*{_UNIT}?"
                        rf"{_SUFFIX}(?:[（(][^（）()]*[)）])?)")
 _RELATIVE = re.compile(rf"(?P<verb>(?:在现有基础上|在\S{{0,10}}基础上|比\S{{0,10}}?|较\S{{0,10}}?)?"
@@ -35,11 +36,14 @@ _SHARE = re.compile(rf"^(?P<target>{_NUM}\s*%{_SUFFIX})的(?P<subject>[^，。�
                     r"(?P<pred>(?:建立|设有|设立|接受|开展|配备|实现|纳入|参加|参与|具备|拥有|获得|完成|使用|"
                     r"落实|得到|成立|组建|享有|享受|开设)[^，。；]*)")
 _NAME_END = re.compile(r"(?:率|数|数量|比例|比重|占比|人次|密度|覆盖面|水平|指数)$")
-_ANY_VERB = re.compile(rf"(?:{_ABS_VERB}|(?:在\S{{0,10}}基础上)?(?:提高|增加|增长|提升|降低|减少|下降)|分别\S{{0,4}})(?=\s*\d)")
-_NAME_START = re.compile(r".*(?:[地得要使让，,：:]|确保|力争|实现|推动|掌握|增加|提高|全市|全区|全县|全省|我市|我区|我县)")
+_ANY_VERB = re.compile(rf"(?:{_ABS_VERB}|(?:在\S{{0,10}}基础上)?(?:提高|增加|增长|提升|降低|减少|下降)"
+                       r"|分别\S{0,4})(?=\s*\d)")
+_NAME_START = re.compile(r".*(?:[地得要使让，,：:]|确保|力争|实现|推动|掌握|增加|提高"
+                         r"|全市|全区|全县|全省|我市|我区|我县)")
 _LIST_MARK = re.compile(r"^\s*[（(]?(?:[一二三四五六七八九十]+|\d+)[)）、.．]\s*")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*(?P<y>(?:19|20)\d\d)\s*年(?:\s*年?底|末|前|以前)*(?![-—–－~至到\d])")
-_GOAL_HEADING = re.compile(r"^\s*(?:(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?[^。，]{0,12}目标[^。，]{0,4}?[。:：，]?\s*)?"
+_GOAL_HEADING = re.compile(r"^\s*(?:(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?"
+                           r"[^。，]{0,12}目标[^。，]{0,4}?[。:：，]?\s*)?"
                            r"[（(]?\s*(?:到|至)\s*(?P<y>(?:19|20)\d\d)\s*年")
 _PAST = re.compile(r"截至|截止|目前|已经|已有|现有\d|(?<!为)了")
 _TITLE = re.compile(r"《[^》]*》")
@@ -101,10 +105,10 @@ def _clause_hits(clause: str, previous: list[str]) -> list[_Hit]:
         return [_Hit(f"{pred}的{m.group('subject')}比例", m.group("target"), 0)]
     for pattern in (_RELATIVE, _ABSOLUTE):
         for m in pattern.finditer(clause):
-            name = _name(clause[:m.start()], previous)
-            if name:
+            found = _name(clause[:m.start()], previous)
+            if found:
                 target = m.group("target") if pattern is _ABSOLUTE else clause[m.start():m.end()]
-                hits.append(_Hit(name, f"{m.group('verb')}{target}" if pattern is _ABSOLUTE else target, m.start()))
+                hits.append(_Hit(found, f"{m.group('verb')}{target}" if pattern is _ABSOLUTE else target, m.start()))
         if hits:
             return hits
     return hits

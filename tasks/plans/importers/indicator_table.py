@@ -1,4 +1,6 @@
-"""Indicator tables of any format (序号 · 分类 · 指标名称（单位） · 方向 · 关联任务 · baselines · targets) → ParsedIndicators.
+"""Indicator tables of any format → ParsedIndicators.
+
+Columns: 序号 · 分类 · 指标名称（单位） · 方向 · 关联任务 · baselines · targets.
 
 Year columns are baselines or targets: by their group label (基期值 / 目标值) or their own label
 (基线…, 目标…), else by year — the latest year is the target, earlier years are baselines. A label
@@ -12,7 +14,8 @@ from __future__ import annotations
 import re
 
 from tasks.errors import Problems
-from tasks.plans.importers.table_grid import Column, Header, RawTable, expand, is_repeated_header, join_lines, norm
+from tasks.plans.importers.header_words import norm
+from tasks.plans.importers.table_grid import Column, Header, RawTable, expand, is_repeated_header, join_lines
 from tasks.plans.parsed import ParsedIndicator, ParsedTarget
 
 DIRECTION_WORDS = {"越高越好": "higher", "正向": "higher", "higher": "higher", "越低越好": "lower",
@@ -65,7 +68,7 @@ def table_indicators(table: RawTable, header: Header, file: str, problems: Probl
                   for i, cell in enumerate(expand(row, width))]
         above = values
 
-        def first(kind: str) -> str | None:
+        def first(kind: str, values: list[str] = values) -> str | None:
             """The row's first non-empty cell in a column of ``kind``."""
             return next((v for v, c in zip(values, columns, strict=False) if c.kind == kind and v), None)
 

@@ -64,9 +64,9 @@ def annex_start(paras: list[Para]) -> int:
     """Index after the last division-of-labour annex heading that is followed by markers, else 0."""
     for index in range(len(paras) - 1, -1, -1):
         text = re.sub(r"\s+", "", paras[index].text)
-        if len(text) <= 60 and "。" not in text and _ANNEX.search(text):
-            if any(trailing_marker(p.text) or labelled_line(p.text) for p in paras[index + 1:]):
-                return index + 1
+        if (len(text) <= 60 and "。" not in text and _ANNEX.search(text)
+                and any(trailing_marker(p.text) or labelled_line(p.text) for p in paras[index + 1:])):
+            return index + 1
     return 0
 
 

@@ -45,6 +45,8 @@ def _fill_merges(rows: list[list[str]], refs: list[str]) -> None:
     """Copy each merged range's top-left text into every cell of the range (rows are 1-based)."""
     for ref in refs:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if min_col is None or min_row is None or max_col is None or max_row is None:
+            continue  # a whole row or column: never a merged range
         if min_row > len(rows):
             continue
         top = rows[min_row - 1]
@@ -74,7 +76,8 @@ def read_sheets(path: Path) -> list[tuple[str, list[Row]]]:
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()
             rows = [[cell_text(v) for v in values] for values in sheet.iter_rows(min_row=1, values_only=True)]
-            xml = workbook._archive.read(sheet._worksheet_path)  # read-only mode hides merges: read the XML
+            # read-only mode hides merges: read the sheet's XML from the archive (private, so not in the stubs)
+            xml = workbook._archive.read(sheet._worksheet_path)  # type: ignore[attr-defined]
             _fill_merges(rows, [m.decode() for m in _MERGE.findall(xml)])
             sheets.append((sheet.title, [(i, cells) for i, cells in enumerate(rows, start=1)]))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, EOFError) as exc:

@@ -35,7 +35,8 @@ UNIT_KINDS = ("lead", "support", "responsible")
 _DATA_KINDS = {"task", "progress", "remark", *UNIT_KINDS}
 _CN = "一二三四五六七八九十"
 _SECTION_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+)\s*")
-_HEADING_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+|\d{{1,2}}[、.．](?!\d))\s*")
+_HEADING_NUMBER = re.compile(rf"^(?:[{_CN}]+[、.．]|[（(][{_CN}]+[）)]|第[{_CN}]+[部分章节]+"
+                             r"|\d{1,2}[、.．](?!\d))\s*")
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,9 @@ def table_tasks(table: RawTable, header: Header, file: str, problems: Problems,
         code = re.sub(r"[、.．]$", "", join_lines(_first(by_kind, "code"))) or None
         task = ParsedTask(text=text, ref=row.ref, code=code, section_path=[p for p in (level1, level2) if p])
         _add_units(task, by_kind)
-        task.milestones = [ParsedMilestone(label, join_lines(value)) for column, label, value
-                           in zip(columns, labels, values, strict=False) if column.kind == "progress" and join_lines(value)]
+        task.milestones = [ParsedMilestone(label, join_lines(value))
+                           for column, label, value in zip(columns, labels, values, strict=False)
+                           if column.kind == "progress" and join_lines(value)]
         task.remark = join_lines("\n".join(v for v in by_kind.get("remark", []) if v)) or None
         if not task.lead and not task.responsible:
             _no_lead(task, header.kinds(), rules, problems, lacking)

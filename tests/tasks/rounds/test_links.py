@@ -89,7 +89,7 @@ def test_processes_starting_together_share_one_secret_key(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k != "DUBAN_SECRET_KEY"} | {"DUBAN_DATA_DIR": str(tmp_path)}
     code = ("import sys, time\nfrom tasks.rounds.links import secret_key\n"
             "time.sleep(max(0.0, float(sys.argv[1]) - time.time()))\nprint(secret_key())")
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     at = str(time.time() + 4)  # all six ask at the same moment, once imported
     procs = [subprocess.Popen([sys.executable, "-c", code, at], cwd=root, env=env, stdout=subprocess.PIPE,
                               text=True) for _ in range(6)]
