@@ -135,7 +135,8 @@ def serve_all() -> None:
         with contextlib.ExitStack() as stack:
             if configured:
                 api_url = configured
-                console.print(f"using the Prefect server at {make_url(api_url).render_as_string(hide_password=True)}", highlight=False)
+                shown = make_url(api_url).render_as_string(hide_password=True)
+                console.print(f"using the Prefect server at {shown}", highlight=False)
             else:
                 console.print("no PREFECT_API_URL: starting a local Prefect server …", highlight=False)
                 api_url = stack.enter_context(local_server())

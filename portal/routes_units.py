@@ -145,5 +145,6 @@ async def unit_collect(request: Request, token: str) -> HTMLResponse:
         count = await run_in_threadpool(_collect, token, upload.filename, upload.file)
     finally:
         await form.close()
-    return render(request, "message.html", title="报送表已导入", message=f"已导入{count}项任务的报送，等待协调办公室审核。",
+    return render(request, "message.html", title="报送表已导入",
+                  message=f"已导入{count}项任务的报送，等待协调办公室审核。",
                   problems=[], back=f"/u/{token}")

@@ -164,7 +164,8 @@ def test_unknown_group_names_become_memberless_provisional_groups(session: Sessi
         ("其他各相关部门", KIND_GROUP, True), ("各乡镇（街道）", KIND_GROUP, True)]
     assert [p.message.split("'")[1] for p in problems if p.kind == "unknown_unit"] == ["市某某局"]
     groups = [p for p in problems if p.kind == "group_without_members"]
-    assert [p.message.split("'")[1] for p in groups] == ["各级政府", "各区、县（市）政府", "其他各相关部门", "各乡镇（街道）"]
+    assert [p.message.split("'")[1] for p in groups] == [
+        "各级政府", "各区、县（市）政府", "其他各相关部门", "各乡镇（街道）"]
     assert all(p.severity == "warning" and (p.file, p.ref) == ("plan.txt", "line 29") for p in groups)
     assert "kept as a provisional group" in groups[0].message and "groups:" in groups[0].message
     expanded = expand_members(session, [d.id for d in depts])

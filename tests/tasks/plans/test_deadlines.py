@@ -211,7 +211,8 @@ def test_weekly_and_two_monthly_occurrences() -> None:
     assert all(start.weekday() == 0 for start, _ in weeks[1:])           # Monday to Sunday, clipped to the year
     assert weekly.due_date == date(2016, 1, 3)
     two_monthly = one("2016年", "每两个月开展一次督查。")
-    assert occurrences(two_monthly)[:2] == [(date(2016, 1, 1), date(2016, 2, 29)), (date(2016, 3, 1), date(2016, 4, 30))]
+    assert occurrences(two_monthly)[:2] == [(date(2016, 1, 1), date(2016, 2, 29)),
+                                            (date(2016, 3, 1), date(2016, 4, 30))]
 
 
 @pytest.mark.parametrize("text", ["每周年开展纪念活动", "每年3月底前报送上年度总结", "每月15日前报送"])

@@ -102,7 +102,8 @@ def test_review_years_are_only_taken_when_stated() -> None:
 
 
 def test_office_from_the_signature_above_the_date() -> None:
-    text = "某县严重精神障碍患者救治救助工作方案\n\n为做好救治救助工作，制定本方案。\n\n某某县卫生健康局\n\n2024年3月8日\n"
+    text = ("某县严重精神障碍患者救治救助工作方案\n\n为做好救治救助工作，制定本方案。\n\n"
+            "某某县卫生健康局\n\n2024年3月8日\n")
     meta = extract_metadata(text)
     assert meta == {"title": "某县严重精神障碍患者救治救助工作方案", "issuing_office": "某某县卫生健康局",
                     "issued_on": date(2024, 3, 8)}

@@ -91,7 +91,7 @@ def test_csv_two_row_header_repeated_header_and_utf8_bom(tmp_path: Path) -> None
 
 def test_serial_numbers_restarting_per_section_get_the_section_index(tmp_path: Path) -> None:
     path = save([["序号", "一级指标", "工作任务", "牵头单位", "完成时限"],
-                 [1, "组织保障", "甲。", "县卫计委", datetime(2016, 6, 30)],
+                 [1, "组织保障", "甲。", "县卫计委", datetime(2016, 6, 30)],  # noqa: DTZ001 - Excel has no zones
                  [2, None, "乙。", "县卫计委", "2016年底前"],
                  [1, "服务管理", "丙。", "县民政局", "长期"]], tmp_path / "numbers.xlsx")
     plan = read_document(path)
