@@ -112,8 +112,7 @@ def mask_url(url: str) -> str:
         plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     except Exception:
         plugin = None
-    # apprise's URLBase.url() carries no annotations: a gap in its typing, not in this call
-    parts = urlsplit(plugin.url(privacy=True) if plugin else url)  # type: ignore[no-untyped-call]
+    parts = urlsplit(plugin.url(privacy=True) if plugin else url)
     if plugin:  # apprise knows which parts are secret; we also shorten token-like path segments
         netloc, path = parts.netloc, "/".join(_shorten_secret(p) for p in parts.path.split("/"))
     else:  # unknown scheme: hide every credential, host and path part that could be a key

@@ -7,7 +7,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -16,6 +16,9 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +130,7 @@ def indicator_chart(figures: dict[str, Any]) -> Chart:
 def report_charts(figures: dict[str, Any], max_departments: int = 30) -> list[Chart]:
     """The three charts every report carries, drawn with the CJK font."""
     font = cjk_font()
-    style = {"font.family": "sans-serif", "axes.unicode_minus": False,
+    style: dict[RcKeyType, Any] = {"font.family": "sans-serif", "axes.unicode_minus": False,
              "font.sans-serif": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
     with matplotlib.rc_context(style):
         return [section_chart(figures), department_chart(figures, max_departments), indicator_chart(figures)]

@@ -72,12 +72,14 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
     """Write <stem>.xlsx: a 概况 sheet with the key sentences, then one sheet per table."""
     book = Workbook()
     overview = book.active
+    assert isinstance(overview, Worksheet)  # a new workbook starts with one (work)sheet, the active one
     overview.title = "概况"
     overview.append([content.title])
     overview["A1"].font = Font(bold=True, size=14)
     figures = content.figures
     for label, value in (("评估类型", figures["kind_label"]), ("评估时点", figures["as_of"]),
-                         ("评分规则文件", figures["scoring"]["file"]), ("评分规则SHA-256", figures["scoring"]["sha256"]),
+                         ("评分规则文件", figures["scoring"]["file"]),
+                         ("评分规则SHA-256", figures["scoring"]["sha256"]),
                          ("任务完成率", figures["summary"]["completion_rate"]),
                          ("报送完整率", figures["completeness"]["share_received"]),
                          ("有数据指标", f"{figures['completeness']['indicators_with_data']}/"
