@@ -259,4 +259,4 @@ def groups_containing(session: Session, department_id: int) -> list[Department]:
         if group_id not in found:
             found.append(group_id)
             todo.extend(parents.get(group_id, []))
-    return [session.get(Department, group_id) for group_id in found]  # type: ignore[misc]
+    return [session.get_one(Department, group_id) for group_id in found]  # ids read from the membership table

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models import Assignment, Indicator, IndicatorTarget, Milestone, MilestoneCompletion, Plan, StatusUpdate, Task
 from models.base import id_of
@@ -93,9 +93,10 @@ def _write_milestones(session: Session, plan: Plan, specs: list[TaskSpec], ids_b
     session.flush()
 
 
-def _insert(session: Session, model: type, rows: list[dict[str, Any]], chunk: int = 2000) -> None:
+def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]], chunk: int = 2000) -> None:
     """Bulk-insert plain rows with Core, in chunks (keeps memory flat on 10,000-task plans)."""
     for start in range(0, len(rows), chunk):
+        # SQLAlchemy gives every table model its __table__; sqlmodel's SQLModel does not declare it
         session.execute(insert(model.__table__), rows[start:start + chunk])  # type: ignore[attr-defined]
 
 

@@ -180,7 +180,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
         problems.error(ref, f"状态为“已完成”时完成百分比应为100（收到{percent}）。")
     if state == "已完成" and percent is None:
         percent = 100
-    texts = tuple((t or "").strip() for t in (data.progress, data.problems, data.next_steps))
+    texts = ((data.progress or "").strip(), (data.problems or "").strip(), (data.next_steps or "").strip())
     for label, text in zip(("进展情况", "存在问题", "下一步工作"), texts, strict=True):
         if len(text) > MAX_TEXT:
             problems.error(ref, f"{label}超过{MAX_TEXT}字。")
@@ -205,7 +205,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
             problems.error(ref, f"任务{task.code}没有里程碑“{key}”。")
     if len(problems.errors) > start:
         return None
-    return Checked(task, role, state, percent, texts, readings, milestone)  # type: ignore[arg-type]
+    return Checked(task, role, state, percent, texts, readings, milestone)
 
 
 def pick_round(session: Session, department: Department, task: Task,
