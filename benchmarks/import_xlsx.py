@@ -46,8 +46,9 @@ def generate(path: Path, rows: int) -> None:
         lead = "、".join(UNITS[(i + k) % len(UNITS)] for k in range(1 + i % 2))
         years = [STEPS[i % len(STEPS)], None if merged_years else STEPS[(i + 3) % len(STEPS)],
                  STEPS[(i + 5) % len(STEPS)]]
-        ws.append([f"T{i + 1}", section if i % per_section == 0 else None, f"第{i + 1}项任务：落实精神卫生综合管理措施。",
-                   *years, lead, "各相关部门" if i % 3 else "市财政局、市民政局", None])
+        ws.append([f"T{i + 1}", section if i % per_section == 0 else None,
+                   f"第{i + 1}项任务：落实精神卫生综合管理措施。", *years, lead,
+                   "各相关部门" if i % 3 else "市财政局、市民政局", None])
         if merged_years:
             merges.append(f"D{row}:E{row}")
         if i % per_section == per_section - 1 or i == rows - 1:

@@ -58,7 +58,8 @@ def generate(url: str, n_milestones: int, n_departments: int, seed: int = 11) ->
                                              for i in range(n_departments)])
         depts = list(session.exec(select(Department.id).order_by(Department.id)))
         session.execute(insert(Task), [{"plan_id": plan.id, "code": f"{i // 100 + 1}.{i % 100 + 1}",
-                                        "section": "基准", "section_path": ["基准"], "text": f"基准任务{i + 1}：落实各项工作。",
+                                        "section": "基准", "section_path": ["基准"],
+                                        "text": f"基准任务{i + 1}：落实各项工作。",
                                         "position": i, "active": True, "created_revision": 1,
                                         "updated_revision": 1} for i in range(n_tasks)])
         tasks = list(session.exec(select(Task.id).where(Task.plan_id == plan.id).order_by(Task.position)))
@@ -72,7 +73,8 @@ def generate(url: str, n_milestones: int, n_departments: int, seed: int = 11) ->
             for k in range(4):
                 recurring = (i * 4 + k) % 100 == 0
                 due = start + timedelta(days=rng.randrange(5 * 365))
-                milestones.append({"task_id": task_id, "key": f"m{k}", "label": f"{due.year}年", "text": "完成阶段目标。",
+                milestones.append({"task_id": task_id, "key": f"m{k}", "label": f"{due.year}年",
+                                   "text": "完成阶段目标。",
                                    "due_date": due, "soft": k == 3, "ongoing_after": False,
                                    "recurrence": "quarterly" if recurring else None,
                                    "recurrence_count": 1 if recurring else None,
@@ -158,7 +160,8 @@ def delivery(url: str, outgoing: list, n: int) -> float:
         report = deliver(session, digests)
         elapsed = time.perf_counter() - t0
     receiver.close()
-    assert report.sent == len(digests) == len({m["path"] for m in receiver.messages}), (report.sent, len(receiver.messages))
+    assert report.sent == len(digests) == len({m["path"] for m in receiver.messages}), (
+        report.sent, len(receiver.messages))
     return elapsed
 
 

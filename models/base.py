@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, overload
 
 from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field
@@ -14,6 +14,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def as_utc(value: datetime) -> datetime: ...
+@overload
+def as_utc(value: None) -> None: ...
 def as_utc(value: datetime | None) -> datetime | None:
     """Attach UTC to a naive timestamp read back from SQLite."""
     if value is None or value.tzinfo is not None:
@@ -32,3 +36,18 @@ def timestamp_field(nullable: bool = False, default_now: bool = True) -> Any:
 def json_field(default: Any = list) -> Any:
     """A JSON column (JSON on SQLite, JSON on PostgreSQL)."""
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class Keyed(Protocol):
+    """A table row with an integer primary key, ``None`` until the row is flushed."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: Keyed) -> int:
+    """The primary key of a row that has been flushed or read from the database (typed as ``int``, not
+    ``int | None``); a row not yet flushed is a programming error, reported by name."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: add it to the session and flush first")
+    return row.id

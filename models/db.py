@@ -7,10 +7,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TypeVarTuple
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event, make_url, text
+from sqlalchemy import Engine, Select, event, make_url, text
+from sqlalchemy.engine import Result
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 from config import get_settings
@@ -21,12 +26,13 @@ try:
 except ImportError:  # Windows: writers of other processes queue in SQLite's busy handler instead
     fcntl = None  # type: ignore[assignment]
 
+_Ts = TypeVarTuple("_Ts")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _engines: dict[str, Engine] = {}
 _write_queues: dict[str, _WriteQueue] = {}
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     """Foreign keys on, WAL journal, and a busy timeout for concurrent writers."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -83,6 +89,13 @@ def dispose_engines() -> None:
     _write_queues.clear()
 
 
+def rows(session: Session, statement: Select[*_Ts]) -> Result[*_Ts]:
+    """The rows of a SQLAlchemy ``select()`` of several columns, typed column by column. sqlmodel's ``select()``
+    and ``Session.exec()`` are typed for at most four columns, SQLAlchemy's for up to ten: this runs the latter in
+    the session (its transaction, its autoflush) as ``Session.exec()`` would, keeping the column types."""
+    return OrmSession.execute(session, statement)
+
+
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error."""
@@ -121,17 +134,17 @@ class _WriteQueue:
     def hold(self) -> Iterator[None]:
         with self.lock:
             self.depth += 1
-            locked = False
+            locked: int | None = None  # the file descriptor locked, if this hold took the file lock
             try:
                 if self.depth == 1 and self.path is not None:
                     if self.fd is None or self.pid != os.getpid():
                         self.fd, self.pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
                     fcntl.flock(self.fd, fcntl.LOCK_EX)  # blocks (without the GIL) until the writer before ends
-                    locked = True
+                    locked = self.fd
                 yield
             finally:
-                if locked:
-                    fcntl.flock(self.fd, fcntl.LOCK_UN)
+                if locked is not None:
+                    fcntl.flock(locked, fcntl.LOCK_UN)
                 self.depth -= 1
 
 
@@ -144,8 +157,9 @@ def serialized_writes(session: Session) -> Iterator[None]:
     if bind.dialect.name != "sqlite":
         yield
         return
-    key = str(bind.url)
-    queue = _write_queues.get(key) or _write_queues.setdefault(key, _WriteQueue(bind.url.database))
+    url = bind.engine.url  # the session's bind is an Engine or a Connection; both know their engine
+    key = str(url)
+    queue = _write_queues.get(key) or _write_queues.setdefault(key, _WriteQueue(url.database))
     with queue.hold():
         yield
 
@@ -159,6 +173,7 @@ def lock_for_transaction(session: Session, key: tuple[int, int]) -> None:
         session.connection().execute(text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": key[0], "b": key[1]})
     elif dialect == "sqlite":
         raw = session.connection().connection.driver_connection
+        assert raw is not None  # a checked-out connection always holds its driver's connection
         if not raw.in_transaction:  # pysqlite opens a transaction only at the first write: which holds the lock
             raw.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout for other processes' writers
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -23,7 +24,7 @@ class Department(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="department.id")
     channels: list[str] = json_field()
     head_channels: list[str] = json_field()
-    contacts: list[dict] = json_field()
+    contacts: list[dict[str, Any]] = json_field()
     provisional: bool = False
     created_at: datetime = timestamp_field()
 

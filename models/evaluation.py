@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Field, SQLModel
 
@@ -18,6 +19,6 @@ class Evaluation(SQLModel, table=True):
     as_of: date
     scoring_file: str
     scoring_hash: str
-    figures: dict = json_field(dict)
+    figures: dict[str, Any] = json_field(dict)
     outputs: list[str] = json_field()
     created_at: datetime = timestamp_field()

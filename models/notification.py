@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -27,7 +28,7 @@ class Notification(SQLModel, table=True):
     day: date = Field(index=True)
     channel: str
     channel_hash: str
-    items: list[dict] = json_field()
+    items: list[dict[str, Any]] = json_field()
     subject: str = ""
     body: str = ""
     status: str = Field(default=STATUS_PENDING, index=True)

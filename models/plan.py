@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -33,7 +34,7 @@ class Plan(SQLModel, table=True):
     addressees: list[str] = json_field()
     status: str = Field(default=PLAN_CONFIRMED, index=True)
     coordination_channels: list[str] = json_field()
-    reminder_policy: dict = json_field(dict)
+    reminder_policy: dict[str, Any] = json_field(dict)
     revision: int = 1
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
@@ -48,7 +49,7 @@ class PlanRevision(SQLModel, table=True):
     source_file: str
     source_format: str
     source_hash: str
-    changes: dict = json_field(dict)
+    changes: dict[str, Any] = json_field(dict)
     imported_at: datetime = timestamp_field()
 
 

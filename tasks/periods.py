@@ -75,6 +75,8 @@ def parse_period(key: str) -> Period:
         if monday:
             return Period(key, monday, monday + timedelta(days=6))
     if m := _RANGE.match(key):
+        start: date | None
+        end: date | None
         try:
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
         except ValueError:

@@ -39,8 +39,9 @@ def build_city(session: Session, hook: object | None = None) -> City:
     police = make_department(session, "市公安局", channels=url("/gaj"))
     disabled = make_department(session, "市残联")
     group = make_group(session, "各相关部门", [finance, police])
-    make_task(session, plan, "1.1", "建立由卫生计生、民政、财政等部门参与的精神卫生工作协调机制，定期研究解决重大问题。",
-              lead=[health], support=[civil], milestones=[{"label": "2016年", "due_date": DUE, "text": "出台工作方案。"}])
+    make_task(session, plan, "1.1", "建立由卫生计生、民政、财政等部门参与的精神卫生工作协调机制，"
+              "定期研究解决重大问题。", lead=[health], support=[civil],
+              milestones=[{"label": "2016年", "due_date": DUE, "text": "出台工作方案。"}])
     make_task(session, plan, "1.2", "落实严重精神障碍患者救治救助经费。", lead=[group],
               milestones=[{"label": "2016年", "due_date": DUE, "text": "经费到位。"}])
     make_task(session, plan, "2.1", "力争建成心理援助热线。", lead=[civil],

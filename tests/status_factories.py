@@ -81,7 +81,8 @@ def upload(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
 
-def make_many_units(session: Session, count: int, plan_code: str = "load") -> tuple[Plan, list[tuple[Department, Task]]]:
+def make_many_units(session: Session, count: int,
+                    plan_code: str = "load") -> tuple[Plan, list[tuple[Department, Task]]]:
     """A plan where each of ``count`` units leads one task due at the end of 2016."""
     plan = make_plan(session, code=plan_code, title="并发测试规划")
     pairs = []

@@ -13,4 +13,5 @@ from tasks.directory.departments import (
     resolve_units,
 )
 
-__all__ = ["UnitResolver", "coordination_office", "expand_members", "list_departments", "load_directory", "resolve_units"]
+__all__ = ["UnitResolver", "coordination_office", "expand_members", "list_departments", "load_directory",
+           "resolve_units"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     KIND_GROUP,
@@ -20,6 +20,7 @@ from models import (
     DepartmentAlias,
     GroupMember,
 )
+from models.base import id_of
 from tasks.directory.directory_file import DirectoryEntry, read_directory_file
 from tasks.errors import ConfigError, Problem
 
@@ -83,8 +84,8 @@ def _merge_into(session: Session, provisional: Department, target: Department) -
         if clash:
             session.delete(assignment)
         else:
-            assignment.department_id = target.id
-    session.exec(delete(GroupMember).where(GroupMember.member_id == provisional.id))  # type: ignore[call-overload]
+            assignment.department_id = id_of(target)
+    session.exec(delete(GroupMember).where(col(GroupMember.member_id) == provisional.id))
     session.flush()
     try:
         with session.begin_nested():
@@ -103,8 +104,7 @@ def load_directory(session: Session, path: Path) -> DirectorySummary:
     for entry in entries:
         dept = depts[entry.name]
         dept.parent_id = depts[entry.parent].id if entry.parent else None
-        stale = delete(DepartmentAlias).where(DepartmentAlias.department_id == dept.id)  # type: ignore[arg-type]
-        session.exec(stale)  # type: ignore[call-overload]
+        session.exec(delete(DepartmentAlias).where(col(DepartmentAlias.department_id) == dept.id))
     session.flush()
     for entry in entries:
         for alias in entry.aliases:
@@ -113,13 +113,13 @@ def load_directory(session: Session, path: Path) -> DirectorySummary:
                 _merge_into(session, stray, depts[entry.name])
                 summary.merged_provisional.append(alias)
                 existing.pop(alias)
-            session.exec(delete(DepartmentAlias).where(DepartmentAlias.alias == alias))  # type: ignore[call-overload]
-            session.add(DepartmentAlias(alias=alias, department_id=depts[entry.name].id))
+            session.exec(delete(DepartmentAlias).where(col(DepartmentAlias.alias) == alias))
+            session.add(DepartmentAlias(alias=alias, department_id=id_of(depts[entry.name])))
     session.flush()
     for group_name, members in groups.items():
         group = depts[group_name]
-        session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))  # type: ignore[call-overload]
-        session.add_all(GroupMember(group_id=group.id, member_id=depts[m].id) for m in members)
+        session.exec(delete(GroupMember).where(col(GroupMember.group_id) == group.id))
+        session.add_all(GroupMember(group_id=id_of(group), member_id=id_of(depts[m])) for m in members)
         summary.groups[group_name] = members
     session.flush()
     summary.not_in_file = sorted(name for name, d in existing.items() if name not in depts and not d.provisional)
@@ -230,7 +230,7 @@ def expand_members(session: Session, department_ids: list[int]) -> dict[int, lis
 
 def coordination_office(session: Session) -> Department | None:
     """The coordination office (kind ``office``), if the directory names one."""
-    return session.exec(select(Department).where(Department.kind == KIND_OFFICE).order_by(Department.id)).first()
+    return session.exec(select(Department).where(Department.kind == KIND_OFFICE).order_by(col(Department.id))).first()
 
 
 def list_departments(session: Session) -> list[Department]:
@@ -259,4 +259,4 @@ def groups_containing(session: Session, department_id: int) -> list[Department]:
         if group_id not in found:
             found.append(group_id)
             todo.extend(parents.get(group_id, []))
-    return [session.get(Department, group_id) for group_id in found]  # type: ignore[misc]
+    return [session.get_one(Department, group_id) for group_id in found]  # ids read from the membership table

@@ -22,13 +22,13 @@ class DirectoryEntry:
     aliases: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     head_channels: list[str] = field(default_factory=list)
-    contacts: list[dict] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
     level: str | None = None
     parent: str | None = None
     line: int = 0
 
 
-def _lines(root: yaml.Node, key: str) -> list[int]:
+def _lines(root: yaml.Node | None, key: str) -> list[int]:
     """The 1-based line of each item under top-level ``key`` (sequence items or mapping keys)."""
     if not isinstance(root, yaml.MappingNode):
         return []
@@ -97,8 +97,8 @@ def read_directory_file(path: Path) -> tuple[list[DirectoryEntry], dict[str, lis
         raise ConfigError(f"{path}: the directory file must be UTF-8 text") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f", line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{line}: malformed YAML: {exc.problem or exc.context}") from None
+        at = f", line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{at}: malformed YAML: {exc.problem or exc.context}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with 'departments' (and 'groups', 'coordination_office')")
     unknown = set(data) - {"coordination_office", "departments", "groups"}
@@ -122,7 +122,7 @@ def read_directory_file(path: Path) -> tuple[list[DirectoryEntry], dict[str, lis
     return entries, _check(path, entries, raw_groups, group_lines)
 
 
-def _check(path: Path, entries: list[DirectoryEntry], raw_groups: dict, group_lines: dict
+def _check(path: Path, entries: list[DirectoryEntry], raw_groups: dict[Any, Any], group_lines: dict[Any, int]
            ) -> dict[str, list[str]]:
     """Names and aliases unique, parents known, group members known; members as canonical names."""
     canonical: dict[str, str] = {}

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from models import Evaluation, Plan
+from models.base import id_of
 from tasks.evaluation.reports import render
 from tasks.evaluation.scoring import NOT_DUE, VERDICTS, Scoring, score_departments, score_sections
 from tasks.evaluation.snapshot import PlanSnapshot, day_end_utc, expand_units, find_plan, load_snapshot, unit_name
@@ -166,7 +167,7 @@ def evaluate(session: Session, plan_code: str, kind: str, as_of: date | None, sc
 def store_evaluation(session: Session, figures: dict[str, Any], outputs: list[str]) -> Evaluation:
     """Keep an evaluation's figures, scoring file and outputs (one row per run)."""
     plan = find_plan(session, figures["plan"]["code"])
-    row = Evaluation(plan_id=plan.id, kind=figures["kind"], as_of=date.fromisoformat(figures["as_of"]),
+    row = Evaluation(plan_id=id_of(plan), kind=figures["kind"], as_of=date.fromisoformat(figures["as_of"]),
                      scoring_file=figures["scoring"]["file"], scoring_hash=figures["scoring"]["sha256"],
                      figures=figures, outputs=outputs)
     session.add(row)

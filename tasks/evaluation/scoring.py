@@ -51,13 +51,16 @@ class ReportRules(BaseModel):
     amber: float = 60
 
 
+def _default_verdict_points() -> dict[str, float]:
+    return {"已完成": 100, "基本完成": 80, "未完成": 40, "滞后": 20}
+
+
 class ScoringConfig(BaseModel):
     """The scoring file's content (config/scoring.yaml)."""
 
     version: int = 1
     verdicts: VerdictRules = Field(default_factory=VerdictRules)
-    verdict_points: dict[str, float] = Field(
-        default_factory=lambda: {"已完成": 100, "基本完成": 80, "未完成": 40, "滞后": 20})
+    verdict_points: dict[str, float] = Field(default_factory=_default_verdict_points)
     indicators: IndicatorRules = Field(default_factory=IndicatorRules)
     role_weights: dict[str, float] = Field(
         default_factory=lambda: {"lead": 1.0, "support": 0.3, "responsible": 1.0})
@@ -171,9 +174,9 @@ def score_departments(tasks: list[dict[str, Any]], holders: Callable[[int], Iter
             "completeness": 100 * counts["received"] / counts["expected"] if counts["expected"] else None,
             "timeliness": 100 * counts["timely"] / counts["expected"] if counts["expected"] else None,
         }
-        used = {k: w for k, w in cfg.components.items() if w > 0 and parts.get(k) is not None}
-        total = sum(used.values())
-        score = sum(parts[k] * w for k, w in used.items()) / total if total else None
+        used = {k: (part, w) for k, w in cfg.components.items() if w > 0 and (part := parts.get(k)) is not None}
+        total = sum(w for _, w in used.values())
+        score = sum(part * w for part, w in used.values()) / total if total else None
         rows.append({"name": name, "lead": roles[name]["lead"], "support": roles[name]["support"],
                      "responsible": roles[name]["responsible"],
                      "task_score": _round(parts["tasks"]), "completeness": _round(parts["completeness"]),

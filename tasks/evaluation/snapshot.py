@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from config import get_settings
 from models import (
@@ -29,7 +30,8 @@ from models import (
     StatusUpdate,
     Task,
 )
-from models.base import as_utc
+from models.base import as_utc, id_of
+from models.db import rows
 from models.status import REVIEW_ACCEPTED, REVIEW_RETURNED
 from tasks.errors import NotFound
 
@@ -38,6 +40,16 @@ def day_end_utc(day: date) -> datetime:
     """The last instant of a local (Asia/Shanghai) calendar day, in UTC."""
     local = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(get_settings().timezone))
     return (local - timedelta(microseconds=1)).astimezone(UTC)
+
+
+class SnapshotTask(NamedTuple):
+    """The fields of an active task an evaluation reads (not the ORM row: snapshots load thousands)."""
+
+    id: int
+    code: str
+    section: str
+    section_path: list[str]
+    text: str
 
 
 @dataclass
@@ -56,7 +68,7 @@ class PlanSnapshot:
 
     plan: Plan
     as_of: date
-    tasks: list[Any]
+    tasks: list[SnapshotTask]
     assignments: dict[int, list[tuple[int, str]]]
     departments: dict[int, tuple[str, str]]
     members: dict[int, list[int]]
@@ -84,51 +96,61 @@ def find_plan(session: Session, plan_code: str) -> Plan:
 def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
     """Read the plan's tasks, milestones, completions, updates, rounds and indicators as of ``as_of``."""
     cutoff = day_end_utc(as_of)
-    pid = plan.id
-    tasks = session.exec(select(Task.id, Task.code, Task.section, Task.section_path, Task.text)
-                         .where(Task.plan_id == pid, Task.active).order_by(Task.position, Task.id)).all()
+    pid = id_of(plan)
+    tasks: list[SnapshotTask] = []
+    for tid, code, section, section_path, text in rows(session, sa_select(
+            col(Task.id), col(Task.code), col(Task.section), col(Task.section_path), col(Task.text))
+            .where(col(Task.plan_id) == pid, col(Task.active)).order_by(col(Task.position), col(Task.id))):
+        assert tid is not None  # a primary key read back
+        tasks.append(SnapshotTask(tid, code, section, section_path, text))
     assignments: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for task_id, dept_id, role in session.exec(
             select(Assignment.task_id, Assignment.department_id, Assignment.role).join(Task)
-            .where(Task.plan_id == pid).order_by(Assignment.task_id, Assignment.role, Assignment.position)):
+            .where(Task.plan_id == pid)
+            .order_by(col(Assignment.task_id), col(Assignment.role), col(Assignment.position))):
         assignments[task_id].append((dept_id, role))
-    departments = {d: (n, k) for d, n, k in session.exec(select(Department.id, Department.name, Department.kind))}
+    departments = {d: (n, k) for d, n, k in session.exec(select(col(Department.id), Department.name, Department.kind))
+                   if d is not None}
     members: dict[int, list[int]] = defaultdict(list)
     for group_id, member_id in session.exec(select(GroupMember.group_id, GroupMember.member_id)):
         members[group_id].append(member_id)
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     for milestone in session.exec(select(Milestone).join(Task).where(Task.plan_id == pid, Milestone.active)
-                                  .order_by(Milestone.task_id, Milestone.position, Milestone.id)):
+                                  .order_by(col(Milestone.task_id), col(Milestone.position), col(Milestone.id))):
         milestones[milestone.task_id].append(milestone)
     completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
     for mid, period, done_on in session.exec(
-            select(MilestoneCompletion.milestone_id, MilestoneCompletion.period, MilestoneCompletion.completed_on)
+            select(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.period),
+                   col(MilestoneCompletion.completed_on))
             .join(Milestone).join(Task).where(Task.plan_id == pid, MilestoneCompletion.completed_on <= as_of)
-            .order_by(MilestoneCompletion.milestone_id, MilestoneCompletion.completed_on, MilestoneCompletion.id)):
+            .order_by(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.completed_on),
+                      col(MilestoneCompletion.id))):
         completions[mid].append((period or "", done_on))
     latest: dict[int, LatestUpdate] = {}
     problems: dict[int, dict[int, str]] = defaultdict(dict)
-    for task_id, dept_id, state, percent, text, at in session.exec(
-            select(StatusUpdate.task_id, StatusUpdate.department_id, StatusUpdate.state, StatusUpdate.percent,
-                   StatusUpdate.problems, StatusUpdate.submitted_at).join(Task)
-            .where(Task.plan_id == pid, StatusUpdate.review_state == REVIEW_ACCEPTED,
-                   StatusUpdate.submitted_at <= cutoff)
-            .order_by(StatusUpdate.task_id, StatusUpdate.submitted_at, StatusUpdate.id)):
+    for task_id, dept_id, state, percent, text, at in rows(session, sa_select(
+            col(StatusUpdate.task_id), col(StatusUpdate.department_id), col(StatusUpdate.state),
+            col(StatusUpdate.percent), col(StatusUpdate.problems), col(StatusUpdate.submitted_at)).join(Task)
+            .where(col(Task.plan_id) == pid, col(StatusUpdate.review_state) == REVIEW_ACCEPTED,
+                   col(StatusUpdate.submitted_at) <= cutoff)
+            .order_by(col(StatusUpdate.task_id), col(StatusUpdate.submitted_at), col(StatusUpdate.id))):
         latest[task_id] = LatestUpdate(dept_id, state, percent, as_utc(at))
         problems[task_id][dept_id] = (text or "").strip()
-    updates_total = session.exec(select(func.count(StatusUpdate.id)).join(Task)
+    updates_total = session.exec(select(func.count(col(StatusUpdate.id))).join(Task)
                                  .where(Task.plan_id == pid, StatusUpdate.submitted_at <= cutoff)).one()
-    deadlines = dict(session.exec(select(ReportingRound.id, ReportingRound.deadline)
-                                  .where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of)).all())
-    expectations = [tuple(row) for row in session.exec(
+    deadlines = {r: due for r, due in session.exec(
+        select(col(ReportingRound.id), col(ReportingRound.deadline))
+        .where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of)) if r is not None}
+    expectations = [(r, d, t) for r, d, t in session.exec(
         select(RoundExpectation.round_id, RoundExpectation.department_id, RoundExpectation.task_id)
         .join(ReportingRound).where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of))]
     submissions = {(r, d, t): as_utc(at) for r, d, t, at in session.exec(
-        select(StatusUpdate.round_id, StatusUpdate.department_id, StatusUpdate.task_id,
-               func.min(StatusUpdate.submitted_at)).join(ReportingRound)
+        select(col(StatusUpdate.round_id), StatusUpdate.department_id, StatusUpdate.task_id,
+               func.min(col(StatusUpdate.submitted_at))).join(ReportingRound)
         .where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of,
                StatusUpdate.review_state != REVIEW_RETURNED, StatusUpdate.submitted_at <= cutoff)
-        .group_by(StatusUpdate.round_id, StatusUpdate.department_id, StatusUpdate.task_id))}
+        .group_by(col(StatusUpdate.round_id), col(StatusUpdate.department_id), col(StatusUpdate.task_id)))
+        if r is not None}  # joined to its round: never None
     snapshot = PlanSnapshot(
         plan=plan, as_of=as_of, tasks=list(tasks), assignments=dict(assignments), departments=departments,
         members=dict(members), milestones=dict(milestones), completions=dict(completions), latest=latest,
@@ -136,16 +158,18 @@ def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
         updates_total=updates_total, expectations=expectations, submissions=submissions,
         deadlines=deadlines,
         indicators=list(session.exec(select(Indicator).where(Indicator.plan_id == pid, Indicator.active)
-                                     .order_by(Indicator.id))))
+                                     .order_by(col(Indicator.id)))))
     for target in session.exec(select(IndicatorTarget).join(Indicator).where(Indicator.plan_id == pid)
-                               .order_by(IndicatorTarget.id)):
+                               .order_by(col(IndicatorTarget.id))):
         snapshot.targets.setdefault(target.indicator_id, []).append(target)
     for ind_id, value, day in session.exec(
-            select(IndicatorReading.indicator_id, IndicatorReading.value, IndicatorReading.as_of).join(Indicator)
-            .where(Indicator.plan_id == pid, IndicatorReading.as_of <= as_of, IndicatorReading.value.is_not(None))
-            .order_by(IndicatorReading.indicator_id, IndicatorReading.as_of, IndicatorReading.recorded_at,
-                      IndicatorReading.id)):
-        snapshot.readings[ind_id] = (value, day)
+            select(col(IndicatorReading.indicator_id), col(IndicatorReading.value), col(IndicatorReading.as_of))
+            .join(Indicator)
+            .where(Indicator.plan_id == pid, IndicatorReading.as_of <= as_of, col(IndicatorReading.value).is_not(None))
+            .order_by(col(IndicatorReading.indicator_id), col(IndicatorReading.as_of),
+                      col(IndicatorReading.recorded_at), col(IndicatorReading.id))):
+        if value is not None:  # excluded by the query; the column itself allows it
+            snapshot.readings[ind_id] = (value, day)
     return snapshot
 
 

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from models import Indicator, IndicatorTarget, Milestone, Plan
+from models.base import id_of
 from tasks.errors import ValidationFailed
 from tasks.evaluation.scoring import NOT_DUE, Scoring
-from tasks.evaluation.snapshot import PlanSnapshot, unit_name
+from tasks.evaluation.snapshot import PlanSnapshot, SnapshotTask, unit_name
 from tasks.periods import Period, period_containing
 from tasks.plans.targets import TargetValue, attainment
 
@@ -88,11 +89,13 @@ def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: da
             shown.append(f"{key}（进行中）：{counts.get(key, 0)}/{need}次")
     if ended > _LISTED_PERIODS:  # weekly and monthly duties over years: a count, and the periods missed
         current = [s for s in shown if "进行中" in s]
-        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求" + (f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{'等' if len(missed) > _LISTED_PERIODS else ''}" if missed else ""), *current]
+        more = "等" if len(missed) > _LISTED_PERIODS else ""
+        not_met = f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{more}" if missed else ""
+        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求" + not_met, *current]
     return f"{m.label}（{_FREQUENCY_WORDS[frequency]}不少于{need}次）" + ("；".join(shown) and "：" + "；".join(shown))
 
 
-def judge_task(snapshot: PlanSnapshot, task: Any, scoring: Scoring) -> dict[str, Any]:
+def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> dict[str, Any]:
     """One task's due items, verdict, latest accepted state and reported problems."""
     rules, as_of = scoring.config.verdicts, snapshot.as_of
     latest = snapshot.latest.get(task.id)
@@ -103,7 +106,7 @@ def judge_task(snapshot: PlanSnapshot, task: Any, scoring: Scoring) -> dict[str,
     recurring: list[str] = []
     pending = False
     for m in snapshot.milestones.get(task.id, []):
-        done = snapshot.completions.get(m.id, [])
+        done = snapshot.completions.get(id_of(m), [])
         if m.recurrence:
             before = items.count("not_done")
             recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes))
@@ -215,10 +218,10 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
     rules = scoring.config.indicators
     plan = snapshot.plan
     final = plan.final_year or plan.period_end or year
-    targets = snapshot.targets.get(indicator.id, [])
+    targets = snapshot.targets.get(id_of(indicator), [])
     target, later = _pick_target(targets, "target", year, final, rules.scope_preference,
                                  rules.fallback_to_later_target)
-    reading = snapshot.readings.get(indicator.id)
+    reading = snapshot.readings.get(id_of(indicator))
     row: dict[str, Any] = {"code": indicator.code, "name": indicator.name, "unit": indicator.unit or "",
                            "target": None, "target_year": None, "baseline": None,
                            "value": reading[0] if reading else None,

@@ -130,18 +130,19 @@ def _span(m: re.Match[str], ctx: int | None, year_end: str) -> tuple[date, date,
         year = int(m.group("yonly"))
         return date(year, 1, 1), _year_end(year, year_end), year
     rel = m.group("rel")
-    year = int(m.group("y")) if m.group("y") else (ctx + 1 if rel in ("次年", "翌年") else ctx) if ctx else None
-    if year is None:
+    named = int(m.group("y")) if m.group("y") else (ctx + 1 if rel in ("次年", "翌年") else ctx) if ctx else None
+    if named is None:
         return None
+    year = named
     if m.group("m"):
         month = _num(m.group("m"))
         if not 1 <= month <= 12:
             return None
         if m.group("d"):
-            day = _num(m.group("d"))
-            if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            dom = _num(m.group("d"))
+            if not 1 <= dom <= calendar.monthrange(year, month)[1]:
                 return None
-            return date(year, month, day), date(year, month, day), year
+            return date(year, month, dom), date(year, month, dom), year
         return date(year, month, 1), _month_end(year, month), year
     if m.group("half"):
         return ((date(year, 1, 1), date(year, 6, 30), year) if m.group("half") == "上"

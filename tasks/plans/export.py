@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, Task
+from models.base import id_of
 from tasks.errors import NotFound
 from tasks.plans.deadlines import column_year
 from tasks.plans.template import write_workbook
@@ -26,7 +27,7 @@ def get_plan(session: Session, code: str) -> Plan:
     """The plan with ``code``, or NotFound naming the known codes."""
     plan = session.exec(select(Plan).where(Plan.code == code)).first()
     if plan is None:
-        known = ", ".join(session.exec(select(Plan.code).order_by(Plan.code))) or "none"
+        known = ", ".join(session.exec(select(Plan.code).order_by(col(Plan.code)))) or "none"
         raise NotFound(f"no plan with code '{code}' (known: {known})")
     return plan
 
@@ -38,34 +39,35 @@ def _iso(value: Any) -> Any:
 
 def _tasks(session: Session, plan: Plan) -> list[dict[str, Any]]:
     """Active tasks with canonical unit names by role and active milestones, in document order."""
-    query = select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.position, Task.id)
-    tasks = list(session.exec(query))
+    tasks = list(session.exec(select(Task).where(Task.plan_id == plan.id, Task.active)
+                              .order_by(col(Task.position), col(Task.id))))
     units: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "support": [], "responsible": []})
-    query = (select(Assignment.task_id, Assignment.role, Department.name).join(Department).join(Task)
-             .where(Task.plan_id == plan.id).order_by(Assignment.task_id, Assignment.position))
-    for task_id, role, name in session.exec(query):
+    rows = (select(Assignment.task_id, Assignment.role, Department.name).join(Department).join(Task)
+            .where(Task.plan_id == plan.id).order_by(col(Assignment.task_id), col(Assignment.position)))
+    for task_id, role, name in session.exec(rows):
         if name not in units[task_id][role]:
             units[task_id][role].append(name)
     milestones: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    query = select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active).order_by(Milestone.position)
-    for m in session.exec(query):
+    due = (select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active)
+           .order_by(col(Milestone.position)))
+    for m in session.exec(due):
         milestones[m.task_id].append({"key": m.key, "label": m.label, "text": m.text, "due": _iso(m.due_date),
                                       "soft": m.soft, "ongoing_after": m.ongoing_after, "recurrence": m.recurrence,
                                       "recurrence_count": m.recurrence_count, "undated_reason": m.undated_reason})
     return [{"code": t.code, "section": t.section, "section_path": list(t.section_path), "text": t.text,
-             "remark": t.remark, **units[t.id], "milestones": milestones[t.id],
+             "remark": t.remark, **units[id_of(t)], "milestones": milestones[id_of(t)],
              "source": {"file": t.source_file, "ref": t.source_ref}} for t in tasks]
 
 
 def _indicators(session: Session, plan: Plan) -> list[dict[str, Any]]:
     """Active indicators with their baselines and targets."""
     indicators = list(session.exec(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active)
-                                   .order_by(Indicator.id)))
+                                   .order_by(col(Indicator.id))))
     task_codes = dict(session.exec(select(Task.id, Task.code).where(Task.plan_id == plan.id)).all())
     values: dict[int, list[IndicatorTarget]] = defaultdict(list)
-    ids = [i.id for i in indicators]
+    ids = [id_of(i) for i in indicators]
     for target in session.exec(select(IndicatorTarget).where(col(IndicatorTarget.indicator_id).in_(ids or [0]))
-                               .order_by(IndicatorTarget.id)):
+                               .order_by(col(IndicatorTarget.id))):
         values[target.indicator_id].append(target)
     out = []
     for ind in indicators:
@@ -146,7 +148,7 @@ def list_tasks(session: Session, *, plan_code: str | None = None, department: st
         dept = UnitResolver(session).lookup(department)
         if dept is None:
             raise NotFound(f"no department named '{department}' (see: duban departments)")
-        names = {dept.name, *(g.name for g in groups_containing(session, dept.id))}
+        names = {dept.name, *(g.name for g in groups_containing(session, id_of(dept)))}
     out = []
     for plan in plans:
         for task in _tasks(session, plan):

@@ -55,7 +55,8 @@ class ImportReport:
         """A JSON-safe dict of the report."""
         data = asdict(self)
         data["problems"] = [asdict(p) for p in self.problems]
-        return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+        plain: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False, default=str))
+        return plain
 
 
 def plan_code_for(source_file: str) -> str:
@@ -64,8 +65,9 @@ def plan_code_for(source_file: str) -> str:
     return slug or "plan"
 
 
-def _milestones(task_ref: str, parsed_milestones: list, file: str, plan_end: int | None, plan_start: int | None,
-                problems: list[Problem], cache: dict[tuple[str, str], list[Any]]) -> list[dict[str, Any]]:
+def _milestones(task_ref: str, parsed_milestones: list[ParsedMilestone], file: str, plan_end: int | None,
+                plan_start: int | None, problems: list[Problem],
+                cache: dict[tuple[str, str], list[Any]]) -> list[dict[str, Any]]:
     """Milestone field dicts from a task's schedule cells; undated ones become warnings."""
     out: list[dict[str, Any]] = []
     keys: set[str] = set()
@@ -160,8 +162,9 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             for role in ROLES:
                 for name in getattr(task, role):
                     dept = resolver.resolve(name, task.ref)
-                    if all((r, d) != (role, dept.id) for r, d, _ in assignments):
-                        assignments.append((role, dept.id, name))
+                    dept_id = id_of(dept)
+                    if all((r, d) != (role, dept_id) for r, d, _ in assignments):
+                        assignments.append((role, dept_id, name))
             specs.append(TaskSpec(code=task.code or "", text=task.text,
                                   section=task.section_path[0] if task.section_path else "",
                                   section_path=list(task.section_path), remark=task.remark, source_file=file,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import TypedDict
 
 from tasks.plans.unit_names import split_units
 
@@ -115,10 +116,23 @@ def _review_years(text: str) -> dict[str, int]:
     return found
 
 
-def extract_metadata(text: str) -> dict:
+class PlanMetadata(TypedDict, total=False):
+    """A plan's own fields as found in its text (the keys of ``ParsedPlan`` they fill)."""
+
+    title: str
+    issuing_office: str
+    doc_number: str
+    issued_on: date
+    period_start: int
+    period_end: int
+    midterm_year: int
+    final_year: int
+
+
+def extract_metadata(text: str) -> PlanMetadata:
     """The metadata found in a plan's text; only keys found are present."""
     lines = _lines(unicodedata.normalize("NFKC", text))
-    out: dict = {}
+    out: PlanMetadata = {}
     if title := _title(_lines(text.replace("\u3000", " "))):
         out["title"] = title
         if p := _PERIOD.search(unicodedata.normalize("NFKC", title)):

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from models import (
@@ -73,21 +74,25 @@ def load_current(session: Session, plan: Plan) -> tuple[dict[str, StoredTask], d
     tasks: dict[str, StoredTask] = {}
     specs: dict[str, TaskSpec] = {}
     by_id: dict[int, str] = {}
-    query = select(Task.id, Task.code, Task.active, Task.source_file, Task.source_ref, Task.text, Task.section,
-                   Task.section_path, Task.remark, Task.position).where(Task.plan_id == plan.id)
-    for tid, code, active, file, ref, text, section, path, remark, position in session.exec(query):
+    query = sa_select(col(Task.id), col(Task.code), col(Task.active), col(Task.source_file), col(Task.source_ref),
+                      col(Task.text), col(Task.section), col(Task.section_path), col(Task.remark),
+                      col(Task.position)).where(col(Task.plan_id) == plan.id)
+    for tid, code, active, file, ref, text, section, path, remark, position in rows(session, query):
+        assert tid is not None  # read back from the table
         tasks[code], by_id[tid] = StoredTask(tid, active, file, ref), code
         if active:
             specs[code] = TaskSpec(code, text, section, list(path), remark, file, ref, position)
-    query = (select(Assignment.task_id, Assignment.role, Assignment.department_id, Assignment.unit_text).join(Task)
-             .where(Task.plan_id == plan.id).order_by(Assignment.task_id, Assignment.position))
-    for tid, role, dept, text in session.exec(query):
+    assigned = (select(Assignment.task_id, Assignment.role, Assignment.department_id, Assignment.unit_text)
+                .join(Task).where(Task.plan_id == plan.id)
+                .order_by(col(Assignment.task_id), col(Assignment.position)))
+    for tid, role, dept, text in session.exec(assigned):
         if by_id[tid] in specs:
             specs[by_id[tid]].assignments.append((role, dept, text))
-    columns = [getattr(Milestone, k) for k in MILESTONE_FIELDS]
-    query = (select(Milestone.task_id, *columns).join(Task).where(Task.plan_id == plan.id, Milestone.active)
-             .order_by(Milestone.task_id, Milestone.position))
-    for tid, *values in session.exec(query):
+    columns = [getattr(Milestone, k) for k in MILESTONE_FIELDS]  # as many as MILESTONE_FIELDS: untyped row
+    due = (sa_select(col(Milestone.task_id), *columns).join(Task)
+           .where(col(Task.plan_id) == plan.id, col(Milestone.active))
+           .order_by(col(Milestone.task_id), col(Milestone.position)))
+    for tid, *values in rows(session, due):
         if by_id[tid] in specs:
             specs[by_id[tid]].milestones.append(dict(zip(MILESTONE_FIELDS, values, strict=True)))
     indicators = {i.code: i for i in session.exec(select(Indicator).where(Indicator.plan_id == plan.id))}
@@ -116,7 +121,7 @@ def store_plan(session: Session, spec: PlanSpec) -> StoreResult:
         plan = Plan(code=spec.code, revision=0, **{**fields, "title": title}, status=spec.status or PLAN_CONFIRMED)
         session.add(plan)
         session.flush()
-    names = {d.id: d.name for d in session.exec(select(Department))}
+    names = {id_of(d): d.name for d in session.exec(select(Department))}
     tasks, old_specs, indicators, old_inds = load_current(session, plan)
     new_codes = {t.code for t in spec.tasks}
     changes: dict[str, Any] = {
@@ -147,7 +152,7 @@ def store_plan(session: Session, spec: PlanSpec) -> StoreResult:
     write_tasks(session, plan, spec, tasks, set(changes["added"]) | set(changes["changed"]), changes["removed"])
     write_indicators(session, plan, spec, indicators, set(changes["indicators"]["added"])
                       | set(changes["indicators"]["changed"]), changes["indicators"]["removed"])
-    session.add(PlanRevision(plan_id=plan.id, number=plan.revision, source_file=spec.source_file,
+    session.add(PlanRevision(plan_id=id_of(plan), number=plan.revision, source_file=spec.source_file,
                              source_format=spec.source_format, source_hash=spec.source_hash,
                              changes={"created": created, **changes}))
     session.flush()

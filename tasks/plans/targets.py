@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 _NUMBER = r"\d+(?:\.\d+)?"
-_HIGHER_PREFIX = r"达到|不低于|≥|>=|大于等于|至少|不少于|超过|高于|大于|>|(?:提高|增加|提升|增长|上升|扩大)(?:到|至)|增至|升至"
+_HIGHER_PREFIX = (r"达到|不低于|≥|>=|大于等于|至少|不少于|超过|高于|大于|>"
+                  r"|(?:提高|增加|提升|增长|上升|扩大)(?:到|至)|增至|升至")
 _LOWER_PREFIX = r"≤|<=|不高于|不超过|不大于|低于|小于|少于|<|控制在|(?:降低|减少|下降|压缩)(?:到|至)|降至|减至"
 _ABSOLUTE = re.compile(
     rf"(?:(?P<hi>{_HIGHER_PREFIX})|(?P<lo>{_LOWER_PREFIX})|(?P<eq>=|为|保持))?\s*"

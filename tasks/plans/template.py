@@ -12,6 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.plans.importers.workbook_sheets import DIRECTION_LABELS, INFO_FIELDS
 from tasks.worksheets import keep_text
@@ -78,6 +79,7 @@ def write_workbook(path: Path, plan: dict[str, Any], labels: list[str], rows: li
     """Write tasks (and indicators, plan information) in the canonical layout."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one (work)sheet, the active one
     ws.title = "任务"
     head = TASK_HEAD + labels + UNIT_HEAD
     ws.append([plan.get("title") or "任务分解表"])
@@ -91,8 +93,8 @@ def write_workbook(path: Path, plan: dict[str, Any], labels: list[str], rows: li
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     if len(rows) <= 2000:
-        for row in ws.iter_rows(min_row=3):
-            for cell in row:
+        for written in ws.iter_rows(min_row=3):
+            for cell in written:
                 cell.alignment = _WRAP
     ws.freeze_panes = "A3"
     if indicators:

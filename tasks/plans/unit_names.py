@@ -41,7 +41,9 @@ def _normalize(text: str) -> str:
 
 def _split_top(text: str, seps: set[str]) -> list[str]:
     """Cut ``text`` at any character of ``seps`` outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += char == _OPEN
         depth -= char == _CLOSE and depth > 0

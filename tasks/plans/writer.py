@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from models import Assignment, Indicator, IndicatorTarget, Milestone, MilestoneCompletion, Plan, StatusUpdate, Task
+from models.base import id_of
 from tasks.plans.specs import PlanSpec, StoredTask, TaskSpec
 
 TASK_FIELDS = ("section", "section_path", "text", "remark", "position")
@@ -53,14 +54,14 @@ def write_tasks(session: Session, plan: Plan, spec: PlanSpec, tasks: dict[str, S
     update_sources(session, spec, tasks)
     ids_by_code = {code: task.id for code, task in tasks.items()}
     for start in range(0, len(new_tasks), 2000):
-        inserted = session.execute(insert(Task).returning(Task.code, Task.id, sort_by_parameter_order=True),
+        inserted = session.execute(insert(Task).returning(col(Task.code), col(Task.id), sort_by_parameter_order=True),
                                    new_tasks[start:start + 2000])
         ids_by_code.update(inserted.all())  # not the Result itself: it has keys(), so dict() takes it for a mapping
     specs = [t for t in spec.tasks if t.code in touched]
     ids = [ids_by_code[t.code] for t in specs if t.code in tasks]
     for start in range(0, len(ids), 500):
         stale = delete(Assignment).where(col(Assignment.task_id).in_(ids[start:start + 500]))
-        session.exec(stale)  # type: ignore[call-overload]
+        session.exec(stale)
     _insert(session, Assignment, [{"task_id": ids_by_code[t.code], "role": role, "department_id": dept,
                                    "unit_text": text, "position": pos}
                                   for t in specs for pos, (role, dept, text) in enumerate(t.assignments)])
@@ -70,10 +71,13 @@ def write_tasks(session: Session, plan: Plan, spec: PlanSpec, tasks: dict[str, S
 def _write_milestones(session: Session, plan: Plan, specs: list[TaskSpec], ids_by_code: dict[str, int],
                       retiring: set[int]) -> None:
     """Match milestones by (task, key): update in place, insert new ones, retire the ones that went away."""
-    query = (select(Milestone.id, Milestone.task_id, Milestone.key, Milestone.active).join(Task)
+    query = (select(col(Milestone.id), Milestone.task_id, Milestone.key, Milestone.active).join(Task)
              .where(Task.plan_id == plan.id))
-    stored = {(tid, key): (mid, active) for mid, tid, key, active in session.exec(query) if tid in retiring}
-    new_rows, updates, kept = [], [], set()
+    stored = {(tid, key): (mid, active) for mid, tid, key, active in session.exec(query)
+              if tid in retiring and mid is not None}  # ids read back are never None; the column type allows it
+    new_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    kept: set[tuple[int, str]] = set()
     for t in specs:
         task_id = ids_by_code[t.code]
         for pos, fields in enumerate(t.milestones):
@@ -89,9 +93,10 @@ def _write_milestones(session: Session, plan: Plan, specs: list[TaskSpec], ids_b
     session.flush()
 
 
-def _insert(session: Session, model: type, rows: list[dict[str, Any]], chunk: int = 2000) -> None:
+def _insert(session: Session, model: type[SQLModel], rows: list[dict[str, Any]], chunk: int = 2000) -> None:
     """Bulk-insert plain rows with Core, in chunks (keeps memory flat on 10,000-task plans)."""
     for start in range(0, len(rows), chunk):
+        # SQLAlchemy gives every table model its __table__; sqlmodel's SQLModel does not declare it
         session.execute(insert(model.__table__), rows[start:start + chunk])  # type: ignore[attr-defined]
 
 
@@ -99,13 +104,15 @@ def _retire(session: Session, ids: list[int]) -> None:
     """Delete milestones nobody refers to; deactivate those with completions or status updates."""
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        used = set(session.exec(select(MilestoneCompletion.milestone_id)
-                                .where(col(MilestoneCompletion.milestone_id).in_(chunk))))
-        used |= set(session.exec(select(StatusUpdate.milestone_id).where(col(StatusUpdate.milestone_id).in_(chunk))))
+        completed = session.exec(select(MilestoneCompletion.milestone_id)
+                                 .where(col(MilestoneCompletion.milestone_id).in_(chunk))).all()
+        reported = session.exec(select(col(StatusUpdate.milestone_id))
+                                .where(col(StatusUpdate.milestone_id).in_(chunk))).all()
+        used = {*completed, *reported}
         _bulk_update(session, Milestone, [{"id": mid, "active": False} for mid in chunk if mid in used])
         unused = [mid for mid in chunk if mid not in used]
         if unused:
-            session.exec(delete(Milestone).where(col(Milestone.id).in_(unused)))  # type: ignore[call-overload]
+            session.exec(delete(Milestone).where(col(Milestone.id).in_(unused)))
 
 
 def write_indicators(session: Session, plan: Plan, spec: PlanSpec, indicators: dict[str, Indicator],
@@ -119,13 +126,13 @@ def write_indicators(session: Session, plan: Plan, spec: PlanSpec, indicators: d
             continue
         indicator = indicators.get(ind.code)
         if indicator is None:
-            indicator = indicators[ind.code] = Indicator(plan_id=plan.id, code=ind.code, name=ind.name)
+            indicator = indicators[ind.code] = Indicator(plan_id=id_of(plan), code=ind.code, name=ind.name)
             session.add(indicator)
         for key in ("name", "category", "unit", "direction", "statement", "source_ref"):
             setattr(indicator, key, getattr(ind, key))
         indicator.task_id, indicator.active = task_ids.get(ind.task_code or ""), True
         session.flush()
-        stale = delete(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id)  # type: ignore[arg-type]
-        session.exec(stale)  # type: ignore[call-overload]
-        session.add_all(IndicatorTarget(indicator_id=indicator.id, **target) for target in ind.targets)
+        indicator_id = id_of(indicator)
+        session.exec(delete(IndicatorTarget).where(col(IndicatorTarget.indicator_id) == indicator_id))
+        session.add_all(IndicatorTarget(indicator_id=indicator_id, **target) for target in ind.targets)
     session.flush()

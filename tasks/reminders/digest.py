@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
 
@@ -56,17 +57,17 @@ def load_template(path: Path) -> Template:
 
 
 @lru_cache(maxsize=16)
-def _globals(template: Template) -> dict:
+def _globals(template: Template) -> dict[str, Any]:
     """The template's globals as one plain dict (Jinja rebuilds it from a ChainMap on every render)."""
     return dict(template.globals)
 
 
-def _render(template: Template, path: Path, context: dict) -> str:
+def _render(template: Template, path: Path, context: dict[str, Any]) -> str:
     """Render like ``template.render(**context)``, without Jinja's per-call globals merge."""
     try:
-        context = template.new_context({**_globals(template), **context}, shared=True)
+        merged = template.new_context({**_globals(template), **context}, shared=True)
         try:
-            text = template.environment.concat(template.root_render_func(context))  # type: ignore[attr-defined]
+            text = template.environment.concat(template.root_render_func(merged))
         except Exception:
             template.environment.handle_exception()  # re-raises as Jinja does, with the template's lines
     except TemplateError as exc:

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import Row, and_, exists, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from config import ReminderPolicy, get_settings
 from models import (
@@ -32,6 +34,7 @@ from models import (
     Plan,
     Task,
 )
+from models.base import id_of
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound
 from tasks.periods import Period, parse_period
@@ -42,7 +45,7 @@ from tasks.workdays import is_working_day
 STATUS_LABELS = {"overdue": "已逾期", "due_today": "今日到期", "upcoming": "即将到期"}
 STATUS_ORDER = ("overdue", "due_today", "upcoming")
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
-_UNSEEN = object()  # a notice not yet asked of the calendar
+_UNSEEN: Notice = ("", 0, date.min, False)  # a notice not yet asked of the calendar (compared by identity)
 
 
 @dataclass(slots=True)
@@ -72,7 +75,8 @@ class DueItem:
     via: str | None = None  # the group through which the unit was reached
     # ``department/milestone/period``: what "this item reached this recipient today" is keyed by
     ledger_key: str = field(init=False, repr=False, compare=False)
-    entry: dict | None = field(default=None, init=False, repr=False, compare=False)  # the ledger entry, built once
+    # the ledger entry, built once
+    entry: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.ledger_key = f"{self.department_id}/{self.milestone_id}/{self.period}"
@@ -86,7 +90,7 @@ class DueItem:
         """The Chinese name of a recurring duty's period (2016年第2季度), else ""."""
         return _period_label(self.period)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The item's JSON-safe entry in the notification ledger: who was told what, due when (built once,
         shared by the item's digest and escalations)."""
         if self.entry is None:
@@ -103,7 +107,7 @@ def _period_label(key: str) -> str:
     return parse_period(key).label if key else ""
 
 
-def plan_policy(plan_overrides: dict | None, base: ReminderPolicy | None = None) -> ReminderPolicy:
+def plan_policy(plan_overrides: dict[str, Any] | None, base: ReminderPolicy | None = None) -> ReminderPolicy:
     """The configured policy (or ``base``) with a plan's overrides applied."""
     base = base or get_settings().reminders
     if not plan_overrides:
@@ -112,7 +116,7 @@ def plan_policy(plan_overrides: dict | None, base: ReminderPolicy | None = None)
 
 
 @lru_cache(maxsize=65536)
-def _code_key(code: str) -> tuple:
+def _code_key(code: str) -> tuple[tuple[int, int, str], ...]:
     """Natural order for task codes (2.10 after 2.9)."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.replace("-", ".").split("."))
 
@@ -121,7 +125,7 @@ def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict
     query = select(Plan.id, Plan.code, Plan.reminder_policy, Plan.status)
     if plan_code:
         query = query.where(Plan.code == plan_code)
-    plans = [tuple(row) for row in session.exec(query)]
+    plans = [(pid, code, policy) for pid, code, policy in session.exec(query) if pid is not None]
     if plan_code and not plans:
         raise NotFound(f"no plan with code {plan_code!r}")
     # issue 14: a draft plan (read from prose, not yet confirmed by the office) gets no reminders
@@ -129,24 +133,24 @@ def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict
 
 
 def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date
-          ) -> list:
+          ) -> list[Row[*tuple[Any, ...]]]:
     """Open one-off milestones due on a notice date, and recurring duties running near today
     (of the plans ``plan_ids``; None: of every plan)."""
     wanted, every_plan = set(plan_ids or ()), plan_ids is None
-    done = exists().where(MilestoneCompletion.milestone_id == Milestone.id)
-    one_off = and_(Milestone.due_date.in_(one_off_dates), Milestone.recurrence.is_(None), ~done)
-    recurring = and_(Milestone.recurrence.is_not(None),
-                     or_(Milestone.recurrence_start.is_(None), Milestone.recurrence_start <= upper),
-                     or_(Milestone.recurrence_end.is_(None), Milestone.recurrence_end >= lower))
+    done = exists().where(col(MilestoneCompletion.milestone_id) == Milestone.id)
+    one_off = and_(col(Milestone.due_date).in_(one_off_dates), col(Milestone.recurrence).is_(None), ~done)
+    recurring = and_(col(Milestone.recurrence).is_not(None),
+                     or_(col(Milestone.recurrence_start).is_(None), col(Milestone.recurrence_start) <= upper),
+                     or_(col(Milestone.recurrence_end).is_(None), col(Milestone.recurrence_end) >= lower))
     columns = (Milestone.id, Milestone.label, Milestone.text, Milestone.due_date, Milestone.soft,
                Milestone.recurrence, Milestone.recurrence_count, Milestone.recurrence_start,
                Milestone.recurrence_end, Task.id, Task.code, Task.text, Task.plan_id, Assignment.role,
                Assignment.department_id, Milestone.recurrence_day)
     out: list = []
     for condition in (one_off, recurring):  # two index-friendly queries instead of one OR
-        query = (select(*columns).join(Task, Task.id == Milestone.task_id)
-                 .join(Assignment, Assignment.task_id == Task.id)
-                 .where(condition, Milestone.active, Task.active))
+        query = (sa_select(*(col(c) for c in columns)).join(Task, col(Task.id) == Milestone.task_id)
+                 .join(Assignment, col(Assignment.task_id) == Task.id)
+                 .where(condition, col(Milestone.active), col(Task.active)))
         rows = session.connection().execute(query).all()  # Core rows: no ORM overhead per row
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index
         out += rows if every_plan else [row for row in rows if row[12] in wanted]
@@ -159,20 +163,20 @@ def _period_counts(session: Session, wanted: set[tuple[int, str]]) -> dict[tuple
         return {}
     ids = sorted({m for m, _ in wanted})
     query = (select(MilestoneCompletion.milestone_id, MilestoneCompletion.period, func.count())
-             .where(MilestoneCompletion.milestone_id.in_(ids))
-             .group_by(MilestoneCompletion.milestone_id, MilestoneCompletion.period))
+             .where(col(MilestoneCompletion.milestone_id).in_(ids))
+             .group_by(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.period)))
     return {(m, p): n for m, p, n in session.exec(query)}
 
 
 def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tuple[int, str, str | None]]]:
     """Each assigned department id → the units it stands for (id, name, group name when expanded)."""
     rows = session.execute(select(Department.id, Department.name, Department.kind)
-                           .where(Department.id.in_(department_ids))).all()
+                           .where(col(Department.id).in_(department_ids))).all()
     groups = [dept_id for dept_id, _, kind in rows if kind == KIND_GROUP]
     expanded = expand_members(session, groups) if groups else {}
     out: dict[int, list[tuple[int, str, str | None]]] = {}
     for dept_id, name, kind in rows:
-        out[dept_id] = ([(m.id, m.name, name) for m in expanded.get(dept_id, [])] if kind == KIND_GROUP
+        out[dept_id] = ([(id_of(m), m.name, name) for m in expanded.get(dept_id, [])] if kind == KIND_GROUP
                         else [(dept_id, name, None)])
     return out
 
@@ -207,7 +211,8 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     counts = _period_counts(session, {(m, p.key) for m, ps in periods.items() for p in ps})
     recipients = _recipients(session, {row[14] for row in rows})
     chosen: dict[tuple[int, int, str], DueItem] = {}
-    notices: dict[tuple, Notice | object | None] = {}  # per (plan, due, support, soft, period start)
+    # per (plan, due, support, soft, period start)
+    notices: dict[tuple[int, date, bool, bool, date | None], Notice | None] = {}
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
          dept_id, day) in rows:
         support = role == ROLE_SUPPORT

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 import apprise
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config import get_settings
 from models import Department, Notification
@@ -37,7 +38,7 @@ class Outgoing:
     channels: list[str]  # apprise URLs
     department_id: int | None = None
     plan_id: int | None = None
-    items: list[dict] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)  # JSON, kept in the ledger row
     recipient: str = ""  # a readable name for reports (department name, "coordination office")
 
 
@@ -153,14 +154,14 @@ def _names(session: Session, outgoing: Iterable[Outgoing]) -> dict[int, str]:
     ids = {o.department_id for o in outgoing if o.department_id is not None}
     if not ids:
         return {}
-    return dict(session.exec(select(Department.id, Department.name).where(Department.id.in_(ids))).all())
+    return dict(session.exec(select(col(Department.id), Department.name).where(col(Department.id).in_(ids))).all())
 
 
 def _existing(session: Session, keys: list[str]) -> dict[str, Notification]:
     rows: dict[str, Notification] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        rows.update({r.key: r for r in session.exec(select(Notification).where(Notification.key.in_(chunk)))})
+        rows.update({r.key: r for r in session.exec(select(Notification).where(col(Notification.key).in_(chunk)))})
     return rows
 
 

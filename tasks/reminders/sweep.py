@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Row
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config import ReminderPolicy, get_settings
 from models import Department, Notification, Plan
+from models.base import id_of
 from models.notification import STATUS_SENT
 from tasks.directory.departments import coordination_office
 from tasks.reminders.digest import load_template, render_digest, render_escalation
@@ -56,7 +58,7 @@ def _unique(*lists: list[str]) -> list[str]:
     return list(dict.fromkeys(url for urls in lists for url in urls))
 
 
-def _item_key(item: dict) -> str:
+def _item_key(item: dict[str, Any]) -> str:
     return f"{item['department_id']}/{item['milestone_id']}/{item.get('period') or ''}"
 
 
@@ -76,7 +78,7 @@ class Ledger:
         self.already = 0
         rows = session.execute(select(Notification.key, Notification.channel_hash, Notification.items).where(
             Notification.day == as_of, Notification.status == STATUS_SENT,
-            Notification.kind.in_(("reminder", "escalation"))))
+            col(Notification.kind).in_(("reminder", "escalation"))))
         for key, hashed, items in rows:
             prefix = key.split(f":{as_of}", 1)[0]
             for item in items:
@@ -98,18 +100,18 @@ class Ledger:
         return f"{prefix}:{self.day}:{digest}"
 
 
-def _entries(items: list[DueItem]) -> list[dict]:
+def _entries(items: list[DueItem]) -> list[dict[str, Any]]:
     """The items' ledger entries (each built once, shared by an item's digest and its escalations)."""
     return [i.entry or i.as_dict() for i in items]
 
 
-def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Row], as_of: date,
+def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Row[*tuple[Any, ...]]], as_of: date,
                  told: Ledger, policy: ReminderPolicy | None) -> list[Outgoing]:
     """One escalation per plan to the coordination office, one per department to its head."""
     if not escalated:
         return []
     office = coordination_office(session)
-    plans = {p.id: p for p in session.exec(select(Plan).where(Plan.id.in_({i.plan_id for i in escalated})))}
+    plans = {id_of(p): p for p in session.exec(select(Plan).where(col(Plan.id).in_({i.plan_id for i in escalated})))}
     out: list[Outgoing] = []
     by_plan: dict[int, list[DueItem]] = {}
     by_department: dict[int, list[DueItem]] = {}
@@ -155,7 +157,7 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
     for item in items:
         by_department.setdefault(item.department_id, []).append(item)
     columns = select(Department.id, Department.name, Department.channels, Department.head_channels)
-    departments = {d.id: d for d in session.execute(columns.where(Department.id.in_(by_department)))}
+    departments = {d.id: d for d in session.execute(columns.where(col(Department.id).in_(by_department)))}
     template = load_template(get_settings().digest_template)  # once per sweep, not once per digest
     outgoing: list[Outgoing] = []
     lines: list[DepartmentLine] = []
@@ -223,7 +225,7 @@ def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dr
     return report
 
 
-def sweep_summary(report: SweepReport) -> dict:
+def sweep_summary(report: SweepReport) -> dict[str, Any]:
     """A JSON-safe summary of a sweep (the flow's result and the CLI's output)."""
     d = report.delivery
     note = report.note or (f"{report.as_of} 没有需要提醒的事项" if report.working_day and not report.items else "")

@@ -45,7 +45,7 @@ def chase_open_rounds(session: Session, today: date, force: bool = False) -> lis
         if not (force or chase_due(round_, today)):
             continue
         result = chase(session, round_, today=today)
-        plan = session.get(Plan, round_.plan_id)
+        plan = session.get_one(Plan, round_.plan_id)
         rows.append({"plan": plan.code, "round": round_.period, "behind": len(result.departments),
                      "sent": result.delivery.sent, "failed": result.delivery.failed})
     return rows

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Milestone, MilestoneCompletion, Plan, Task
+from models.base import id_of
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import parse_period, period_containing
 
@@ -24,7 +25,7 @@ def find_milestone(session: Session, plan_code: str, task_code: str, label: str)
     if task is None:
         raise NotFound(f"plan {plan_code!r} has no task {task_code!r}")
     milestones = session.exec(select(Milestone).where(Milestone.task_id == task.id)
-                              .order_by(Milestone.position)).all()
+                              .order_by(col(Milestone.position))).all()
     wanted = label.strip()
     for milestone in milestones:
         if wanted in (milestone.label, milestone.key):
@@ -67,7 +68,7 @@ def mark_done(session: Session, milestone: Milestone, *, completed_on: date, per
         MilestoneCompletion.occurrence == occurrence)).first()
     if existing is not None:
         return existing
-    completion = MilestoneCompletion(milestone_id=milestone.id, period=period, occurrence=occurrence,
+    completion = MilestoneCompletion(milestone_id=id_of(milestone), period=period, occurrence=occurrence,
                                      completed_on=completed_on, source=source, update_id=update_id)
     session.add(completion)
     session.flush()

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     Assignment,
@@ -28,7 +28,7 @@ from models import (
     Task,
     UpdateReview,
 )
-from models.base import as_utc
+from models.base import as_utc, id_of
 from tasks.rounds.requests import expectations, reported_tasks
 from tasks.rounds.reviews import reviews_of
 from tasks.rounds.updates import current_status
@@ -81,7 +81,8 @@ class HistoryEntry:
     readings: list[IndicatorReading] = field(default_factory=list)
 
 
-def light_of(milestones: list[Milestone], done: set[int], state: str | None, today: date) -> tuple[str, str, date | None]:
+def light_of(milestones: list[Milestone], done: set[int], state: str | None,
+             today: date) -> tuple[str, str, date | None]:
     """(light, reason, next due date) of one task."""
     open_dated = sorted(m.due_date for m in milestones if m.due_date and m.id not in done and not m.recurrence)
     next_due = open_dated[0] if open_dated else None
@@ -99,38 +100,40 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
               task_ids: list[int] | None = None, today: date | None = None) -> list[TaskRow]:
     """Every active task with its light, filtered by plan, section, department, state and light."""
     today = today or local_today()
-    query = select(Task).where(Task.active.is_(True))
+    query = select(Task).where(col(Task.active).is_(True))
     if plan_id:
         query = query.where(Task.plan_id == plan_id)
     if section:
         query = query.where(Task.section == section)
     if department_id:
-        query = query.where(Task.id.in_(select(Assignment.task_id).where(
+        query = query.where(col(Task.id).in_(select(Assignment.task_id).where(
             Assignment.department_id == department_id)))
     if task_ids is not None:
-        query = query.where(Task.id.in_(task_ids))
-    tasks = list(session.exec(query.order_by(Task.plan_id, Task.position, Task.id)))
-    ids = [t.id for t in tasks]
+        query = query.where(col(Task.id).in_(task_ids))
+    tasks = list(session.exec(query.order_by(col(Task.plan_id), col(Task.position), col(Task.id))))
+    ids = [id_of(t) for t in tasks]
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     leads: dict[int, list[str]] = defaultdict(list)
     done: set[int] = set()
     if ids:
-        for m in session.exec(select(Milestone).where(Milestone.task_id.in_(ids), Milestone.active.is_(True))):
+        for m in session.exec(select(Milestone).where(col(Milestone.task_id).in_(ids),
+                                                      col(Milestone.active).is_(True))):
             milestones[m.task_id].append(m)
         done = set(session.exec(select(MilestoneCompletion.milestone_id).join(
-            Milestone, Milestone.id == MilestoneCompletion.milestone_id).where(Milestone.task_id.in_(ids))))
+            Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id)
+            .where(col(Milestone.task_id).in_(ids))))
         for task_id, name in session.exec(select(Assignment.task_id, Department.name).join(
-                Department, Department.id == Assignment.department_id).where(
-                Assignment.task_id.in_(ids), Assignment.role.in_(["lead", "responsible"]))
-                .order_by(Assignment.position)):
+                Department, col(Department.id) == Assignment.department_id).where(
+                col(Assignment.task_id).in_(ids), col(Assignment.role).in_(["lead", "responsible"]))
+                .order_by(col(Assignment.position))):
             leads[task_id].append(name)
     status = current_status(session, ids)
     rows = []
-    for t in tasks:
-        current = status.get(t.id)
+    for task_id, t in zip(ids, tasks, strict=True):
+        current = status.get(task_id)
         row_state = current.state if current else NOT_REPORTED
-        colour, reason, next_due = light_of(milestones[t.id], done, current.state if current else None, today)
-        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[t.id])
+        colour, reason, next_due = light_of(milestones[task_id], done, current.state if current else None, today)
+        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[task_id])
         if (state and row.state != state) or (light and row.light != light):
             continue
         rows.append(row)
@@ -142,7 +145,7 @@ def unit_task_ids(session: Session, department_id: int) -> dict[int, str]:
     groups = list(session.exec(select(GroupMember.group_id).where(GroupMember.member_id == department_id)))
     roles: dict[int, str] = {}
     for task_id, role in session.exec(select(Assignment.task_id, Assignment.role).where(
-            Assignment.department_id.in_([department_id, *groups]))):
+            col(Assignment.department_id).in_([department_id, *groups]))):
         lead = role in ("lead", "responsible")
         roles[task_id] = "lead" if lead or roles.get(task_id) == "lead" else "support"
     return roles
@@ -150,7 +153,7 @@ def unit_task_ids(session: Session, department_id: int) -> dict[int, str]:
 
 def sections(session: Session, plan_id: int | None = None) -> list[str]:
     """The distinct sections of active tasks, for the section filter."""
-    query = select(Task.section).where(Task.active.is_(True)).distinct()
+    query = select(Task.section).where(col(Task.active).is_(True)).distinct()
     if plan_id:
         query = query.where(Task.plan_id == plan_id)
     return sorted(s for s in session.exec(query) if s)
@@ -162,9 +165,9 @@ def round_rates(session: Session, round_: ReportingRound) -> list[DepartmentRate
     reported = reported_tasks(session, round_)
     first: dict[tuple[int, int], date] = {}
     for u in session.exec(select(StatusUpdate).where(StatusUpdate.round_id == round_.id)
-                          .order_by(StatusUpdate.id)):
+                          .order_by(col(StatusUpdate.id))):
         first.setdefault((u.department_id, u.task_id), local_today(as_utc(u.submitted_at)))
-    depts = {d.id: d for d in session.exec(select(Department).where(Department.id.in_(list(expected))))}
+    depts = {d.id: d for d in session.exec(select(Department).where(col(Department.id).in_(list(expected))))}
     rates = []
     for dept_id, task_ids in expected.items():
         done = [t for t in task_ids if t in reported.get(dept_id, set())]
@@ -182,18 +185,18 @@ def totals(rates: list[DepartmentRate]) -> DepartmentRate:
 def task_history(session: Session, task_id: int) -> list[HistoryEntry]:
     """Every update ever submitted on the task, oldest first, with reviews, evidence and readings."""
     updates = list(session.exec(select(StatusUpdate).where(StatusUpdate.task_id == task_id)
-                                .order_by(StatusUpdate.id)))
-    ids = [u.id for u in updates]
+                                .order_by(col(StatusUpdate.id))))
+    ids = [id_of(u) for u in updates]
     names = dict(session.exec(select(Department.id, Department.name).where(
-        Department.id.in_({u.department_id for u in updates}))).all()) if updates else {}
+        col(Department.id).in_({u.department_id for u in updates}))).all()) if updates else {}
     reviews = reviews_of(session, ids)
     evidence: dict[int, list[Evidence]] = defaultdict(list)
-    readings: dict[int, list[IndicatorReading]] = defaultdict(list)
+    readings: dict[int | None, list[IndicatorReading]] = defaultdict(list)
     if ids:
-        for e in session.exec(select(Evidence).where(Evidence.update_id.in_(ids)).order_by(Evidence.id)):
+        for e in session.exec(select(Evidence).where(col(Evidence.update_id).in_(ids)).order_by(col(Evidence.id))):
             evidence[e.update_id].append(e)
-        for r in session.exec(select(IndicatorReading).where(IndicatorReading.update_id.in_(ids))
-                              .order_by(IndicatorReading.id)):
+        for r in session.exec(select(IndicatorReading).where(col(IndicatorReading.update_id).in_(ids))
+                              .order_by(col(IndicatorReading.id))):
             readings[r.update_id].append(r)
-    return [HistoryEntry(u, names.get(u.department_id, ""), reviews[u.id], evidence[u.id], readings[u.id])
-            for u in updates]
+    return [HistoryEntry(u, names.get(u.department_id, ""), reviews[uid], evidence[uid], readings[uid])
+            for uid, u in zip(ids, updates, strict=True)]

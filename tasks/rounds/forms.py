@@ -16,9 +16,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlmodel import Session, select
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session, col, select
 
 from models import Department, Indicator, Milestone, Plan, ReportingRound, StatusUpdate, Task
+from models.base import id_of
 from models.status import STATES
 from tasks.errors import AccessDenied, Problems, ValidationFailed
 from tasks.periods import parse_period
@@ -41,13 +43,14 @@ def _stamp() -> URLSafeSerializer:
 
 def form_tasks(session: Session, department: Department, round_: ReportingRound) -> list[tuple[Task, str]]:
     """The unit's tasks for the round: expected ones (牵头) then active ones it supports (配合)."""
-    expected = expectations(session, round_).get(department.id, [])
-    found = {t.id: t for t in session.exec(select(Task).where(Task.id.in_(expected)))} if expected else {}
+    department_id = id_of(department)
+    expected = expectations(session, round_).get(department_id, [])
+    found = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(expected)))} if expected else {}
     rows = [(found[t], "牵头") for t in expected]
-    plan = session.get(Plan, round_.plan_id)
-    roles, skip = unit_task_ids(session, department.id), set(expected)
+    plan = session.get_one(Plan, round_.plan_id)
+    roles, skip = unit_task_ids(session, department_id), set(expected)
     for task in active_tasks(session, plan, parse_period(round_.period)):
-        if task.id not in skip and roles.get(task.id) == "support":
+        if task.id not in skip and roles.get(id_of(task)) == "support":
             rows.append((task, "配合"))
     return rows
 
@@ -55,43 +58,46 @@ def form_tasks(session: Session, department: Department, round_: ReportingRound)
 def write_form(session: Session, department: Department, round_: ReportingRound, target: Path | BinaryIO) -> int:
     """Write the unit's form for the round to ``target``; returns the number of task rows."""
     ensure_open(round_)
-    plan = session.get(Plan, round_.plan_id)
+    plan = session.get_one(Plan, round_.plan_id)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one (work)sheet, the active one
     ws.title = SHEET
     ws["A1"] = f"《{plan.title}》{parse_period(round_.period).label}工作进展报送表"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (f"报送单位：{department.name}　截止日期：{round_.deadline:%Y年%m月%d日}　"
                 f"状态填：{'/'.join(STATES)}；完成百分比填0–100；指标值填“指标名=数值”，多个用分号隔开。"
                 "请勿修改表头和任务编号。")
-    for col, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
-        cell = ws.cell(HEADER_ROW, col, name)
+    for column, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
+        cell = ws.cell(HEADER_ROW, column, name)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         ws.column_dimensions[cell.column_letter].width = width
     rows = form_tasks(session, department, round_)
     ids = [task.id for task, _ in rows] or [0]
     milestones_of: dict[int, list[Milestone]] = defaultdict(list)
-    for m in session.exec(select(Milestone).where(Milestone.task_id.in_(ids), Milestone.active.is_(True))
-                          .order_by(Milestone.task_id, Milestone.position, Milestone.id)):
+    for m in session.exec(select(Milestone).where(col(Milestone.task_id).in_(ids),
+                                                  col(Milestone.active).is_(True))
+                          .order_by(col(Milestone.task_id), col(Milestone.position), col(Milestone.id))):
         milestones_of[m.task_id].append(m)
-    indicators_of: dict[int, list[Indicator]] = defaultdict(list)
-    for i in session.exec(select(Indicator).where(Indicator.task_id.in_(ids), Indicator.active.is_(True))
-                          .order_by(Indicator.id)):
+    indicators_of: dict[int | None, list[Indicator]] = defaultdict(list)
+    for i in session.exec(select(Indicator).where(col(Indicator.task_id).in_(ids),
+                                                  col(Indicator.active).is_(True))
+                          .order_by(col(Indicator.id))):
         indicators_of[i.task_id].append(i)
     for offset, (task, role) in enumerate(rows, start=1):
         r = HEADER_ROW + offset
-        milestones, indicators = milestones_of[task.id], indicators_of[task.id]
+        milestones, indicators = milestones_of[id_of(task)], indicators_of[task.id]
         values = [task.code, task.text, role,
                   "；".join(f"{m.label}：{m.text}" for m in milestones), None, None, None, None, None,
                   "；".join(f"{i.name}=" for i in indicators) or None, None, None]
-        for col, value in enumerate(values, start=1):
-            ws.cell(r, col, value).alignment = Alignment(wrap_text=True, vertical="top")
+        for column, value in enumerate(values, start=1):
+            ws.cell(r, column, value).alignment = Alignment(wrap_text=True, vertical="top")
     if rows:
         states = DataValidation(type="list", formula1='"' + ",".join(STATES) + '"', allow_blank=True)
         ws.add_data_validation(states)
         states.add(f"E{HEADER_ROW + 1}:E{HEADER_ROW + len(rows)}")
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3).coordinate
     meta = wb.create_sheet(META)
     meta["A1"] = _stamp().dumps({"d": department.id, "r": round_.id})
     meta["A2"], meta["A3"], meta["A4"] = department.name, plan.code, round_.period
@@ -100,8 +106,8 @@ def write_form(session: Session, department: Department, round_: ReportingRound,
     return len(rows)
 
 
-def _indicators(text: str) -> dict[str, str]:
-    pairs: dict[str, str] = {}
+def _indicators(text: str) -> dict[str, str | float | int | None]:
+    pairs: dict[str, str | float | int | None] = {}
     for part in text.replace("；", ";").split(";"):
         if part.strip():
             name, _, value = part.replace("＝", "=").partition("=")
@@ -135,10 +141,10 @@ def collect_form(session: Session, source: Path | BinaryIO, *, filename: str | N
     problems = Problems(name)
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
-    for col in missing:
-        problems.error(f"第{HEADER_ROW}行", f"缺少列“{col}”（表头被修改或删除）。")
-    for col in unknown:
-        problems.error(f"第{HEADER_ROW}行", f"无法识别的列“{col}”（表头应为：{'、'.join(COLUMNS)}）。")
+    for heading in missing:
+        problems.error(f"第{HEADER_ROW}行", f"缺少列“{heading}”（表头被修改或删除）。")
+    for heading in unknown:
+        problems.error(f"第{HEADER_ROW}行", f"无法识别的列“{heading}”（表头应为：{'、'.join(COLUMNS)}）。")
     if problems.errors:
         raise ValidationFailed(f"{name}：表头不正确，未导入任何内容。", problems.errors)
     index = {h: i for i, h in enumerate(header) if h}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config import Settings, get_settings
 from models import AccessLink, Department, ReportingRound
@@ -24,7 +24,7 @@ SALT = "duban-unit-link"
 _TOKEN_IN_PATH = re.compile(r"(/u/)[A-Za-z0-9_\-.]{12,}")
 _BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9_\-.]{12,}", re.IGNORECASE)
 log = logging.getLogger("duban.links")
-_BY_NONCE = (select(AccessLink, Department).join(Department, Department.id == AccessLink.department_id)
+_BY_NONCE = (select(AccessLink, Department).join(Department, col(Department.id) == AccessLink.department_id)
              .where(AccessLink.nonce == bindparam("nonce")))  # built once, bound per request
 
 
@@ -77,7 +77,7 @@ def issue_link(session: Session, department: Department, round_: ReportingRound 
                valid_days: int | None = None) -> tuple[AccessLink, str]:
     """Create a new link for a unit (optionally tied to a round); returns the row and its token."""
     days = valid_days if valid_days is not None else get_settings().link_valid_days
-    link = AccessLink(department_id=department.id, round_id=round_.id if round_ else None,
+    link = AccessLink(department_id=id_of(department), round_id=round_.id if round_ else None,
                       nonce=secrets.token_urlsafe(24), expires_at=utcnow() + timedelta(days=days))
     session.add(link)
     session.flush()
@@ -89,12 +89,12 @@ def current_link(session: Session, department: Department, round_: ReportingRoun
     """A still-valid link for the unit and round, reused if one exists, else a new one."""
     now = now or utcnow()
     query = select(AccessLink).where(AccessLink.department_id == department.id,
-                                     AccessLink.revoked_at.is_(None))
+                                     col(AccessLink.revoked_at).is_(None))
     if round_ is not None:
         query = query.where(AccessLink.round_id == round_.id)
     else:
-        query = query.where(AccessLink.round_id.is_(None))
-    for link in session.exec(query.order_by(AccessLink.id.desc())):
+        query = query.where(col(AccessLink.round_id).is_(None))
+    for link in session.exec(query.order_by(col(AccessLink.id).desc())):
         if as_utc(link.expires_at) > now + timedelta(days=1):
             return link, sign(link)
     return issue_link(session, department, round_)
@@ -131,7 +131,7 @@ def revoke(session: Session, department: Department, round_: ReportingRound | No
            token: str | None = None) -> int:
     """Revoke one link (by token) or every live link of a unit (optionally only a round's); count."""
     query = select(AccessLink).where(AccessLink.department_id == department.id,
-                                     AccessLink.revoked_at.is_(None))
+                                     col(AccessLink.revoked_at).is_(None))
     if round_ is not None:
         query = query.where(AccessLink.round_id == round_.id)
     if token is not None:

@@ -12,10 +12,11 @@ their member units; supporting (配合) units are not expected but may add their
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from config import get_settings
 from models import (
@@ -31,7 +32,7 @@ from models import (
     StatusUpdate,
     Task,
 )
-from models.base import as_utc, utcnow
+from models.base import as_utc, id_of, utcnow
 from models.status import REVIEW_RETURNED
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound, ValidationFailed
@@ -39,6 +40,9 @@ from tasks.periods import Period, parse_period
 from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
 from tasks.rounds.links import current_link, link_url
 from tasks.workdays import add_working_days, is_working_day, local_today, working_days_between
+
+# (plan, round, unit, its tasks, its portal address, today) → the message to the unit
+MessageBuilder = Callable[[Plan, ReportingRound, Department, list[Task], str, date], Outgoing]
 
 
 @dataclass
@@ -65,28 +69,28 @@ def _milestone_active(m: Milestone, period: Period, done: bool, plan: Plan) -> b
 
 def active_tasks(session: Session, plan: Plan, period: Period) -> list[Task]:
     """The plan's tasks that must be reported on in ``period`` (see the module docstring)."""
-    tasks = list(session.exec(select(Task).where(Task.plan_id == plan.id, Task.active.is_(True))
-                              .order_by(Task.position, Task.id)))
+    tasks = list(session.exec(select(Task).where(col(Task.plan_id) == plan.id, col(Task.active).is_(True))
+                              .order_by(col(Task.position), col(Task.id))))
     milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for m in session.exec(select(Milestone).join(Task, Task.id == Milestone.task_id)
-                          .where(Task.plan_id == plan.id, Milestone.active.is_(True))):
+    for m in session.exec(select(Milestone).join(Task, col(Task.id) == Milestone.task_id)
+                          .where(col(Task.plan_id) == plan.id, col(Milestone.active).is_(True))):
         milestones[m.task_id].append(m)
     done = set(session.exec(select(MilestoneCompletion.milestone_id)
-                            .join(Milestone, Milestone.id == MilestoneCompletion.milestone_id)
-                            .join(Task, Task.id == Milestone.task_id).where(Task.plan_id == plan.id)))
+                            .join(Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id)
+                            .join(Task, col(Task.id) == Milestone.task_id).where(col(Task.plan_id) == plan.id)))
     running = plan.period_end is None or plan.period_end >= period.start.year
     return [t for t in tasks
-            if (any(_milestone_active(m, period, m.id in done, plan) for m in milestones[t.id])
-                if milestones[t.id] else running)]
+            if (any(_milestone_active(m, period, m.id in done, plan) for m in milestones[id_of(t)])
+                if milestones[id_of(t)] else running)]
 
 
 def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[int]]:
     """department id → ids of the tasks it must report on (lead and responsible units; groups expanded)."""
     by_task: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    ids = [t.id for t in tasks]
-    for a in session.exec(select(Assignment).where(Assignment.task_id.in_(ids),
-                                                   Assignment.role.in_([ROLE_LEAD, ROLE_RESPONSIBLE]))
-                          .order_by(Assignment.position)):
+    ids = [id_of(t) for t in tasks]
+    for a in session.exec(select(Assignment).where(col(Assignment.task_id).in_(ids),
+                                                   col(Assignment.role).in_([ROLE_LEAD, ROLE_RESPONSIBLE]))
+                          .order_by(col(Assignment.position))):
         by_task[a.task_id][a.role].append(a.department_id)
     wanted = {d for roles in by_task.values() for dl in roles.values() for d in dl}
     members = expand_members(session, sorted(wanted)) if wanted else {}
@@ -95,8 +99,8 @@ def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[in
         roles = by_task.get(task_id, {})
         for dept_id in roles.get(ROLE_LEAD, []) + roles.get(ROLE_RESPONSIBLE, []):
             for unit in members.get(dept_id) or []:
-                if task_id not in result[unit.id]:
-                    result[unit.id].append(task_id)
+                if task_id not in result[id_of(unit)]:
+                    result[id_of(unit)].append(task_id)
     return dict(result)
 
 
@@ -135,13 +139,13 @@ def open_round(session: Session, plan: Plan, period_key: str, *, deadline: date 
         due = deadline or add_working_days(period.end, get_settings().round_deadline_working_days)
         if due < period.start:
             raise ValidationFailed(f"deadline {due} is before the period starts ({period.start})")
-        round_ = ReportingRound(plan_id=plan.id, period=period.key, period_start=period.start,
+        round_ = ReportingRound(plan_id=id_of(plan), period=period.key, period_start=period.start,
                                 period_end=period.end, deadline=due)
         session.add(round_)
         session.flush()
         for dept_id, task_ids in expected_reporters(session, active_tasks(session, plan, period)).items():
             for task_id in task_ids:
-                session.add(RoundExpectation(round_id=round_.id, department_id=dept_id, task_id=task_id))
+                session.add(RoundExpectation(round_id=id_of(round_), department_id=dept_id, task_id=task_id))
         session.flush()
     elif round_.closed_at is not None:
         raise ValidationFailed(f"round {period.key} of plan {plan.code} is closed")
@@ -158,7 +162,7 @@ def expectations(session: Session, round_: ReportingRound) -> dict[int, list[int
     """department id → task ids expected from it in the round."""
     found: dict[int, list[int]] = defaultdict(list)
     for e in session.exec(select(RoundExpectation).where(RoundExpectation.round_id == round_.id)
-                          .order_by(RoundExpectation.id)):
+                          .order_by(col(RoundExpectation.id))):
         found[e.department_id].append(e.task_id)
     return dict(found)
 
@@ -167,7 +171,7 @@ def reported_tasks(session: Session, round_: ReportingRound) -> dict[int, set[in
     """department id → tasks it has reported in the round (latest update of each not sent back)."""
     latest: dict[tuple[int, int], StatusUpdate] = {}
     for u in session.exec(select(StatusUpdate).where(StatusUpdate.round_id == round_.id)
-                          .order_by(StatusUpdate.id)):
+                          .order_by(col(StatusUpdate.id))):
         latest[(u.department_id, u.task_id)] = u
     found: dict[int, set[int]] = defaultdict(set)
     for (dept_id, task_id), u in latest.items():
@@ -199,12 +203,12 @@ def _chase_message(plan: Plan, round_: ReportingRound, dept: Department, tasks: 
 
 
 def _messages(session: Session, plan: Plan, round_: ReportingRound, wanted: dict[int, list[int]],
-              today: date, build) -> list[Outgoing]:
+              today: date, build: MessageBuilder) -> list[Outgoing]:
     if not wanted:
         return []
-    depts = {d.id: d for d in session.exec(select(Department).where(Department.id.in_(list(wanted))))}
+    depts = {d.id: d for d in session.exec(select(Department).where(col(Department.id).in_(list(wanted))))}
     all_ids = {t for ids in wanted.values() for t in ids}
-    tasks = {t.id: t for t in session.exec(select(Task).where(Task.id.in_(all_ids)))}
+    tasks = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(all_ids)))}
     out = []
     for dept_id in sorted(wanted):
         _, token = current_link(session, depts[dept_id], round_)
@@ -218,7 +222,7 @@ def chase(session: Session, round_: ReportingRound, *, today: date | None = None
     """Remind only the units that have not reported every expected task (once per unit and day)."""
     ensure_open(round_)
     today = today or local_today()
-    plan = session.get(Plan, round_.plan_id)
+    plan = session.get_one(Plan, round_.plan_id)
     missing = outstanding(session, round_)
     result = RoundResult(round=round_, created=False, departments=sorted(missing))
     messages = _messages(session, plan, round_, missing, today, _chase_message)
@@ -261,7 +265,7 @@ def chase_due(round_: ReportingRound, today: date) -> bool:
 
 def open_rounds(session: Session, plan: Plan | None = None) -> list[ReportingRound]:
     """Rounds not closed yet (of one plan or all), oldest first."""
-    query = select(ReportingRound).where(ReportingRound.closed_at.is_(None))
+    query = select(ReportingRound).where(col(ReportingRound.closed_at).is_(None))
     if plan is not None:
         query = query.where(ReportingRound.plan_id == plan.id)
-    return list(session.exec(query.order_by(ReportingRound.period_start, ReportingRound.id)))
+    return list(session.exec(query.order_by(col(ReportingRound.period_start), col(ReportingRound.id))))

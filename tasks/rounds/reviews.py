@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import update as sql_update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Department, Milestone, Plan, ReportingRound, StatusUpdate, Task, UpdateReview
-from models.base import as_utc
+from models.base import as_utc, id_of
 from models.status import REVIEW_ACCEPTED, REVIEW_PENDING, REVIEW_RETURNED
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import parse_period
@@ -27,7 +27,7 @@ DECISIONS = {"accept": REVIEW_ACCEPTED, "accepted": REVIEW_ACCEPTED, "return": R
 
 
 def _complete_milestone(session: Session, update: StatusUpdate) -> None:
-    milestone = session.get(Milestone, update.milestone_id)
+    milestone = session.get_one(Milestone, update.milestone_id)
     round_ = session.get(ReportingRound, update.round_id) if update.round_id else None
     completed_on = local_today(as_utc(update.submitted_at))
     period = ""
@@ -39,9 +39,9 @@ def _complete_milestone(session: Session, update: StatusUpdate) -> None:
 
 
 def _message(session: Session, update: StatusUpdate, review: UpdateReview, today: date) -> Outgoing:
-    dept = session.get(Department, update.department_id)
-    task = session.get(Task, update.task_id)
-    plan = session.get(Plan, task.plan_id)
+    dept = session.get_one(Department, update.department_id)
+    task = session.get_one(Task, update.task_id)
+    plan = session.get_one(Plan, task.plan_id)
     round_ = session.get(ReportingRound, update.round_id) if update.round_id else None
     _, token = current_link(session, dept, round_)
     if review.decision == REVIEW_RETURNED:
@@ -73,12 +73,13 @@ def review_update(session: Session, update_id: int, decision: str, *, reason: st
     if update.review_state != REVIEW_PENDING:
         raise ValidationFailed(f"报送记录{update_id}已审核（{update.review_state}），不能重复审核。")
     # conditional write: of two reviewers deciding at once, only the first one's decision counts
-    changed = session.execute(sql_update(StatusUpdate).where(
-        StatusUpdate.id == update.id, StatusUpdate.review_state == REVIEW_PENDING).values(review_state=verdict))
+    changed = session.exec(sql_update(StatusUpdate).where(
+        col(StatusUpdate.id) == update.id, col(StatusUpdate.review_state) == REVIEW_PENDING)
+        .values(review_state=verdict))
     if changed.rowcount != 1:
         session.rollback()
         raise ValidationFailed(f"报送记录{update_id}已由他人审核，请刷新页面。")
-    review = UpdateReview(update_id=update.id, decision=verdict, reason=reason[:2000], reviewed_by=reviewer)
+    review = UpdateReview(update_id=id_of(update), decision=verdict, reason=reason[:2000], reviewed_by=reviewer)
     session.add(review)
     session.flush()
     session.refresh(update)
@@ -93,7 +94,7 @@ def reviews_of(session: Session, update_ids: list[int]) -> dict[int, list[Update
     """update id → its reviews, oldest first."""
     found: dict[int, list[UpdateReview]] = {i: [] for i in update_ids}
     if update_ids:
-        for r in session.exec(select(UpdateReview).where(UpdateReview.update_id.in_(update_ids))
-                              .order_by(UpdateReview.id)):
+        for r in session.exec(select(UpdateReview).where(col(UpdateReview.update_id).in_(update_ids))
+                              .order_by(col(UpdateReview.id))):
             found[r.update_id].append(r)
     return found

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, exists
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import (
     ROLE_LEAD,
@@ -32,7 +32,7 @@ from models import (
     StatusUpdate,
     Task,
 )
-from models.base import utcnow
+from models.base import id_of, utcnow
 from models.db import lock_for_transaction, serialized_writes
 from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
@@ -78,19 +78,20 @@ class Checked:
 # statements built once and bound per call (building them costs more than running them on SQLite)
 _ROLES = select(Assignment.role).where(
     Assignment.task_id == bindparam("task"),
-    (Assignment.department_id == bindparam("dept"))
-    | Assignment.department_id.in_(select(GroupMember.group_id).where(GroupMember.member_id == bindparam("dept"))))
-_INDICATORS = select(Indicator).where(Indicator.task_id == bindparam("task"), Indicator.active.is_(True))
-_EXPECTED = exists().where(RoundExpectation.round_id == ReportingRound.id,
-                          RoundExpectation.task_id == bindparam("task"),
-                          RoundExpectation.department_id == bindparam("dept"))
+    (col(Assignment.department_id) == bindparam("dept"))
+    | col(Assignment.department_id).in_(select(GroupMember.group_id)
+                                        .where(col(GroupMember.member_id) == bindparam("dept"))))
+_INDICATORS = select(Indicator).where(col(Indicator.task_id) == bindparam("task"), col(Indicator.active).is_(True))
+_EXPECTED = exists().where(col(RoundExpectation.round_id) == ReportingRound.id,
+                          col(RoundExpectation.task_id) == bindparam("task"),
+                          col(RoundExpectation.department_id) == bindparam("dept"))
 _OPEN_ROUNDS = (select(ReportingRound, _EXPECTED).where(ReportingRound.plan_id == bindparam("plan"),
-                                                        ReportingRound.closed_at.is_(None))
-                .order_by(ReportingRound.period_start.desc(), ReportingRound.id.desc()))  # newest first
+                                                        col(ReportingRound.closed_at).is_(None))
+                .order_by(col(ReportingRound.period_start).desc(), col(ReportingRound.id).desc()))  # newest first
 _LATEST = (select(StatusUpdate.id).where(StatusUpdate.task_id == bindparam("task"),
                                       StatusUpdate.department_id == bindparam("dept"))
-           .order_by(StatusUpdate.id.desc()).limit(1))
-_PREVIOUS = {False: _LATEST.where(StatusUpdate.round_id.is_(None)),  # the unit's latest in the same round
+           .order_by(col(StatusUpdate.id).desc()).limit(1))
+_PREVIOUS = {False: _LATEST.where(col(StatusUpdate.round_id).is_(None)),  # the unit's latest in the same round
              True: _LATEST.where(StatusUpdate.round_id == bindparam("round"))}
 
 
@@ -179,7 +180,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
         problems.error(ref, f"状态为“已完成”时完成百分比应为100（收到{percent}）。")
     if state == "已完成" and percent is None:
         percent = 100
-    texts = tuple((t or "").strip() for t in (data.progress, data.problems, data.next_steps))
+    texts = ((data.progress or "").strip(), (data.problems or "").strip(), (data.next_steps or "").strip())
     for label, text in zip(("进展情况", "存在问题", "下一步工作"), texts, strict=True):
         if len(text) > MAX_TEXT:
             problems.error(ref, f"{label}超过{MAX_TEXT}字。")
@@ -204,7 +205,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
             problems.error(ref, f"任务{task.code}没有里程碑“{key}”。")
     if len(problems.errors) > start:
         return None
-    return Checked(task, role, state, percent, texts, readings, milestone)  # type: ignore[arg-type]
+    return Checked(task, role, state, percent, texts, readings, milestone)
 
 
 def pick_round(session: Session, department: Department, task: Task,
@@ -229,7 +230,8 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
     """Store files and rows for a checked update (caller commits); files are removed on failure."""
     # the unit's writes on this task queue here until the caller commits (across processes too), so the
     # previous update read below is still the newest when this one is inserted
-    lock_for_transaction(session, (checked.task.id, department.id))
+    task_id, department_id = id_of(checked.task), id_of(department)
+    lock_for_transaction(session, (task_id, department_id))
     previous = session.exec(_PREVIOUS[round_ is not None], params={
         "task": checked.task.id, "dept": department.id, "round": round_.id if round_ else None}).first()
     supersedes = data.supersedes_id or previous
@@ -242,7 +244,7 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
         for name, stream in data.files:
             stored.append(evidence_files.store(name, stream))
         update = StatusUpdate(
-            task_id=checked.task.id, department_id=department.id, round_id=round_.id if round_ else None,
+            task_id=task_id, department_id=department_id, round_id=round_.id if round_ else None,
             role=checked.role, state=checked.state, percent=checked.percent, progress=checked.texts[0],
             problems=checked.texts[1], next_steps=checked.texts[2],
             milestone_id=checked.milestone.id if checked.milestone else None, supersedes_id=supersedes,
@@ -251,10 +253,10 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
         session.add(update)
         session.flush()
         for f in stored:
-            session.add(Evidence(update_id=update.id, filename=f.filename, stored_path=f.stored_path,
+            session.add(Evidence(update_id=id_of(update), filename=f.filename, stored_path=f.stored_path,
                                  content_type=f.content_type, size=f.size, sha256=f.sha256))
         for indicator, value, text in checked.readings:
-            session.add(IndicatorReading(indicator_id=indicator.id, update_id=update.id,
+            session.add(IndicatorReading(indicator_id=id_of(indicator), update_id=id_of(update),
                                          department_id=department.id, value=value, text=text,
                                          as_of=round_.period_end if round_ else local_today()))
         session.flush()
@@ -294,7 +296,7 @@ def current_status(session: Session, task_ids: list[int]) -> dict[int, StatusUpd
     if not task_ids:
         return found
     for u in session.exec(select(StatusUpdate).where(
-            StatusUpdate.task_id.in_(task_ids), StatusUpdate.review_state == REVIEW_ACCEPTED,
-            StatusUpdate.role == ROLE_LEAD).order_by(StatusUpdate.id)):
+            col(StatusUpdate.task_id).in_(task_ids), col(StatusUpdate.review_state) == REVIEW_ACCEPTED,
+            col(StatusUpdate.role) == ROLE_LEAD).order_by(col(StatusUpdate.id))):
         found[u.task_id] = u
     return found

@@ -65,7 +65,8 @@ def test_office_api_login_rates_history_and_review(client: TestClient, world: Wo
     login = client.post("/api/office/login", json={"username": "office", "password": PASSWORD}).json()
     lights = {t["code"]: t["state"] for t in client.get("/api/office/tasks").json()}
     assert lights["T1"] == "未报送"  # not accepted yet
-    rates = {r["department"]: r["reporting_rate"] for r in client.get(f"/api/office/rounds/{world.round_id}/rates").json()}
+    listed = client.get(f"/api/office/rounds/{world.round_id}/rates").json()
+    rates = {r["department"]: r["reporting_rate"] for r in listed}
     assert rates["市卫生计生委"] == 1.0 and rates["市民政局"] == 0.0
     assert [h["id"] for h in client.get(f"/api/office/tasks/{t1}/history").json()] == [update["id"]]
     review = f"/api/office/updates/{update['id']}/review"

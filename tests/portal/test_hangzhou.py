@@ -70,7 +70,8 @@ def test_hangzhou_round_2016q2(seeds: Path, session: Session, client: TestClient
         .order_by(Task.position)).first()
     page = client.get(f"/u/{token}/tasks/{first_task.id}")
     assert client.post(f"/u/{token}/tasks/{first_task.id}", follow_redirects=False, data={
-        "csrf_token": csrf_of(page.text), "state": "推进中", "percent": "40", "progress": "已印发工作方案"}).status_code == 303
+        "csrf_token": csrf_of(page.text), "state": "推进中", "percent": "40",
+        "progress": "已印发工作方案"}).status_code == 303
     # 2. the spreadsheet: 市民政局 fills every row of its form
     buffer = io.BytesIO()
     rows = write_form(session, civil, result.round, buffer)

@@ -141,7 +141,8 @@ def test_spreadsheet_through_the_portal(client: TestClient, world: World, sessio
                         files={"file": ("form.xlsx", filled.getvalue(), xlsx)})
     assert other.status_code == 403 and "这是“市民政局”的报送表" in other.text
     assert _updates(session) == []
-    ok = client.post(f"/u/{token}/form", data={"csrf_token": csrf}, files={"file": ("form.xlsx", filled.getvalue(), xlsx)})
+    ok = client.post(f"/u/{token}/form", data={"csrf_token": csrf},
+                     files={"file": ("form.xlsx", filled.getvalue(), xlsx)})
     assert ok.status_code == 200 and "已导入1项" in ok.text
     [update] = _updates(session)
     assert (update.channel, update.department_id, update.progress) == ("form", world.s.civil.id, "救助政策已出台")

@@ -56,4 +56,4 @@ def test_local_today_is_shanghai_date() -> None:
     assert local_today(datetime(2016, 4, 24, 16, 30, tzinfo=UTC)) == date(2016, 4, 25)
     assert local_today(datetime(2016, 4, 24, 15, 59, tzinfo=UTC)) == date(2016, 4, 24)
     with pytest.raises(ValueError):
-        local_today(datetime(2016, 4, 24, 12, 0))
+        local_today(datetime(2016, 4, 24, 12, 0))  # noqa: DTZ001 - the naive datetime is what is refused

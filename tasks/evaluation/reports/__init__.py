@@ -41,7 +41,8 @@ def parse_formats(text: str | None) -> list[str]:
 
 def default_out_dir(figures: dict[str, Any]) -> Path:
     """settings.data_dir/reports/<plan>/<kind>-<as_of>/."""
-    return Path(get_settings().data_dir) / "reports" / figures["plan"]["code"] / f"{figures['kind']}-{figures['as_of']}"
+    code: str = figures["plan"]["code"]
+    return Path(get_settings().data_dir) / "reports" / code / f"{figures['kind']}-{figures['as_of']}"
 
 
 def render(figures: dict[str, Any], rules: ReportRules, formats: list[str] | None = None,

@@ -18,6 +18,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 log = logging.getLogger(__name__)
 
 # Preferred CJK families, best first; any family whose name contains "CJK" comes after these.
@@ -159,7 +162,7 @@ def indicator_chart(figures: dict[str, Any]) -> Chart:
 def report_charts(figures: dict[str, Any], max_departments: int = 30) -> list[Chart]:
     """The three charts every report carries, drawn with the CJK font."""
     font = cjk_font()
-    style = {"font.family": "sans-serif", "axes.unicode_minus": False,
+    style: dict[RcKeyType, Any] = {"font.family": "sans-serif", "axes.unicode_minus": False,
              "font.sans-serif": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
     with matplotlib.rc_context(style):
         return [section_chart(figures), department_chart(figures, max_departments), indicator_chart(figures)]

@@ -73,6 +73,7 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
     """Write <stem>.xlsx: a 概况 sheet with the key sentences, then one sheet per table."""
     book = Workbook()
     overview = book.active
+    assert isinstance(overview, Worksheet)  # a new workbook starts with one (work)sheet, the active one
     overview.title = "概况"
     overview.append([content.title])
     overview["A1"].font = Font(bold=True, size=14)

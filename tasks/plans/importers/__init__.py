@@ -1,6 +1,7 @@
 """Importers keyed by format; the format is detected from the file's content, not a flag.
 
-Each reader module (docx_reader, spreadsheet, text_reader) registers a reader ``(path) -> ParsedPlan`` under its format name.
+Each reader module (docx_reader, spreadsheet, text_reader) registers a reader ``(path) -> ParsedPlan``
+under its format name.
 ``docx`` and ``text`` readers decide internally between a table, prose with
 responsibility markers, and an indicator annex.
 """

@@ -15,7 +15,7 @@ from tasks.plans.importers.indicator_table import table_indicators
 from tasks.plans.importers.prose_reader import Para, prose_tasks
 from tasks.plans.importers.table_grid import RawTable, find_header
 from tasks.plans.importers.table_rows import table_tasks
-from tasks.plans.metadata import extract_metadata
+from tasks.plans.metadata import PlanMetadata, extract_metadata
 from tasks.plans.parsed import ParsedPlan
 from tasks.plans.prose_targets import extract_prose_indicators
 
@@ -79,7 +79,7 @@ def build_plan(doc: Document) -> ParsedPlan:
 
 def _set_metadata(plan: ParsedPlan, text: str) -> None:
     """Copy the title, issuing office, number, date, period and review years found in ``text``."""
-    found = extract_metadata(text) if text.strip() else {}
+    found: PlanMetadata = extract_metadata(text) if text.strip() else {}
     for key in _METADATA_KEYS:
-        if found.get(key) is not None:
-            setattr(plan, key, found[key])
+        if (value := found.get(key)) is not None:
+            setattr(plan, key, value)

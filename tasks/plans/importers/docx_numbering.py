@@ -90,9 +90,10 @@ class _List:
 
 
 def _int(element: etree._Element | None, default: int) -> int:
+    value = element.get(_VAL) if element is not None else None
     try:
-        return int(element.get(_VAL)) if element is not None else default
-    except (TypeError, ValueError):
+        return int(value) if value is not None else default
+    except ValueError:
         return default
 
 
@@ -145,11 +146,15 @@ class DocxNumbering:
 
     def _read_numbering(self, document: DocxDocument) -> None:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.part import XmlPart
 
         try:
-            root = document.part.part_related_by(RT.NUMBERING).element
+            part = document.part.part_related_by(RT.NUMBERING)
         except KeyError:  # no numbering part: nothing is numbered automatically
             return
+        if not isinstance(part, XmlPart):  # python-docx loads the numbering part as XML
+            return
+        root = part.element
         links: dict[str, str] = {}  # abstractNumId → numbering style it only refers to (numStyleLink)
         for abstract in root.iterchildren(qn("w:abstractNum")):
             abstract_id = abstract.get(qn("w:abstractNumId"))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from tasks.errors import Problems
-from tasks.plans.importers.table_grid import Column, Header, RawTable, expand, is_repeated_header, join_lines, norm
+from tasks.plans.importers.header_words import norm
+from tasks.plans.importers.table_grid import Column, Header, RawTable, expand, is_repeated_header, join_lines
 from tasks.plans.parsed import ParsedIndicator, ParsedTarget
 
 DIRECTION_WORDS = {"越高越好": "higher", "正向": "higher", "higher": "higher", "越低越好": "lower",

@@ -46,6 +46,8 @@ def _fill_merges(rows: list[list[str]], refs: list[str]) -> None:
     """Copy each merged range's top-left text into every cell of the range (rows are 1-based)."""
     for ref in refs:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if min_col is None or min_row is None or max_col is None or max_row is None:
+            continue  # a whole row or column: never a merged range
         if min_row > len(rows):
             continue
         top = rows[min_row - 1]

@@ -186,7 +186,9 @@ def _column(kind: str, label: str) -> Column:
     """A column from a single header label."""
     text = norm(label)
     if kind == "year":
-        year = int(YEAR_RE.search(text).group(1))  # type: ignore[union-attr]
+        found = YEAR_RE.search(text)
+        assert found is not None  # classify() calls a label a year column only when it holds a year
+        year = int(found.group(1))
         return Column("year", text, year, _scope(text))
     if kind == "group":  # 实施进度 without year labels below: one schedule column
         return Column("progress", text)

@@ -76,7 +76,7 @@ def test_done_milestones_stop_reminding(session: Session) -> None:
     session.commit()
     assert not any(i.task_code == "1.1" for i in due_items(session, date(2016, 10, 14)))
     assert not any(i.task_code == "1.1" for i in due_items(session, date(2016, 10, 9)))  # the support unit too
-    with pytest.raises(NotFound, match="no milestone '2017年'.*2016年"):
+    with pytest.raises(NotFound, match=r"no milestone '2017年'.*2016年"):
         find_milestone(session, "demo", "1.1", "2017年")
 
 

@@ -21,7 +21,8 @@ def test_an_automatically_numbered_plan_reads_as_the_typed_one(data: Path) -> No
     assert [code for code, *_ in numbered] == ["1.1", "1.2", "2.1.1", "2.1.2", "2.2.1"]
     assert numbered == typed
     assert [p.text[:8] for p in parse_docx(data / "auto_numbered.docx").paras[8:14]] == [
-        "一、完善服务网络", "（一）健全县级心", "（二）推进基层服", "二、加强重点人群", "（一）学生心理健", "1. 中小学校每"]
+        "一、完善服务网络", "（一）健全县级心", "（二）推进基层服", "二、加强重点人群", "（一）学生心理健",
+        "1. 中小学校每"]
 
 
 def test_numbered_table_cells_restarts_continuations_styles_and_bullets(data: Path) -> None:
