@@ -41,12 +41,12 @@ class Attempt:
 
 
 def _rows(session: Session, attempt: Attempt) -> list[LoginThrottle]:
-    return list(session.exec(select(LoginThrottle).where(LoginThrottle.key.in_(attempt.throttle_keys()))))
+    return list(session.exec(select(LoginThrottle).where(col(LoginThrottle.key).in_(attempt.throttle_keys()))))
 
 
 def lock_period(lockouts: int) -> timedelta:
     """How long the ``lockouts``-th lock lasts: 5 minutes, then 10, 20, ... at most 4 hours."""
-    return min(FIRST_LOCK * 2 ** max(0, lockouts - 1), LONGEST_LOCK)
+    return min(FIRST_LOCK * (1 << max(0, lockouts - 1)), LONGEST_LOCK)
 
 
 def _refusal(until: datetime, now: datetime) -> TooManyAttempts:

@@ -74,7 +74,7 @@ def _indicators(session: Session, plan: Plan) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"code": ind.code, "name": ind.name, "category": ind.category, "unit": ind.unit,
                                  "direction": ind.direction, "task": task_codes.get(ind.task_id),
                                  "statement": ind.statement, "baselines": [], "targets": []}
-        for t in values[ind.id]:
+        for t in values[id_of(ind)]:
             entry["baselines" if t.kind == "baseline" else "targets"].append(
                 {"year": t.year, "scope": t.scope, "text": t.text, "value_kind": t.value_kind, "value": t.value,
                  "value_high": t.value_high})

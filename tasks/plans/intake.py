@@ -16,12 +16,13 @@ from sqlmodel import Session
 
 from config import get_settings
 from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLES
+from models.base import id_of
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
 from tasks.plans.deadlines import column_year, parse_schedule
 from tasks.plans.importers import read_document
 from tasks.plans.importers.limits import check_time, import_clock
-from tasks.plans.parsed import ParsedIndicator, ParsedPlan
+from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec
 from tasks.plans.store import PLAN_FIELDS, store_plan
 from tasks.plans.targets import parse_target
@@ -186,7 +187,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             result.plan.status = PLAN_CONFIRMED
             session.add(result.plan)
             session.flush()
-        names = {d.id: d.name for d in resolver.names.values()}
+        names = {id_of(d): d.name for d in resolver.names.values()}
         report = ImportReport(
             plan_code=code, title=result.plan.title, source_file=file, source_format=parsed.source_format,
             revision=result.revision, created=result.created, changed=result.changed, dry_run=dry_run,

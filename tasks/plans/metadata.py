@@ -127,6 +127,7 @@ class PlanMetadata(TypedDict, total=False):
     period_end: int
     midterm_year: int
     final_year: int
+    addressees: list[str]
 
 
 def extract_metadata(text: str) -> PlanMetadata:
@@ -151,5 +152,9 @@ def extract_metadata(text: str) -> PlanMetadata:
             break
     if addressees := _addressees(lines):
         out["addressees"] = addressees
-    out.update(_review_years(text))
+    years = _review_years(text)
+    if "midterm_year" in years:
+        out["midterm_year"] = years["midterm_year"]
+    if "final_year" in years:
+        out["final_year"] = years["final_year"]
     return out

@@ -102,8 +102,8 @@ def _clause_hits(clause: str, previous: list[str], staffing: bool = False) -> li
         unit = "%" if "%" in m.group("vals") else ""
         tail = re.sub(r"^\s*", "", clause[m.end("vals"):m.end()])
         names = _spread_names(_name(clause[:m.start()], previous) or "", len(values))
-        for name, value in zip(names or [], values, strict=False):
-            value = value.strip()
+        for name, raw in zip(names or [], values, strict=False):
+            value = raw.strip()
             hits.append(_Hit(name, f"{m.group('verb')}{value}{'' if value.endswith('%') else unit}{tail}", m.start()))
         return hits
     if m := _SHARE.match(clause.strip()):
@@ -113,10 +113,10 @@ def _clause_hits(clause: str, previous: list[str], staffing: bool = False) -> li
     for pattern in (_RELATIVE, _ABSOLUTE):
         after = 0  # A达到90%、B达到85%: B's name starts after A's value
         for m in pattern.finditer(clause):
-            name = _name(clause[after:m.start()].lstrip("、和及 "), previous)
-            if name:
+            found = _name(clause[after:m.start()].lstrip("、和及 "), previous)
+            if found:
                 target = m.group("target") if pattern is _ABSOLUTE else clause[m.start():m.end()]
-                hits.append(_Hit(name, f"{m.group('verb')}{target}" if pattern is _ABSOLUTE else target, m.start()))
+                hits.append(_Hit(found, f"{m.group('verb')}{target}" if pattern is _ABSOLUTE else target, m.start()))
                 after = m.end()
         if hits:
             return hits

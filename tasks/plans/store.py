@@ -26,7 +26,8 @@ from models import (
     PlanRevision,
     Task,
 )
-from models.base import utcnow
+from models.base import id_of, utcnow
+from models.db import rows
 from tasks.plans.specs import IndicatorSpec, PlanSpec, StoredTask, TaskSpec
 from tasks.plans.writer import TASK_FIELDS, update_sources, write_indicators, write_tasks
 

@@ -154,7 +154,8 @@ def _names(session: Session, outgoing: Iterable[Outgoing]) -> dict[int, str]:
     ids = {o.department_id for o in outgoing if o.department_id is not None}
     if not ids:
         return {}
-    return dict(session.exec(select(col(Department.id), Department.name).where(col(Department.id).in_(ids))).all())
+    found = session.exec(select(col(Department.id), Department.name).where(col(Department.id).in_(ids))).all()
+    return {dept_id: name for dept_id, name in found if dept_id is not None}
 
 
 def _existing(session: Session, keys: list[str]) -> dict[str, Notification]:

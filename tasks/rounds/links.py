@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from config import Settings, get_settings
 from models import AccessLink, Department, ReportingRound
-from models.base import as_utc, utcnow
+from models.base import as_utc, id_of, utcnow
 from models.files import create_private, private_dir
 from tasks.errors import AccessDenied, NotFound
 

@@ -110,7 +110,8 @@ def clause_subject(clause: str, following: list[str]) -> tuple[Subject, int] | N
     text = clause.strip()
     led = _LED_BY.match(text) or _LEADS.match(text)
     if led and (lead := unit_names(led.group("lead"))):
-        rest, used, support = led.group("rest").lstrip("，, "), 0, []
+        support: list[str] = []
+        rest, used = led.group("rest").lstrip("，, "), 0
         if not rest and following and (sup := _SUPPORTS.match(following[0])):
             names = unit_names(sup.group("sup"))
             if names:
@@ -125,7 +126,7 @@ def clause_subject(clause: str, following: list[str]) -> tuple[Subject, int] | N
             continue
         lead = unit_names(head)
         rest = text[len(head):]
-        support: list[str] = []
+        support = []
         if together := _TOGETHER.match(rest):
             support = _support(together.group("sup"))
         elif match.group("duty") in ("牵头", "牵头负责") and following and (sup := _SUPPORTS.match(following[0])):

@@ -70,8 +70,9 @@ def _check_size(path: Path) -> None:
                 else:
                     counter.row(sum(1 for _ in element.iterchildren(_TC)), f"table row {counter.rows + 1}")
                     element.clear()  # a row's paragraphs are counted: drop them and the rows before
-                    while element.getprevious() is not None:
-                        del element.getparent()[0]
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]
     except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError):
         return  # a damaged file: _open names what is wrong with it
     check_time(path.name)

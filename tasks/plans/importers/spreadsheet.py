@@ -93,11 +93,12 @@ def read_sheets(path: Path) -> list[tuple[str, list[Row]]]:
         for sheet in workbook.worksheets:
             _check_dimension(path, sheet, counter)
             sheet.reset_dimensions()  # the declared size may be wrong: read every row there is, counting them
-            rows = []
+            rows: list[list[str]] = []
             for values in sheet.iter_rows(min_row=1, values_only=True):
                 counter.row(len(values), f"sheet {sheet.title} row {len(rows) + 1}")
                 rows.append([cell_text(v) for v in values])
-            xml = workbook._archive.read(sheet._worksheet_path)  # read-only mode hides merges: read the XML
+            # read-only mode hides merges: read the sheet's XML (openpyxl keeps the archive private)
+            xml = workbook._archive.read(sheet._worksheet_path)  # type: ignore[attr-defined]
             _fill_merges(rows, [m.decode() for m in _MERGE.findall(xml)])
             sheets.append((sheet.title, [(i, cells) for i, cells in enumerate(rows, start=1)]))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError, EOFError) as exc:

@@ -75,8 +75,8 @@ def read_time(text: str, *, doc_year: int | None, issued_on: date | None, has_pe
             return TimeReading(_PERIODIC.search(text).group(0), periodic=True, event=event)  # type: ignore[union-attr]
         if event:
             return TimeReading(_EVENT.search(text).group(0), event=True)  # type: ignore[union-attr]
-        if m := _ONGOING.search(text):
-            return TimeReading(m.group(0))
+        if ongoing := _ONGOING.search(text):
+            return TimeReading(ongoing.group(0))
         return TimeReading(None)
     cells = []
     for _, phrase in sorted(phrases):
