@@ -121,11 +121,11 @@ def _code_key(code: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.replace("-", ".").split("."))
 
 
-def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict]]:
-    query = select(Plan.id, Plan.code, Plan.reminder_policy, Plan.status)
+def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict[str, Any]]]:
+    query = select(col(Plan.id), col(Plan.code), col(Plan.reminder_policy), col(Plan.status))
     if plan_code:
         query = query.where(Plan.code == plan_code)
-    plans = [(pid, code, policy) for pid, code, policy in session.exec(query) if pid is not None]
+    plans = [(pid, code, policy, status) for pid, code, policy, status in session.exec(query) if pid is not None]
     if plan_code and not plans:
         raise NotFound(f"no plan with code {plan_code!r}")
     # issue 14: a draft plan (read from prose, not yet confirmed by the office) gets no reminders
