@@ -55,17 +55,25 @@ def set_command(
     final_year: int | None = typer.Option(None, "--final-year", help="Year of the final review."),
     issuing_office: str | None = typer.Option(None, "--issuing-office", help="The office that issued the plan."),
     doc_number: str | None = typer.Option(None, "--doc-number", help="The document number (文号)."),
+    issued_on: str | None = typer.Option(None, "--issued-on",
+                                         help="Issue date YYYY-MM-DD; recurring duties start with the plan."),
 ) -> None:
     """Set a plan's title, period or review years; a later re-import keeps them unless its document names them."""
     from models.db import migrate, session_scope
     from tasks.plans.info import parse_period, update_plan_info
 
     start, end = parse_period(period) if period else (None, None)
+    issued = None
+    if issued_on:
+        try:
+            issued = date.fromisoformat(issued_on.strip())
+        except ValueError as exc:
+            raise ValidationFailed(f"--issued-on {issued_on!r}: use a date such as 2024-05-27") from exc
     migrate()
     with session_scope() as session:
         row = update_plan_info(session, plan, title=title, period_start=start, period_end=end,
                                midterm_year=midterm_year, final_year=final_year,
-                               issuing_office=issuing_office, doc_number=doc_number)
+                               issuing_office=issuing_office, doc_number=doc_number, issued_on=issued)
         console.print(f"plan {row.code}: {row.title}; period {row.period_start or '?'}–{row.period_end or '?'}, "
                       f"mid-term {row.midterm_year or '?'}, final {row.final_year or '?'}", highlight=False,
                       soft_wrap=True)
@@ -77,7 +85,9 @@ def _print_report(report: Any) -> None:
     for name in ("code", "section", "task", "lead", "support", "responsible", "milestones"):
         table.add_column(name, overflow="fold")
     for row in report.tasks[:200]:
+        task_units = set(row["lead"]) | set(row["responsible"])
         dues = ", ".join(f"{m['label']}:{m['due'] or '—'}{'~' if m['soft'] else ''}{'↻' if m['recurrence'] else ''}"
+                         + (f"→{'、'.join(m['units'])}" if set(m["units"]) != task_units else "")
                          for m in row["milestones"])
         table.add_row(row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
                       "、".join(row["support"]), "、".join(row["responsible"]), dues)

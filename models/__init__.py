@@ -15,6 +15,7 @@ from models.plan import (
     Plan,
     PlanRevision,
     Task,
+    UnitCompletion,
 )
 from models.status import (
     AccessLink,
@@ -31,5 +32,5 @@ __all__ = [
     "AccessLink", "Assignment", "Department", "DepartmentAlias", "Evaluation", "Evidence", "GroupMember",
     "Indicator", "IndicatorReading", "IndicatorTarget", "Milestone", "MilestoneCompletion", "Notification",
     "OfficeUser", "Plan", "PlanRevision", "ReportingRound", "RoundExpectation", "StatusUpdate", "Task",
-    "UpdateReview",
+    "UnitCompletion", "UpdateReview",
 ]

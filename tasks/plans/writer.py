@@ -55,7 +55,7 @@ def write_tasks(session: Session, plan: Plan, spec: PlanSpec, tasks: dict[str, S
     for start in range(0, len(new_tasks), 2000):
         inserted = session.execute(insert(Task).returning(Task.code, Task.id, sort_by_parameter_order=True),
                                    new_tasks[start:start + 2000])
-        ids_by_code.update(dict(inserted))
+        ids_by_code.update({row[0]: row[1] for row in inserted.all()})
     specs = [t for t in spec.tasks if t.code in touched]
     ids = [ids_by_code[t.code] for t in specs if t.code in tasks]
     for start in range(0, len(ids), 500):

@@ -17,7 +17,7 @@ from tasks.plans.export import export_plan, export_xlsx, join_units, list_tasks
 from tasks.plans.intake import import_plan
 from tasks.plans.template import write_template
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture

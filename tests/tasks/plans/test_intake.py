@@ -18,7 +18,7 @@ from tasks.plans.parsed import ParsedMilestone, ParsedPlan, ParsedTask
 from tasks.reminders.due_items import due_items
 from tasks.reminders.sweep import run_sweep
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 DIRECTORY = """\
 departments:
   - {name: 县卫生健康局, aliases: [县卫计委, 卫生计生部门]}

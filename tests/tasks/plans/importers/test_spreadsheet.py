@@ -13,7 +13,7 @@ from tasks.errors import ImportFailed
 from tasks.plans.importers import read_document
 from tasks.plans.parsed import ParsedPlan
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[3] / "data"
 
 
 def milestones(plan: ParsedPlan, code: str) -> dict[str, str]:
