@@ -59,7 +59,8 @@ def update_plan_info(session: Session, code: str, **fields: Any) -> Plan:
         if key in given and (isinstance(given[key], bool) or not isinstance(given[key], int)):
             raise ValidationFailed(f"plan {code}: {key.replace('_', ' ')} must be a year, not {given[key]!r}")
     if "issued_on" in given and not isinstance(given["issued_on"], date):
-        raise ValidationFailed(f"plan {code}: the issue date must be a date such as 2024-05-27, not {given['issued_on']!r}")
+        raise ValidationFailed(f"plan {code}: the issue date must be a date such as 2024-05-27, "
+                               f"not {given['issued_on']!r}")
     values = {k: given.get(k, getattr(plan, k)) for k in EDITABLE_FIELDS}
     _check(plan.code, values)
     for key, value in given.items():

@@ -102,7 +102,8 @@ def _milestones(task_ref: str, parsed_milestones: list[ParsedMilestone], file: s
     return out
 
 
-def _binder(task: ParsedTask, assignments: list[tuple[str, int, str]], resolver: UnitResolver) -> Callable[[ParsedMilestone], list[int]]:
+def _binder(task: ParsedTask, assignments: list[tuple[str, int, str]],
+            resolver: UnitResolver) -> Callable[[ParsedMilestone], list[int]]:
     """The units each milestone of ``task`` binds: a workbook's own column, else its clause's subject
     (added to the task as responsible when the marker did not name it), else [] (the task's units)."""
     by_id = {d.id: d for d in resolver.names.values()} | {d.id: d for d in resolver.aliases.values()}

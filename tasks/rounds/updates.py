@@ -8,9 +8,8 @@ accepted update from a lead unit.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, exists
@@ -37,6 +36,7 @@ from models.db import lock_for_transaction, serialized_writes
 from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
 from tasks.errors import AccessDenied, NotFound, Problems, ValidationFailed
+from tasks.plans.targets import reading_value
 from tasks.rounds import evidence as evidence_files
 from tasks.rounds.requests import ensure_open
 from tasks.workdays import local_today
@@ -56,6 +56,7 @@ class UpdateData:
     next_steps: str = ""
     indicators: dict[str, str | float | int | None] = field(default_factory=dict)
     completes_milestone: str | int | None = None
+    completed_on: date | str | None = None  # when the milestone's work was done (default: the report's day)
     supersedes_id: int | None = None
     submitted_by: str = ""
     files: list[tuple[str, BinaryIO]] = field(default_factory=list)
@@ -73,6 +74,7 @@ class Checked:
     texts: tuple[str, str, str]
     readings: list[tuple[Indicator, float | None, str]]
     milestone: Milestone | None
+    completed_on: date | None = None
 
 
 # statements built once and bound per call (building them costs more than running them on SQLite)
@@ -80,7 +82,11 @@ _ROLES = select(Assignment.role).where(
     Assignment.task_id == bindparam("task"),
     (Assignment.department_id == bindparam("dept"))
     | Assignment.department_id.in_(select(GroupMember.group_id).where(GroupMember.member_id == bindparam("dept"))))
-_INDICATORS = select(Indicator).where(Indicator.task_id == bindparam("task"), Indicator.active.is_(True))
+# the task's own indicators and the plan's indicators tied to no task (an annex's values: any unit of the plan)
+_INDICATORS = select(Indicator).where(
+    Indicator.active.is_(True),
+    (Indicator.task_id == bindparam("task"))
+    | (Indicator.task_id.is_(None) & (Indicator.plan_id == bindparam("plan"))))
 _EXPECTED = exists().where(RoundExpectation.round_id == ReportingRound.id,
                           RoundExpectation.task_id == bindparam("task"),
                           RoundExpectation.department_id == bindparam("dept"))
@@ -153,12 +159,29 @@ def _reading(indicator: Indicator, value: str | float | int | None, problems: Pr
         return None
     if indicator.direction == DIRECTION_TEXT:
         return None, text[:500]
-    cleaned = re.sub(r"[,，%％\s]", "", text)
-    try:
-        return float(cleaned), text
-    except ValueError:
-        problems.error(ref, f"指标“{indicator.name}”的数值“{text}”不是数字。")
+    value = reading_value(text)
+    if value is None:
+        problems.error(ref, f"指标“{indicator.name}”的数值“{text}”不是数字或比值（如92.5、1/85）。")
         return None
+    return value, text
+
+
+def _completed_on(value: date | str | None, problems: Problems, ref: str) -> date | None:
+    """The completion date a unit gives (YYYY-MM-DD), not after today; None when not given."""
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip().replace("/", "-"))
+        except ValueError:
+            problems.error(ref, f"完成日期“{value}”无效，应为年-月-日，如2025-12-28。")
+            return None
+    if value > local_today():
+        problems.error(ref, f"完成日期{value.isoformat()}晚于今天。")
+        return None
+    return value
 
 
 def check(session: Session, department: Department, task: Task, data: UpdateData,
@@ -185,12 +208,13 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
             problems.error(ref, f"{label}超过{MAX_TEXT}字。")
     if state and state != "未启动" and not texts[0]:
         problems.error(ref, "请填写进展情况。")
-    indicators = list(session.exec(_INDICATORS, params={"task": task.id})) if data.indicators else []
+    indicators = (list(session.exec(_INDICATORS, params={"task": task.id, "plan": task.plan_id}))
+                  if data.indicators else [])
     readings = []
     for key, value in data.indicators.items():
         match = [i for i in indicators if str(key).strip() in (i.code, i.name, str(i.id))]
         if not match:
-            problems.error(ref, f"任务{task.code}没有指标“{key}”。")
+            problems.error(ref, f"没有指标“{key}”。" if ref else f"任务{task.code}没有指标“{key}”。")
             continue
         parsed = _reading(match[0], value, problems, ref)
         if parsed is not None:
@@ -201,10 +225,12 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
         milestone = next((m for m in session.exec(select(Milestone).where(Milestone.task_id == task.id))
                           if key in (str(m.id), m.key, m.label)), None)
         if milestone is None:
-            problems.error(ref, f"任务{task.code}没有里程碑“{key}”。")
+            problems.error(ref, f"没有里程碑“{key}”。" if ref else f"任务{task.code}没有里程碑“{key}”。")
+    completed_on = _completed_on(data.completed_on, problems, ref)
     if len(problems.errors) > start:
         return None
-    return Checked(task, role, state, percent, texts, readings, milestone)  # type: ignore[arg-type]
+    return Checked(task, role, state, percent, texts, readings, milestone,  # type: ignore[arg-type]
+                   completed_on if milestone is not None else None)
 
 
 def pick_round(session: Session, department: Department, task: Task,
@@ -246,6 +272,7 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
             role=checked.role, state=checked.state, percent=checked.percent, progress=checked.texts[0],
             problems=checked.texts[1], next_steps=checked.texts[2],
             milestone_id=checked.milestone.id if checked.milestone else None, supersedes_id=supersedes,
+            completed_on=checked.completed_on,
             channel=channel, submitted_by=(data.submitted_by or department.name).strip()[:100],
             submitted_at=data.submitted_at or utcnow())
         session.add(update)
@@ -275,8 +302,9 @@ def submit_update(session: Session, department: Department, task: Task | str | i
     problems = Problems(source or channel)
     checked = check(session, department, task, data, problems, f"任务{task.code}", role)
     if checked is None:
-        raise ValidationFailed("报送内容有误，未保存：" + "；".join(p.message for p in problems.errors),
-                               problems.errors)
+        raise ValidationFailed("报送内容有误，未保存：" + "；".join(
+            (f"{p.ref}：" if p.ref else "") + p.message.rstrip("。") for p in problems.errors)
+                               + "。", problems.errors)
     round_ = pick_round(session, department, task, round_id)
     with serialized_writes(session):  # the previous update is read and the new one written in one turn
         try:
