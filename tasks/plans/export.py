@@ -1,6 +1,8 @@
 """Export a stored plan: the stable JSON shape (machine interface) and the canonical .xlsx layout.
 
-The .xlsx written here re-imports to the same plan (same codes, units, schedule cells, indicators).
+The .xlsx written here re-imports to the same plan (same codes, units, schedule cells, indicators); a
+milestone bound to fewer units than its task carries them as a marker closing its cell
+(``…每季度督导1次〔责任单位：各乡镇（街道）〕``), which the office may correct and re-import.
 """
 
 from __future__ import annotations
@@ -47,11 +49,15 @@ def _tasks(session: Session, plan: Plan) -> list[dict[str, Any]]:
         if name not in units[task_id][role]:
             units[task_id][role].append(name)
     milestones: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    names = dict(session.exec(select(Department.id, Department.name)).all())
     query = select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active).order_by(Milestone.position)
     for m in session.exec(query):
-        milestones[m.task_id].append({"key": m.key, "label": m.label, "text": m.text, "due": _iso(m.due_date),
-                                      "soft": m.soft, "ongoing_after": m.ongoing_after, "recurrence": m.recurrence,
-                                      "recurrence_count": m.recurrence_count, "undated_reason": m.undated_reason})
+        entry = {"key": m.key, "label": m.label, "text": m.text, "due": _iso(m.due_date), "soft": m.soft,
+                 "ongoing_after": m.ongoing_after, "recurrence": m.recurrence,
+                 "recurrence_count": m.recurrence_count, "undated_reason": m.undated_reason}
+        if m.unit_ids:  # bound by its clause to fewer units than the task's
+            entry["units"] = [names[d] for d in m.unit_ids if d in names]
+        milestones[m.task_id].append(entry)
     return [{"code": t.code, "section": t.section, "section_path": list(t.section_path), "text": t.text,
              "remark": t.remark, **units[t.id], "milestones": milestones[t.id],
              "source": {"file": t.source_file, "ref": t.source_ref}} for t in tasks]
@@ -107,13 +113,31 @@ def milestone_labels(tasks: list[dict[str, Any]]) -> list[str]:
     return years + [lb for lb in labels if lb not in years]
 
 
+def _schedule_cells(task: dict[str, Any]) -> dict[str, str]:
+    """A task's schedule cells by column label. A milestone bound to fewer units than its task closes its
+    line with a 〔责任单位：…〕 marker; several milestones under one label go one per line, each closed by its
+    marker (the task's own units when not narrower), so that the import reads each part back as it was."""
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in task["milestones"]:
+        by_label[m["label"]].append(m)
+    own = list(dict.fromkeys(task["lead"] + task["responsible"] + task["support"]))
+    cells = {}
+    for label, items in by_label.items():
+        if len(items) == 1:
+            m = items[0]
+            cells[label] = m["text"] + (f"〔责任单位：{join_units(m['units'])}〕" if m.get("units") else "")
+        else:
+            cells[label] = "\n".join(f"{m['text']}〔责任单位：{join_units(m.get('units') or own)}〕" for m in items)
+    return cells
+
+
 def export_xlsx(session: Session, code: str, path: Path) -> Path:
     """Write the plan in the canonical template layout (re-importable)."""
     data = export_plan(session, code)
     labels = milestone_labels(data["tasks"])
     rows = []
     for task in data["tasks"]:
-        cells = {m["label"]: m["text"] for m in reversed(task["milestones"])}
+        cells = _schedule_cells(task)
         path_ = task["section_path"] or [task["section"]]
         rows.append([task["code"], path_[0] if path_ else "", path_[1] if len(path_) > 1 else "", task["text"],
                      *[cells.get(label, "") for label in labels], join_units(task["lead"]),

@@ -24,6 +24,7 @@ from tasks.plans.clause_units import clause_units
 from tasks.plans.deadlines import column_year, parse_schedule
 from tasks.plans.duty_window import plan_window
 from tasks.plans.importers import read_document
+from tasks.plans.importers.responsibility import parse_marker
 from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan, ParsedTask
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec
 from tasks.plans.store import PLAN_FIELDS, store_plan
@@ -74,7 +75,7 @@ def _milestones(task_ref: str, parsed_milestones: list[ParsedMilestone], file: s
     keys: set[str] = set()
     seen: set[tuple[Any, ...]] = set()
     year_end = get_settings().year_column_due
-    for cell in parsed_milestones:
+    for cell in (line for whole in parsed_milestones for line in _own_units(whole)):
         if (cell.label, cell.text) not in cache:  # schedule cells repeat (每年不少于2次。): read each once
             cache[(cell.label, cell.text)] = parse_schedule(cell.label, cell.text, plan_end_year=plan_end,
                                                             year_end=year_end, plan_start=plan_start)
@@ -99,6 +100,23 @@ def _milestones(task_ref: str, parsed_milestones: list[ParsedMilestone], file: s
                         "recurrence_count": item.recurrence_count, "recurrence_start": item.recurrence_start,
                         "recurrence_end": item.recurrence_end, "undated_reason": item.undated_reason,
                         "unit_ids": unit_ids})
+    return out
+
+
+_OWN_MARKER = re.compile(r"\s*(?P<text>[^〔]+?)\s*〔(?P<marker>(?:责任单位|牵头单位)[:：][^〕]*)〕")
+
+
+def _own_units(cell: ParsedMilestone) -> list[ParsedMilestone]:
+    """A schedule cell whose milestones close with their own 〔责任单位：…〕 markers (an exported or corrected
+    workbook): one milestone per marked part, bound to its marker's units; any other cell as it is."""
+    parts = list(_OWN_MARKER.finditer(cell.text))
+    if not parts or "".join(p.group(0) for p in parts).strip() != cell.text.strip():
+        return [cell]
+    out = []
+    for part in parts:
+        roles = parse_marker(part.group("marker"))
+        names = [name for role in ROLES for name in roles.get(role, [])]
+        out.append(ParsedMilestone(cell.label, part.group("text"), clause=False, units=names))
     return out
 
 
