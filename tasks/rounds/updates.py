@@ -9,7 +9,7 @@ accepted update from a lead unit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, exists
@@ -31,7 +31,7 @@ from models import (
     StatusUpdate,
     Task,
 )
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.db import lock_for_transaction, serialized_writes
 from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
@@ -274,7 +274,7 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
             milestone_id=checked.milestone.id if checked.milestone else None, supersedes_id=supersedes,
             completed_on=checked.completed_on,
             channel=channel, submitted_by=(data.submitted_by or department.name).strip()[:100],
-            submitted_at=data.submitted_at or utcnow())
+            submitted_at=as_utc(data.submitted_at or utcnow()).astimezone(UTC))  # stored in UTC (naive: UTC)
         session.add(update)
         session.flush()
         for f in stored:
