@@ -150,10 +150,10 @@ def register(app: typer.Typer) -> None:
         migrate()
         with session_scope() as session:
             rows = list_tasks(session, plan_code=plan, department=department, due_before=before)
-        table = Table("plan", "code", "section", "task", "lead", "support", "next due")
-        for row in rows:
+        table = Table("plan", "code", "section", "task", "牵头 lead", "配合 support", "责任 responsible", "next due")
+        for row in rows:  # one role vocabulary everywhere: 牵头 / 配合 / 责任, as the portal shows them
             table.add_row(row["plan"], row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
-                          "、".join(row["support"] or row["responsible"]), row["next_due"] or "—")
+                          "、".join(row["support"]), "、".join(row["responsible"]), row["next_due"] or "—")
         console.print(table)
         console.print(f"{len(rows)} task(s)", highlight=False)
 

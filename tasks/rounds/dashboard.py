@@ -138,13 +138,15 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
 
 
 def unit_task_ids(session: Session, department_id: int) -> dict[int, str]:
-    """task id → the unit's role on it (lead wins over support), directly or through its groups."""
+    """task id → the unit's role on it as stored (lead 牵头 > responsible 责任 > support 配合), directly or
+    through its groups: a 责任单位 is shown as 责任, never as 牵头 or 配合."""
     groups = list(session.exec(select(GroupMember.group_id).where(GroupMember.member_id == department_id)))
+    rank = {"lead": 0, "responsible": 1, "support": 2}
     roles: dict[int, str] = {}
     for task_id, role in session.exec(select(Assignment.task_id, Assignment.role).where(
             Assignment.department_id.in_([department_id, *groups]))):
-        lead = role in ("lead", "responsible")
-        roles[task_id] = "lead" if lead or roles.get(task_id) == "lead" else "support"
+        if rank.get(role, 3) < rank.get(roles.get(task_id, ""), 3):
+            roles[task_id] = role
     return roles
 
 

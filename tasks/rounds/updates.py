@@ -100,6 +100,13 @@ _PREVIOUS = {False: _LATEST.where(StatusUpdate.round_id.is_(None)),  # the unit'
              True: _LATEST.where(StatusUpdate.round_id == bindparam("round"))}
 
 
+def reportable_indicators(session: Session, task: Task) -> list[Indicator]:
+    """The indicators a report on ``task`` may carry values for: the task's own, and the plan's indicators tied
+    to no task (an annex's values, reportable by the units of the plan and the office)."""
+    return list(session.exec(_INDICATORS.order_by(Indicator.task_id.is_(None), Indicator.id),
+                             params={"task": task.id, "plan": task.plan_id}))
+
+
 def role_of(session: Session, department: Department, task: Task) -> str | None:
     """The unit's role on the task (lead for 牵头/责任, support for 配合), directly or via a group."""
     roles = set(session.exec(_ROLES, params={"task": task.id, "dept": department.id}))
