@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from models import Department, Evidence, Indicator, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
+from models import Department, Evidence, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
 from models.db import session_scope
 from portal.web import check_csrf, db, render, submitters
 from tasks.errors import NotFound, ValidationFailed

@@ -82,7 +82,8 @@ def test_an_indicator_tied_to_no_task_is_reportable_with_a_ratio_as_written(clie
     from tests.factories import make_indicator
 
     make_indicator(session, world.s.plan, "专职人员与在册患者比", unit=None, code="A7",
-                   targets=[{"kind": "target", "year": 2020, "value_kind": "ratio", "value": 1 / 80, "text": "1/80"}])
+                   targets=[{"kind": "target", "year": 2020, "value_kind": "ratio", "value": 1 / 80,
+                             "text": "1/80"}])
     session.commit()
     t1 = world.s.tasks["T1"].id
     created = client.post(f"/api/unit/tasks/{t1}/updates", headers=_bearer(world.tokens["health"]),

@@ -164,7 +164,7 @@ def test_task_page_offers_plan_indicators_tells_milestones_apart_and_shows_local
     page = client.get(f"/u/{world.tokens['health']}/tasks/{t1.id}").text
     assert 'name="ind_A3"' in page and "（规划指标）" in page
     assert "2016年底前：建成市级热线" in page and "完成时限 / 完成时限" not in page
-    assert "2016-07-01 01:05" in page and " UTC" not in page  # 17:05 UTC is 01:05 the next day in Shanghai
+    assert "2016-07-01 01:05" in page and " UTC" not in page  # 17:05 UTC: 01:05 the next day in Shanghai
     assert 'name="completed_on"' in page
     assert _report(client, world.tokens["health"], t1.id, ind_A3="5.2").status_code == 303
     assert session.exec(select(IndicatorReading)).one().text == "5.2"

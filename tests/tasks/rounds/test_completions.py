@@ -55,7 +55,7 @@ def test_a_duty_is_marked_done_by_its_own_periods(session: Session) -> None:
         mark_done(session, quarterly, completed_on=date(2016, 6, 30), period="2016")
 
 
-def _township_duty(session: Session):  # noqa: ANN202 - a small local scene
+def _township_duty(session: Session):
     from tests.factories import make_department, make_group, make_plan
 
     plan = make_plan(session, code="county", title="青岚县行动方案", issued_on=date(2024, 5, 27))
@@ -75,7 +75,7 @@ def _township_duty(session: Session):  # noqa: ANN202 - a small local scene
     return plan, towns, health, police, task, shared
 
 
-def _report(session: Session, dept, task, milestone, *, sent: str, done: date | None = None) -> int:  # noqa: ANN001
+def _report(session: Session, dept, task, milestone, *, sent: str, done: date | None = None) -> int:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -138,7 +138,7 @@ def test_a_milestone_is_dated_when_the_work_was_done_not_when_accepted(session: 
     assert done.completed_on == date(2025, 12, 30)
 
 
-def shared_plan(session: Session):  # noqa: ANN201
+def shared_plan(session: Session):
     from models import Plan
 
     return session.exec(select(Plan).where(Plan.code == "county")).one()
