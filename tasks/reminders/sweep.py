@@ -20,6 +20,7 @@ from tasks.directory.departments import coordination_office
 from tasks.reminders.digest import load_template, render_digest, render_escalation
 from tasks.reminders.due_items import DueItem, due_items, plan_policy
 from tasks.reminders.notify import DeliveryReport, Outgoing, channel_hash, deliver
+from tasks.rounds.links import current_link, link_url
 from tasks.workdays import is_working_day
 
 
@@ -170,7 +171,8 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
         fresh = told.fresh(prefix, dept_items, list(dept.channels))
         if not fresh:
             continue
-        subject, body = render_digest(dept.name, fresh, as_of, template=template)
+        _, token = current_link(session, session.get(Department, dept_id))  # the unit's own portal link
+        subject, body = render_digest(dept.name, fresh, as_of, template=template, link=link_url(token))
         plan_ids = {i.plan_id for i in fresh}
         outgoing.append(Outgoing(key=told.key(prefix, fresh), kind="reminder", day=as_of,
                                  subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,

@@ -1,7 +1,8 @@
 """The office dashboard's queries: task lights, round reporting and on-time rates, task history.
 
 Light: red when a dated milestone is past due and not done, or a recurring duty's period that has
-ended (inside the duty's span) is not done — a task is green only when nothing of it is overdue; yellow when the next open
+ended (inside the duty's span) is not done — a task is green only when nothing of it is overdue;
+yellow when the next open
 milestone is due within 7 working days, or the latest accepted update says 滞后 or 受阻;
 green otherwise (including closed tasks). A unit's expected task counts as *reported* in a
 round when its latest update there has not been sent back, and as *on time* when it is
