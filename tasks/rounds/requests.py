@@ -7,6 +7,9 @@ span covers the period; an ongoing duty (之后不断完善) whose deadline has 
 milestone while the plan runs. A task without milestones is active while the plan runs.
 Expected reporters are the task's lead (牵头) and responsible (责任) units, groups expanded to
 their member units; supporting (配合) units are not expected but may add their contribution.
+When every milestone active in the period is bound by its clause to some of the task's units
+(``Milestone.unit_ids``), only those units are expected: the townships for their quarterly village
+supervision, not the county departments of the same measure.
 """
 
 from __future__ import annotations
@@ -63,8 +66,11 @@ def _milestone_active(m: Milestone, period: Period, done: bool, plan: Plan) -> b
     return not done
 
 
-def active_tasks(session: Session, plan: Plan, period: Period) -> list[Task]:
-    """The plan's tasks that must be reported on in ``period`` (see the module docstring)."""
+def active_tasks(session: Session, plan: Plan, period: Period, bound: dict[int, set[int]] | None = None
+                 ) -> list[Task]:
+    """The plan's tasks that must be reported on in ``period`` (see the module docstring). ``bound``, when
+    given, is filled with task id → the units its active milestones bind (only for tasks all of whose active
+    milestones are bound by a clause; other tasks expect all their units)."""
     tasks = list(session.exec(select(Task).where(Task.plan_id == plan.id, Task.active.is_(True))
                               .order_by(Task.position, Task.id)))
     milestones: dict[int, list[Milestone]] = defaultdict(list)
@@ -75,13 +81,20 @@ def active_tasks(session: Session, plan: Plan, period: Period) -> list[Task]:
                             .join(Milestone, Milestone.id == MilestoneCompletion.milestone_id)
                             .join(Task, Task.id == Milestone.task_id).where(Task.plan_id == plan.id)))
     running = plan.period_end is None or plan.period_end >= period.start.year
-    return [t for t in tasks
-            if (any(_milestone_active(m, period, m.id in done, plan) for m in milestones[t.id])
-                if milestones[t.id] else running)]
+    out = []
+    for t in tasks:
+        active = [m for m in milestones[t.id] if _milestone_active(m, period, m.id in done, plan)]
+        if active or (running and not milestones[t.id]):
+            out.append(t)
+        if bound is not None and active and all(m.unit_ids for m in active):
+            bound[t.id] = {d for m in active for d in m.unit_ids}
+    return out
 
 
-def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[int]]:
-    """department id → ids of the tasks it must report on (lead and responsible units; groups expanded)."""
+def expected_reporters(session: Session, tasks: list[Task], bound: dict[int, set[int]] | None = None
+                       ) -> dict[int, list[int]]:
+    """department id → ids of the tasks it must report on (lead and responsible units, or only the units
+    ``bound`` names for a task; groups expanded)."""
     by_task: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     ids = [t.id for t in tasks]
     for a in session.exec(select(Assignment).where(Assignment.task_id.in_(ids),
@@ -94,6 +107,8 @@ def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[in
     for task_id in ids:
         roles = by_task.get(task_id, {})
         for dept_id in roles.get(ROLE_LEAD, []) + roles.get(ROLE_RESPONSIBLE, []):
+            if bound and task_id in bound and dept_id not in bound[task_id]:
+                continue
             for unit in members.get(dept_id) or []:
                 if task_id not in result[unit.id]:
                     result[unit.id].append(task_id)
@@ -139,7 +154,9 @@ def open_round(session: Session, plan: Plan, period_key: str, *, deadline: date 
                                 period_end=period.end, deadline=due)
         session.add(round_)
         session.flush()
-        for dept_id, task_ids in expected_reporters(session, active_tasks(session, plan, period)).items():
+        bound: dict[int, set[int]] = {}
+        for dept_id, task_ids in expected_reporters(session, active_tasks(session, plan, period, bound),
+                                                    bound).items():
             for task_id in task_ids:
                 session.add(RoundExpectation(round_id=round_.id, department_id=dept_id, task_id=task_id))
         session.flush()
