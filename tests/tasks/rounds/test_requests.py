@@ -137,7 +137,7 @@ def test_a_closed_round_is_no_longer_chased_or_reported_into(session, webhook_re
     assert len(webhook_receiver.to("civil")) == 1  # the request only: no chase after closing
 
 
-def test_a_round_expects_the_units_the_active_milestones_bind(session, tmp_path) -> None:  # noqa: ANN001
+def test_a_round_expects_the_units_the_active_milestones_bind(session, tmp_path) -> None:
     from collections import defaultdict
 
     from models import Department, Plan, Task
