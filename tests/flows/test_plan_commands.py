@@ -136,9 +136,9 @@ def test_plans_set_issue_date_redates_duties_and_tasks_shows_one_role_vocabulary
     assert run("departments", "load", tmp_path / "departments.yaml")[0] == 0
     body = "青岚县社区心理服务提升行动方案\n" + PLAN_TEXT.split("（2024—2025年）\n一、", 1)[1].join(["一、", ""])
     (tmp_path / "plan.txt").write_text(body, encoding="utf-8")
-    code, out, err = run("import", tmp_path / "plan.txt", "--plan", "qinglan")
+    code, _, err = run("import", tmp_path / "plan.txt", "--plan", "qinglan")
     assert code == 0 and "duty without a start, never reminded" in err
-    code, out, err = run("plans", "set", "--plan", "qinglan", "--issued-on", "2024-05-27", "--period", "2024-2025")
+    code, _, err = run("plans", "set", "--plan", "qinglan", "--issued-on", "2024-05-27", "--period", "2024-2025")
     assert code == 0, err
     session.expire_all()
     starts = {m.recurrence_start for m in session.exec(select(Milestone).where(Milestone.recurrence.is_not(None)))}
