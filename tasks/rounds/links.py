@@ -67,6 +67,25 @@ def sign(link: AccessLink) -> str:
     return _serializer().dumps({"n": link.nonce})
 
 
+def digest_links(session: Session, department_ids: list[int], now: datetime | None = None) -> dict[int, str]:
+    """Each unit's own portal address for its reminder digest: its newest still-valid link not tied to a
+    round (one query for all), a new link for a unit without one."""
+    now = now or utcnow()
+    found: dict[int, str] = {}
+    query = (select(AccessLink).where(AccessLink.department_id.in_(department_ids or [0]),
+                                      AccessLink.revoked_at.is_(None), AccessLink.round_id.is_(None))
+             .order_by(AccessLink.id.desc()))
+    for link in session.exec(query):
+        if link.department_id not in found and as_utc(link.expires_at) > now + timedelta(days=1):
+            found[link.department_id] = link_url(sign(link))
+    for dept_id in department_ids:
+        if dept_id not in found:
+            department = session.get(Department, dept_id)
+            if department is not None:
+                found[dept_id] = link_url(issue_link(session, department)[1])
+    return found
+
+
 def link_url(token: str) -> str:
     """The unit's personal portal address."""
     return get_settings().portal_base_url.rstrip("/") + "/u/" + token
