@@ -64,7 +64,7 @@ def test_office_api_login_rates_history_and_review(client: TestClient, world: Wo
     assert client.post("/api/office/login", json={"username": "office", "password": "wrong-one"}).status_code == 403
     login = client.post("/api/office/login", json={"username": "office", "password": PASSWORD}).json()
     lights = {t["code"]: t["state"] for t in client.get("/api/office/tasks").json()}
-    assert lights["T1"] == "未报送"  # not accepted yet
+    assert lights["T1"] == "待审核"  # sent in, not accepted yet: awaiting review, not 未报送
     rates = {r["department"]: r["reporting_rate"] for r in client.get(f"/api/office/rounds/{world.round_id}/rates").json()}
     assert rates["市卫生计生委"] == 1.0 and rates["市民政局"] == 0.0
     assert [h["id"] for h in client.get(f"/api/office/tasks/{t1}/history").json()] == [update["id"]]
