@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import json_field, timestamp_field
@@ -100,7 +100,8 @@ class Milestone(SQLModel, table=True):
     recurrence_end: date | None = None
     undated_reason: str | None = None
     # the units a clause binds this milestone to (department ids; a group stays a group); empty: the task's units
-    unit_ids: list[int] = json_field()
+    unit_ids: list[int] = Field(default_factory=list,  # '[]' on the server too: bulk inserts may omit it
+                                sa_column=Column(JSON, nullable=False, server_default=text("'[]'")))
     position: int = 0
     active: bool = True
 

@@ -33,11 +33,10 @@ from models import (
 )
 from models.base import as_utc, utcnow
 from models.db import lock_for_transaction, serialized_writes
-from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
 from tasks.errors import AccessDenied, NotFound, Problems, ValidationFailed
-from tasks.plans.targets import reading_value
 from tasks.rounds import evidence as evidence_files
+from tasks.rounds.report_fields import completion_day, indicator_reading, percent_value
 from tasks.rounds.requests import ensure_open
 from tasks.workdays import local_today
 
@@ -144,53 +143,6 @@ def find_task(session: Session, department: Department, ref: str | int, plan_id:
     return find_task_and_role(session, department, ref, plan_id)[0]
 
 
-def _percent(value: int | float | str | None, problems: Problems, ref: str) -> int | None:
-    if value is None or str(value).strip() == "":
-        return None
-    text = str(value).strip().rstrip("%％").strip()
-    try:
-        number = float(text)
-    except ValueError:
-        problems.error(ref, f"完成百分比“{value}”不是数字。")
-        return None
-    if not 0 <= number <= 100:
-        problems.error(ref, f"完成百分比应在0到100之间（收到{value}）。")
-        return None
-    return round(number)
-
-
-def _reading(indicator: Indicator, value: str | float | int | None, problems: Problems,
-             ref: str) -> tuple[float | None, str] | None:
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None
-    if indicator.direction == DIRECTION_TEXT:
-        return None, text[:500]
-    value = reading_value(text)
-    if value is None:
-        problems.error(ref, f"指标“{indicator.name}”的数值“{text}”不是数字或比值（如92.5、1/85）。")
-        return None
-    return value, text
-
-
-def _completed_on(value: date | str | None, problems: Problems, ref: str) -> date | None:
-    """The completion date a unit gives (YYYY-MM-DD), not after today; None when not given."""
-    if value is None or str(value).strip() == "":
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    if not isinstance(value, date):
-        try:
-            value = date.fromisoformat(str(value).strip().replace("/", "-"))
-        except ValueError:
-            problems.error(ref, f"完成日期“{value}”无效，应为年-月-日，如2025-12-28。")
-            return None
-    if value > local_today():
-        problems.error(ref, f"完成日期{value.isoformat()}晚于今天。")
-        return None
-    return value
-
-
 def check(session: Session, department: Department, task: Task, data: UpdateData,
           problems: Problems, ref: str = "", role: str | None = None) -> Checked | None:
     """Validate one update; record every problem (located by ``ref``) and return it when clean.
@@ -204,7 +156,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
     state = (data.state or "").strip()
     if state not in STATES:
         problems.error(ref, f"状态“{state}”无效，应为：{'、'.join(STATES)}。")
-    percent = _percent(data.percent, problems, ref)
+    percent = percent_value(data.percent, problems, ref)
     if state == "已完成" and percent is not None and percent < 100:
         problems.error(ref, f"状态为“已完成”时完成百分比应为100（收到{percent}）。")
     if state == "已完成" and percent is None:
@@ -223,7 +175,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
         if not match:
             problems.error(ref, f"没有指标“{key}”。" if ref else f"任务{task.code}没有指标“{key}”。")
             continue
-        parsed = _reading(match[0], value, problems, ref)
+        parsed = indicator_reading(match[0], value, problems, ref)
         if parsed is not None:
             readings.append((match[0], *parsed))
     milestone = None
@@ -233,7 +185,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
                           if key in (str(m.id), m.key, m.label)), None)
         if milestone is None:
             problems.error(ref, f"没有里程碑“{key}”。" if ref else f"任务{task.code}没有里程碑“{key}”。")
-    completed_on = _completed_on(data.completed_on, problems, ref)
+    completed_on = completion_day(data.completed_on, problems, ref)
     if len(problems.errors) > start:
         return None
     return Checked(task, role, state, percent, texts, readings, milestone,  # type: ignore[arg-type]

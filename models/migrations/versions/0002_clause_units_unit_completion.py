@@ -17,9 +17,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('milestone', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('unit_ids', sa.JSON(), nullable=False, server_default='[]'))
-    with op.batch_alter_table('milestone', schema=None) as batch_op:
-        batch_op.alter_column('unit_ids', server_default=None)
+        batch_op.add_column(sa.Column('unit_ids', sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
 
     with op.batch_alter_table('statusupdate', schema=None) as batch_op:
         batch_op.add_column(sa.Column('completed_on', sa.Date(), nullable=True))
