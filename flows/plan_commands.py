@@ -56,17 +56,25 @@ def set_command(
     final_year: int | None = typer.Option(None, "--final-year", help="Year of the final review."),
     issuing_office: str | None = typer.Option(None, "--issuing-office", help="The office that issued the plan."),
     doc_number: str | None = typer.Option(None, "--doc-number", help="The document number (文号)."),
+    issued_on: str | None = typer.Option(None, "--issued-on",
+                                         help="Issue date YYYY-MM-DD; recurring duties start with the plan."),
 ) -> None:
     """Set a plan's title, period or review years; a later re-import keeps them unless its document names them."""
     from models.db import session_scope
     from tasks.plans.info import parse_period, update_plan_info
 
     start, end = parse_period(period) if period else (None, None)
+    issued = None
+    if issued_on:
+        try:
+            issued = date.fromisoformat(issued_on.strip())
+        except ValueError as exc:
+            raise ValidationFailed(f"--issued-on {issued_on!r}: use a date such as 2024-05-27") from exc
     require_database()
     with session_scope() as session:
         row = update_plan_info(session, plan, title=title, period_start=start, period_end=end,
                                midterm_year=midterm_year, final_year=final_year,
-                               issuing_office=issuing_office, doc_number=doc_number)
+                               issuing_office=issuing_office, doc_number=doc_number, issued_on=issued)
         console.print(f"plan {row.code}: {row.title}; period {row.period_start or '?'}–{row.period_end or '?'}, "
                       f"mid-term {row.midterm_year or '?'}, final {row.final_year or '?'}", highlight=False,
                       soft_wrap=True)
@@ -106,7 +114,9 @@ def _print_report(report: Any) -> None:
     for name in ("code", "section", "task", "lead", "support", "responsible", "milestones"):
         table.add_column(name, overflow="fold")
     for row in report.tasks[:200]:
+        task_units = set(row["lead"]) | set(row["responsible"])
         dues = ", ".join(f"{m['label']}:{m['due'] or '—'}{'~' if m['soft'] else ''}{'↻' if m['recurrence'] else ''}"
+                         + (f"→{'、'.join(m['units'])}" if set(m["units"]) != task_units else "")
                          for m in row["milestones"])
         table.add_row(row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
                       "、".join(row["support"]), "、".join(row["responsible"]), dues)
@@ -173,10 +183,10 @@ def register(app: typer.Typer) -> None:
         require_database()
         with session_scope() as session:
             rows = list_tasks(session, plan_code=plan, department=department, due_before=before)
-        table = Table("plan", "code", "section", "task", "lead", "support", "next due")
-        for row in rows:
+        table = Table("plan", "code", "section", "task", "牵头 lead", "配合 support", "责任 responsible", "next due")
+        for row in rows:  # one role vocabulary everywhere: 牵头 / 配合 / 责任, as the portal shows them
             table.add_row(row["plan"], row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
-                          "、".join(row["support"] or row["responsible"]), row["next_due"] or "—")
+                          "、".join(row["support"]), "、".join(row["responsible"]), row["next_due"] or "—")
         console.print(table)
         console.print(f"{len(rows)} task(s)", highlight=False)
 

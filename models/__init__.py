@@ -17,6 +17,7 @@ from models.plan import (
     Plan,
     PlanRevision,
     Task,
+    UnitCompletion,
 )
 from models.status import (
     AccessLink,
@@ -35,5 +36,5 @@ __all__ = [
     "AccessLink", "Assignment", "Department", "DepartmentAlias", "Evaluation", "Evidence", "GroupMember",
     "Indicator", "IndicatorReading", "IndicatorTarget", "LoginThrottle", "Milestone", "MilestoneCompletion",
     "Notification", "OfficeUser", "Plan", "PlanRevision", "ReportingRound", "RoundExpectation", "StatusUpdate", "Task",
-    "UpdateReview",
+    "UnitCompletion", "UpdateReview",
 ]

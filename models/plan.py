@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import json_field, timestamp_field
@@ -105,6 +105,9 @@ class Milestone(SQLModel, table=True):
     recurrence_end: date | None = None
     recurrence_day: str | None = None  # "MM-DD": a yearly duty due on that day (世界精神卫生日 → 10-10)
     undated_reason: str | None = None
+    # the units a clause binds this milestone to (department ids; a group stays a group); empty: the task's units
+    unit_ids: list[int] = Field(default_factory=list,  # '[]' on the server too: bulk inserts may omit it
+                                sa_column=Column(JSON, nullable=False, server_default=text("'[]'")))
     position: int = 0
     active: bool = True
 
@@ -120,5 +123,25 @@ class MilestoneCompletion(SQLModel, table=True):
     occurrence: int = 1
     completed_on: date
     source: str = "manual"
+    update_id: int | None = Field(default=None, foreign_key="statusupdate.id")
+    recorded_at: datetime = timestamp_field()
+
+
+class UnitCompletion(SQLModel, table=True):
+    """One bound unit's part of a milestone (or of one period of a duty) done; append-only.
+
+    A milestone shared by several units is done for a unit when that unit's report is accepted; the
+    milestone itself (``MilestoneCompletion``) is done when all its bound units are (see
+    tasks.rounds.completions)."""
+
+    __table_args__ = (UniqueConstraint("milestone_id", "period", "occurrence", "department_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    milestone_id: int = Field(foreign_key="milestone.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    period: str = ""
+    occurrence: int = 1
+    completed_on: date
+    source: str = "status_update"
     update_id: int | None = Field(default=None, foreign_key="statusupdate.id")
     recorded_at: datetime = timestamp_field()

@@ -55,6 +55,7 @@ class StatusUpdate(SQLModel, table=True):
     problems: str = ""
     next_steps: str = ""
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
+    completed_on: date | None = None  # when the unit says the milestone's work was done (default: report day)
     supersedes_id: int | None = Field(default=None, foreign_key="statusupdate.id")
     channel: str = "portal"
     submitted_by: str = ""

@@ -89,6 +89,11 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> RedirectResponse:
+        """The API documentation lives at /api/docs (beside the API); /docs is where people look first."""
+        return RedirectResponse("/api/docs", status_code=307)
+
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/office", status_code=303)

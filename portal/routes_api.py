@@ -35,6 +35,8 @@ class UpdateIn(BaseModel):
     indicators: dict[str, str | float | int | None] = Field(default_factory=dict,
                                                             description="indicator code or name → value")
     completes_milestone: str | int | None = Field(default=None, description="milestone id, key or label")
+    completed_on: date | None = Field(default=None, description="when the milestone's work was done "
+                                      "(YYYY-MM-DD; default: the report's day); the completion is dated by it")
     supersedes_id: int | None = None
     submitted_by: str = ""
 

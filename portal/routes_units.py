@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from models import Department, Evidence, Indicator, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
+from models import Department, Evidence, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
 from models.db import session_scope
 from portal.web import check_csrf, db, render, submitters
 from tasks.errors import NotFound, ValidationFailed
@@ -21,7 +21,7 @@ from tasks.rounds import forms
 from tasks.rounds.dashboard import task_rows, unit_task_ids
 from tasks.rounds.links import resolve_unit
 from tasks.rounds.reviews import reviews_of
-from tasks.rounds.updates import UpdateData, find_task, submit_update
+from tasks.rounds.updates import UpdateData, find_task, reportable_indicators, submit_update
 
 router = APIRouter(include_in_schema=False)
 MAX_FILES = 10
@@ -67,8 +67,7 @@ def unit_task(request: Request, token: str, task_id: int, ok: int = 0,
     task = find_task(session, dept, task_id)
     milestones = session.exec(select(Milestone).where(Milestone.task_id == task.id, Milestone.active.is_(True))
                               .order_by(Milestone.position)).all()
-    indicators = session.exec(select(Indicator).where(Indicator.task_id == task.id,
-                                                      Indicator.active.is_(True))).all()
+    indicators = reportable_indicators(session, task)
     mine = list(session.exec(select(StatusUpdate).where(StatusUpdate.task_id == task.id,
                                                         StatusUpdate.department_id == dept.id)
                              .order_by(StatusUpdate.id.desc())))
@@ -99,6 +98,7 @@ async def unit_submit(request: Request, token: str, task_id: int) -> Response:
         next_steps=str(form.get("next_steps") or ""),
         indicators={k[4:]: str(v) for k, v in form.multi_items() if k.startswith("ind_") and str(v).strip()},
         completes_milestone=str(form.get("milestone") or "") or None,
+        completed_on=str(form.get("completed_on") or "") or None,
         supersedes_id=int(supersedes) if supersedes.isdigit() else None,
         submitted_by=str(form.get("submitted_by") or ""), files=files)
     try:

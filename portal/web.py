@@ -14,17 +14,23 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, select
 
 from models import OfficeUser
+from models.base import as_utc
 from models.db import session_scope
 from tasks.errors import AccessDenied
+from tasks.plans.milestone_titles import milestone_title
+from tasks.rounds.dashboard import COMPLETION_RULE
+from tasks.workdays import local_time
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 LIGHTS = {"green": "绿", "yellow": "黄", "red": "红"}
 REVIEW_LABELS = {"pending": "待审核", "accepted": "已采纳", "returned": "已退回"}
-ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "责任"}
+ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "责任"}  # the one vocabulary (models.ROLE_LABELS)
 CHANNEL_LABELS = {"portal": "网页", "form": "报送表", "api": "接口"}
 templates.env.globals.update(LIGHTS=LIGHTS, REVIEW_LABELS=REVIEW_LABELS, ROLE_LABELS=ROLE_LABELS,
-                             CHANNEL_LABELS=CHANNEL_LABELS)
+                             CHANNEL_LABELS=CHANNEL_LABELS, milestone_title=milestone_title,
+                             COMPLETION_RULE=COMPLETION_RULE)
+templates.env.filters["local_time"] = lambda moment: local_time(as_utc(moment)) if moment else ""
 
 
 # submissions run two at a time in worker threads; the rest wait their turn on the event loop, in order,

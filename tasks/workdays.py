@@ -83,6 +83,13 @@ def working_days_between(start: date, end: date) -> int:
     return total + _rank_in_year(end)
 
 
+def local_time(moment: datetime) -> str:
+    """A stored (UTC) moment as people read it: ``2025-12-30 23:30`` in the office's timezone (Asia/Shanghai)."""
+    if moment.tzinfo is None:
+        raise ValueError("local_time needs a timezone-aware datetime")
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
+
+
 def local_today(now: datetime | None = None) -> date:
     """Today's date in the office's timezone (Asia/Shanghai unless configured otherwise)."""
     zone = ZoneInfo(get_settings().timezone)

@@ -7,9 +7,11 @@ A schedule cell becomes a list of ``Schedule`` items, in text order:
 * every recurring phrase (每周 / 每月 / 每两个月 / 每季度 / 每半年 / 每年 …) is a duty (key ``label#duty``,
   ``label#duty2`` …, or ``label`` when the cell has no milestone).  A duty starts the day after
   the milestone before it in the cell, else at the date in its own phrase (2016年起每季度…), else
-  in a year column on 1 Jan of that year (and then ends on 31 Dec of that year), else on 1 Jan of
-  ``plan_start_year``.  It ends on 31 Dec of ``plan_end_year`` unless bound to a year column;
-  its ``due_date`` is the end of its first period (see ``occurrences``); a yearly observance
+  in a year column on 1 Jan of that year (and then ends on 31 Dec of that year), else on the plan's
+  start (``plan_start``: its issue date or the first day of its stated period; else 1 Jan of
+  ``plan_start_year``).  It never starts before ``plan_start`` (a plan issued in late May has no
+  duty for the quarters before it) and ends on 31 Dec of ``plan_end_year`` unless bound to a year
+  column; its ``due_date`` is the end of its first period (see ``occurrences``); a yearly observance
   (每年世界精神卫生日, 每年世界预防自杀日) and, outside a year column, 每年12月10日前 / 每年3月底前 are
   yearly duties due on their own day (``recurrence_day``);
 * a cell with no date of its own under a year column (``2017年``: 完成。/ 不断健全。) is due at that
@@ -202,7 +204,7 @@ def day_in_year(day: str, year: int) -> date:
 
 
 def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, anchor: date | None,
-          milestones: list[Schedule], col: int | None, plan_start_year: int | None,
+          milestones: list[Schedule], col: int | None, plan_start: date | None,
           plan_end: date | None) -> Schedule:
     """A recurring duty from one clause, anchored after the cell's last milestone or in its year."""
     count = _COUNT.search(clause, recur.end())
@@ -211,8 +213,10 @@ def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, 
         anchor = milestones[-1].due_date + timedelta(days=1) if milestones[-1].due_date else None
     if anchor is None and col is not None:
         anchor, end = date(col, 1, 1), date(col, 12, 31)
-    elif anchor is None and plan_start_year:
-        anchor = date(plan_start_year, 1, 1)
+    elif anchor is None and plan_start:
+        anchor = plan_start
+    if anchor is not None and plan_start is not None and anchor < plan_start:
+        anchor = plan_start  # the plan did not exist yet: its first period is the one holding its start
     duty = Schedule("", label, text, None, soft=soft,
                     recurrence=_recurrence(recur.group("per") or recur.group("per2")),
                     recurrence_count=_num(count.group("n")) if count else 1,
@@ -225,8 +229,9 @@ def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, 
         duty.recurrence_day = f"{month:02d}-{day:02d}"
     first = occurrences(duty, until=anchor + relativedelta(years=1)) if anchor else []
     if anchor is None:
-        duty.undated_reason = f"recurring duty '{clause}' has no start date (no year column, no plan start)"
-    elif not first:
+        duty.undated_reason = (f"recurring duty '{clause}' has no start date (no year column, no plan start): "
+                               "never reminded until `duban plans set --issued-on/--period` gives the plan's start")
+    elif not first or (end is not None and anchor > end):
         duty.undated_reason = f"recurring duty '{clause}' would start on {anchor}, after the plan ends on {end}"
     else:
         duty.due_date = first[0][1]
@@ -234,10 +239,12 @@ def _duty(label: str, text: str, clause: str, recur: re.Match[str], soft: bool, 
 
 
 def parse_schedule(label: str, text: str, *, plan_end_year: int | None = None, year_end: str = "12-31",
-                   plan_start_year: int | None = None) -> list[Schedule]:
+                   plan_start_year: int | None = None, plan_start: date | None = None) -> list[Schedule]:
     """Read one schedule cell into milestones and recurring duties (see the module docstring)."""
     if text is None or _BLANK.match(text):
         return []
+    if plan_start is None and plan_start_year:
+        plan_start = date(plan_start_year, 1, 1)
     col = column_year(label)
     ctx = col
     milestones: list[Schedule] = []
@@ -263,7 +270,7 @@ def parse_schedule(label: str, text: str, *, plan_end_year: int | None = None, y
             elif all(s.due_date != due for s in milestones):
                 milestones.append(Schedule("", label, text, due, soft=soft, phrase=clause))
         if recur:
-            duties.append(_duty(label, text, clause, recur, soft, anchor, milestones, col, plan_start_year, plan_end))
+            duties.append(_duty(label, text, clause, recur, soft, anchor, milestones, col, plan_start, plan_end))
         elif _ONGOING.search(clause):
             if milestones:
                 milestones[-1].ongoing_after = True

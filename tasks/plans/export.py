@@ -1,6 +1,8 @@
 """Export a stored plan: the stable JSON shape (machine interface) and the canonical .xlsx layout.
 
-The .xlsx written here re-imports to the same plan (same codes, units, schedule cells, indicators).
+The .xlsx written here re-imports to the same plan (same codes, units, schedule cells, indicators); a
+milestone bound to fewer units than its task carries them as a marker closing its cell
+(``…每季度督导1次〔责任单位：各乡镇（街道）〕``), which the office may correct and re-import.
 """
 
 from __future__ import annotations
@@ -48,12 +50,18 @@ def _tasks(session: Session, plan: Plan) -> list[dict[str, Any]]:
         if name not in units[task_id][role]:
             units[task_id][role].append(name)
     milestones: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    due = (select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active)
-           .order_by(col(Milestone.position)))
-    for m in session.exec(due):
-        milestones[m.task_id].append({"key": m.key, "label": m.label, "text": m.text, "due": _iso(m.due_date),
-                                      "soft": m.soft, "ongoing_after": m.ongoing_after, "recurrence": m.recurrence,
-                                      "recurrence_count": m.recurrence_count, "undated_reason": m.undated_reason})
+    names = {dept_id: name for dept_id, name in session.exec(select(col(Department.id), Department.name)).all()
+             if dept_id is not None}
+    query = (select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active)
+             .order_by(col(Milestone.position)))
+    for m in session.exec(query):
+        entry: dict[str, Any] = {
+            "key": m.key, "label": m.label, "text": m.text, "due": _iso(m.due_date), "soft": m.soft,
+            "ongoing_after": m.ongoing_after, "recurrence": m.recurrence, "recurrence_count": m.recurrence_count,
+            "undated_reason": m.undated_reason}
+        if m.unit_ids:  # bound by its clause to fewer units than the task's
+            entry["units"] = [names[d] for d in m.unit_ids if d in names]
+        milestones[m.task_id].append(entry)
     return [{"code": t.code, "section": t.section, "section_path": list(t.section_path), "text": t.text,
              "remark": t.remark, **units[id_of(t)], "milestones": milestones[id_of(t)],
              "source": {"file": t.source_file, "ref": t.source_ref}} for t in tasks]
@@ -110,8 +118,11 @@ def milestone_labels(tasks: list[dict[str, Any]]) -> list[str]:
 
 
 def _cell_texts(task: dict[str, Any], label: str) -> list[str]:
-    """A task's schedule cells under ``label``: each distinct text once (one cell may hold several milestones)."""
-    return list(dict.fromkeys(m["text"] for m in task["milestones"] if m["label"] == label))
+    """A task's schedule cells under ``label``: each distinct text once (one cell may hold several milestones).
+    A milestone bound to fewer units than its task closes its cell with a 〔责任单位：…〕 marker, so that the
+    import reads the binding back as it was."""
+    return list(dict.fromkeys(m["text"] + (f"〔责任单位：{join_units(m['units'])}〕" if m.get("units") else "")
+                              for m in task["milestones"] if m["label"] == label))
 
 
 def export_xlsx(session: Session, code: str, path: Path) -> Path:

@@ -1,8 +1,12 @@
-"""Set a plan's descriptive fields by hand (title, period, review years) when its document gives none."""
+"""Set a plan's descriptive fields by hand (title, issue date, period, review years) when its document gives none.
+
+A new issue date or period re-dates the plan's recurring duties at once (tasks.plans.duty_window), without
+a re-import: undated duties start at the plan's start, and none runs outside the plan."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -11,9 +15,10 @@ from models import PLAN_CONFIRMED, PLAN_DRAFT, Plan
 from models.base import utcnow
 from tasks.errors import ValidationFailed
 from tasks.evaluation.snapshot import find_plan
+from tasks.plans.duty_window import redate_duties
 
-EDITABLE_FIELDS = ("title", "issuing_office", "doc_number", "period_start", "period_end", "midterm_year",
-                   "final_year")
+EDITABLE_FIELDS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
+                   "midterm_year", "final_year")
 _PERIOD = re.compile(r"^\s*(\d{4})\s*[-–—~至到]\s*(\d{4})\s*$")
 
 
@@ -65,6 +70,9 @@ def update_plan_info(session: Session, code: str, **fields: Any) -> Plan:
     for key in ("period_start", "period_end", "midterm_year", "final_year"):
         if key in given and (isinstance(given[key], bool) or not isinstance(given[key], int)):
             raise ValidationFailed(f"plan {code}: {key.replace('_', ' ')} must be a year, not {given[key]!r}")
+    if "issued_on" in given and not isinstance(given["issued_on"], date):
+        raise ValidationFailed(f"plan {code}: the issue date must be a date such as 2024-05-27, "
+                               f"not {given['issued_on']!r}")
     values = {k: given.get(k, getattr(plan, k)) for k in EDITABLE_FIELDS}
     _check(plan.code, values)
     for key, value in given.items():
@@ -73,4 +81,6 @@ def update_plan_info(session: Session, code: str, **fields: Any) -> Plan:
         plan.updated_at = utcnow()
         session.add(plan)
         session.flush()
+    if given.keys() & {"issued_on", "period_start", "period_end"}:
+        redate_duties(session, plan)
     return plan

@@ -8,21 +8,26 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from config import get_settings
-from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLES
+from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLE_RESPONSIBLE, ROLES, Department, Plan
 from models.base import id_of
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
+from tasks.plans.clause_units import clause_units
 from tasks.plans.deadlines import column_year, parse_schedule
+from tasks.plans.duty_window import plan_window
 from tasks.plans.importers import read_document
 from tasks.plans.importers.limits import check_time, import_clock
-from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan
+from tasks.plans.importers.responsibility import parse_marker
+from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan, ParsedTask
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec
 from tasks.plans.store import PLAN_FIELDS, store_plan
 from tasks.plans.targets import parse_target
@@ -67,17 +72,19 @@ def plan_code_for(source_file: str) -> str:
 
 
 def _milestones(task_ref: str, parsed_milestones: list[ParsedMilestone], file: str, plan_end: int | None,
-                plan_start: int | None, problems: list[Problem],
-                cache: dict[tuple[str, str], list[Any]]) -> list[dict[str, Any]]:
-    """Milestone field dicts from a task's schedule cells; undated ones become warnings."""
+                plan_start: date | None, problems: list[Problem], cache: dict[tuple[str, str], list[Any]],
+                units_of: Callable[[ParsedMilestone], list[int]]) -> list[dict[str, Any]]:
+    """Milestone field dicts from a task's schedule cells (with the units each binds, when narrower than
+    the task's); undated ones become warnings, and a duty without a start is named as never reminded."""
     out: list[dict[str, Any]] = []
     keys: set[str] = set()
     seen: set[tuple[Any, ...]] = set()
     year_end = get_settings().year_column_due
-    for cell in parsed_milestones:
+    for cell in (line for whole in parsed_milestones for line in _own_units(whole)):
         if (cell.label, cell.text) not in cache:  # schedule cells repeat (每年不少于2次。): read each once
             cache[(cell.label, cell.text)] = parse_schedule(cell.label, cell.text, plan_end_year=plan_end,
-                                                            year_end=year_end, plan_start_year=plan_start)
+                                                            year_end=year_end, plan_start=plan_start)
+        unit_ids = units_of(cell)
         for item in cache[(cell.label, cell.text)]:
             same = (item.text, item.due_date, item.recurrence, item.recurrence_start, item.recurrence_end,
                     item.recurrence_day)
@@ -88,15 +95,57 @@ def _milestones(task_ref: str, parsed_milestones: list[ParsedMilestone], file: s
             while key in keys:
                 key, n = f"{item.key}~{n}", n + 1
             keys.add(key)
-            if item.due_date is None:
+            if item.due_date is None and item.recurrence and item.recurrence_start is None:
+                problems.append(Problem(file, task_ref, f"{cell.label}: duty without a start, never reminded "
+                                        f"({item.undated_reason})", "warning", "duty_without_start"))
+            elif item.due_date is None:
                 problems.append(Problem(file, task_ref, f"{cell.label}: no due date ({item.undated_reason})",
                                         "warning", "undated"))
             out.append({"key": key, "label": item.label, "text": item.text, "due_date": item.due_date,
                         "soft": item.soft, "ongoing_after": item.ongoing_after, "recurrence": item.recurrence,
                         "recurrence_count": item.recurrence_count, "recurrence_start": item.recurrence_start,
                         "recurrence_end": item.recurrence_end, "recurrence_day": item.recurrence_day,
-                        "undated_reason": item.undated_reason})
+                        "undated_reason": item.undated_reason, "unit_ids": unit_ids})
     return out
+
+
+_OWN_MARKER = re.compile(r"\s*(?P<text>[^〔]+?)\s*〔(?P<marker>(?:责任单位|牵头单位)[:：][^〕]*)〕")
+
+
+def _own_units(cell: ParsedMilestone) -> list[ParsedMilestone]:
+    """A schedule cell whose milestones close with their own 〔责任单位：…〕 markers (an exported or corrected
+    workbook): one milestone per marked part, bound to its marker's units; any other cell as it is."""
+    parts = list(_OWN_MARKER.finditer(cell.text))
+    if not parts or "".join(p.group(0) for p in parts).strip() != cell.text.strip():
+        return [cell]
+    out = []
+    for part in parts:
+        roles = parse_marker(part.group("marker"))
+        names = [name for role in ROLES for name in roles.get(role, [])]
+        out.append(ParsedMilestone(cell.label, part.group("text"), clause=False, units=names))
+    return out
+
+
+def _binder(task: ParsedTask, assignments: list[tuple[str, int, str]],
+            resolver: UnitResolver) -> Callable[[ParsedMilestone], list[int]]:
+    """The units each milestone of ``task`` binds: a workbook's own column, else its clause's subject
+    (added to the task as responsible when the marker did not name it), else [] (the task's units)."""
+    by_id = {d.id: d for d in resolver.names.values()} | {d.id: d for d in resolver.aliases.values()}
+    measure = [by_id[d] for _, d, _ in assignments if d in by_id]
+
+    def units_of(cell: ParsedMilestone) -> list[int]:
+        ids: list[int] = []
+        if cell.units:
+            ids = [resolver.resolve(name, task.ref).id or 0 for name in cell.units]
+        elif cell.clause:
+            found = clause_units(cell.text, resolver, measure)
+            ids = found.department_ids if found else []
+        for dept_id in ids:
+            if all(d != dept_id for _, d, _ in assignments):
+                assignments.append((ROLE_RESPONSIBLE, dept_id, by_id[dept_id].name if dept_id in by_id else ""))
+        ids = list(dict.fromkeys(ids))
+        return [] if set(ids) == {d for _, d, _ in assignments} else ids
+    return units_of
 
 
 def _indicator(parsed: ParsedIndicator, position: int) -> IndicatorSpec:
@@ -121,8 +170,10 @@ def _report_row(spec: TaskSpec, names: dict[int, str]) -> dict[str, Any]:
     row: dict[str, Any] = {"code": spec.code, "section": spec.section, "text": spec.text, "ref": spec.source_ref}
     for role in ROLES:
         row[role] = [names[d] for r, d, _ in spec.assignments if r == role]
-    row["milestones"] = [{"label": m["label"], "due": m["due_date"], "recurrence": m["recurrence"],
-                          "soft": m["soft"]} for m in spec.milestones]
+    task_units = list(dict.fromkeys(names[d] for r, d, _ in spec.assignments if r != "support"))
+    row["milestones"] = [{"label": m["label"], "text": m["text"], "due": m["due_date"],
+                          "recurrence": m["recurrence"], "soft": m["soft"],
+                          "units": [names[d] for d in m["unit_ids"]] or task_units} for m in spec.milestones]
     return row
 
 
@@ -150,8 +201,14 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
                                 f"({len(parsed.indicators)}); nobody is reminded for this plan", "warning",
                                 "no_tasks"))
     years = [y for t in parsed.tasks for m in t.milestones if (y := column_year(m.label))]
-    plan_end = parsed.period_end or max(years, default=None)
-    plan_start = parsed.period_start or min(years, default=None)
+    code = plan_code or plan_code_for(file)
+    stored = session.exec(select(Plan).where(Plan.code == code)).first()  # `plans set` values count too
+    window = plan_window(parsed.issued_on or (stored.issued_on if stored else None),
+                         parsed.period_start or (stored.period_start if stored else None),
+                         parsed.period_end or (stored.period_end if stored else None))
+    plan_end = parsed.period_end or (stored.period_end if stored else None) or max(years, default=None)
+    first_year = min(years, default=None)
+    plan_start = window.start or (date(first_year, 1, 1) if first_year else None)
     try:
         resolver = UnitResolver(session)
         specs = []
@@ -166,16 +223,17 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
                     dept_id = id_of(dept)
                     if all((r, d) != (role, dept_id) for r, d, _ in assignments):
                         assignments.append((role, dept_id, name))
+            units_of = _binder(task, assignments, resolver)
+            milestones = _milestones(task.ref, task.milestones, file, plan_end, plan_start, problems, schedules,
+                                     units_of)
             specs.append(TaskSpec(code=task.code or "", text=task.text,
                                   section=task.section_path[0] if task.section_path else "",
                                   section_path=list(task.section_path), remark=task.remark, source_file=file,
                                   source_ref=task.ref, position=position, assignments=assignments,
-                                  milestones=_milestones(task.ref, task.milestones, file, plan_end, plan_start,
-                                                         problems, schedules)))
+                                  milestones=milestones))
         indicators = [_indicator(ind, i) for i, ind in enumerate(parsed.indicators)]
         problems.extend(resolver.problems(file))
         fields = {k: getattr(parsed, k) for k in PLAN_FIELDS}
-        code = plan_code or plan_code_for(file)
         if source_hash is None:  # no file (an importer handed a ParsedPlan): hash what was recognised
             source_hash = hashlib.sha256(repr((fields, [(s.code, s.text, s.assignments, s.milestones) for s in specs]))
                                          .encode()).hexdigest()
@@ -187,7 +245,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             result.plan.status = PLAN_CONFIRMED
             session.add(result.plan)
             session.flush()
-        names = {id_of(d): d.name for d in resolver.names.values()}
+        names = {id_of(d): d.name for d in session.exec(select(Department))}
         report = ImportReport(
             plan_code=code, title=result.plan.title, source_file=file, source_format=parsed.source_format,
             revision=result.revision, created=result.created, changed=result.changed, dry_run=dry_run,

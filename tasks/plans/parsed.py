@@ -18,6 +18,8 @@ class ParsedMilestone:
 
     label: str
     text: str
+    clause: bool = False  # the text is a clause of a measure: its subject may name its own units
+    units: list[str] | None = None  # units named for this milestone alone (workbook column), else None
 
 
 @dataclass

@@ -34,7 +34,7 @@ from tasks.plans.writer import TASK_FIELDS, update_sources, write_indicators, wr
 PLAN_FIELDS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
                "midterm_year", "final_year", "addressees")
 MILESTONE_FIELDS = ("key", "label", "text", "due_date", "soft", "ongoing_after", "recurrence", "recurrence_count",
-                    "recurrence_start", "recurrence_end", "recurrence_day", "undated_reason")
+                    "recurrence_start", "recurrence_end", "recurrence_day", "undated_reason", "unit_ids")
 INDICATOR_FIELDS = ("name", "category", "unit", "direction", "statement", "task_code")
 
 

@@ -123,3 +123,19 @@ def attainment(value: float, target: TargetValue, *, baseline: float | None = No
     if low == 0:
         return 1.0 if value >= 0 else None
     return value / low
+
+
+_READING_RATIO = re.compile(r"^(?P<a>\d+(?:\.\d+)?)\s*[/:：比]\s*(?P<b>\d+(?:\.\d+)?)$")
+
+
+def reading_value(text: str) -> float | None:
+    """A reported value as a number, written as the plan writes it: ``92.5``, ``92.5%``, ``1,200``, or a ratio
+    ``1/85`` / ``1:85`` (→ 1/85, comparable with a ratio target such as 1/80); None when it is no number."""
+    s = re.sub(r"[,，%％\s]", "", unicodedata.normalize("NFKC", text or ""))
+    if m := _READING_RATIO.match(s):
+        b = float(m.group("b"))
+        return float(m.group("a")) / b if b else None
+    try:
+        return float(s)
+    except ValueError:
+        return None

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, Tem
 
 from config import get_settings
 from tasks.errors import ConfigError
+from tasks.plans.milestone_titles import milestone_title
 from tasks.reminders.due_items import STATUS_LABELS, STATUS_ORDER, DueItem
 
 WEEKDAYS = "一二三四五六日"
@@ -39,6 +40,7 @@ def _template(path: Path, source: str) -> Template:
     env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=False, undefined=StrictUndefined,
                       trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
     env.filters.update(shorten=shorten, cn_date=cn_date)
+    env.globals["milestone_title"] = milestone_title  # 2024年底前：建成…, not a bare 完成时限
     try:
         return env.from_string(source)
     except TemplateError as exc:
@@ -78,10 +80,11 @@ def _render(template: Template, path: Path, context: dict[str, Any]) -> str:
 
 
 def render_digest(department: str, items: list[DueItem], as_of: date, *,
-                  template: Template | None = None) -> tuple[str, str]:
+                  template: Template | None = None, link: str = "") -> tuple[str, str]:
     """(subject, body) of one department's digest: 已逾期 / 今日到期 / 即将到期 groups.
 
-    ``template``: the digest template already loaded by a caller rendering many (one stat per sweep).
+    ``template``: the digest template already loaded by a caller rendering many (one stat per sweep);
+    ``link``: the unit's own portal address, a clickable line so that it can report from the message.
     """
     path = get_settings().digest_template
     by_status: dict[str, list[DueItem]] = {s: [] for s in STATUS_ORDER}
@@ -91,7 +94,7 @@ def render_digest(department: str, items: list[DueItem], as_of: date, *,
     counts = {s: len(views) for s, views in by_status.items()}
     body = _render(template or load_template(path), path, {
         "department": department, "as_of": as_of, "weekday": f"星期{WEEKDAYS[as_of.weekday()]}",
-        "groups": groups, "counts": counts, "plans": sorted({i.plan_code for i in items})})
+        "groups": groups, "counts": counts, "plans": sorted({i.plan_code for i in items}), "link": link})
     summary = "，".join(f"{STATUS_LABELS[s]}{n}项" for s, n in counts.items() if n)
     return f"【督办提醒】{department}：{summary}（{cn_date(as_of)}）", body
 

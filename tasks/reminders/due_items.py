@@ -8,6 +8,10 @@ told ``support_lead_time_working_days`` ahead of the lead's deadline. A recurrin
 for its current period and, while still open, the period just ended; an occurrence is not announced
 before its period begins, nor are supporting units asked for it before then (a weekly duty: the day
 before, the day, and overdue).
+
+A milestone bound by its clause to some units (``Milestone.unit_ids``) reaches only those; a duty runs
+inside its plan's window (tasks.plans.duty_window) and one without a start is never reminded; a unit
+whose own part of a shared milestone or period is done (``UnitCompletion``) is no longer told about it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, and_, exists, func, or_
+from sqlalchemy import Integer, Row, and_, exists, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -33,12 +37,14 @@ from models import (
     MilestoneCompletion,
     Plan,
     Task,
+    UnitCompletion,
 )
 from models.base import id_of
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound
 from tasks.periods import Period, parse_period
 from tasks.plans.deadlines import day_in_year
+from tasks.plans.duty_window import PlanWindow, plan_window
 from tasks.reminders.notice_dates import Notice, NoticeCalendar, recurring_periods
 from tasks.workdays import is_working_day
 
@@ -121,15 +127,20 @@ def _code_key(code: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.replace("-", ".").split("."))
 
 
-def _plans(session: Session, plan_code: str | None) -> list[tuple[int, str, dict[str, Any]]]:
-    query = select(col(Plan.id), col(Plan.code), col(Plan.reminder_policy), col(Plan.status))
+def _plans(session: Session, plan_code: str | None
+           ) -> tuple[list[tuple[int, str, dict[str, Any]]], dict[int, PlanWindow]]:
+    """(id, code, policy overrides) of the plans in the sweep, and each plan's duty window. A draft plan
+    (read from prose, not yet confirmed by the office) gets no reminders."""
+    query = sa_select(col(Plan.id), col(Plan.code), col(Plan.reminder_policy), col(Plan.status),
+                      col(Plan.issued_on), col(Plan.period_start), col(Plan.period_end))
     if plan_code:
-        query = query.where(Plan.code == plan_code)
-    plans = [(pid, code, policy, status) for pid, code, policy, status in session.exec(query) if pid is not None]
-    if plan_code and not plans:
+        query = query.where(col(Plan.code) == plan_code)
+    rows = [row for row in session.execute(query).all() if row[0] is not None]
+    if plan_code and not rows:
         raise NotFound(f"no plan with code {plan_code!r}")
-    # issue 14: a draft plan (read from prose, not yet confirmed by the office) gets no reminders
-    return [(pid, code, policy) for pid, code, policy, status in plans if status != PLAN_DRAFT]
+    live = [row for row in rows if row[3] != PLAN_DRAFT]
+    return ([(pid, code, policy or {}) for pid, code, policy, *_ in live],
+            {pid: plan_window(issued, start, end) for pid, _, _, _, issued, start, end in live})
 
 
 def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date
@@ -139,13 +150,13 @@ def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date
     wanted, every_plan = set(plan_ids or ()), plan_ids is None
     done = exists().where(col(MilestoneCompletion.milestone_id) == Milestone.id)
     one_off = and_(col(Milestone.due_date).in_(one_off_dates), col(Milestone.recurrence).is_(None), ~done)
-    recurring = and_(col(Milestone.recurrence).is_not(None),
-                     or_(col(Milestone.recurrence_start).is_(None), col(Milestone.recurrence_start) <= upper),
+    recurring = and_(col(Milestone.recurrence).is_not(None),  # a duty without a start is never reminded
+                     col(Milestone.recurrence_start).is_not(None), col(Milestone.recurrence_start) <= upper,
                      or_(col(Milestone.recurrence_end).is_(None), col(Milestone.recurrence_end) >= lower))
     columns = (Milestone.id, Milestone.label, Milestone.text, Milestone.due_date, Milestone.soft,
                Milestone.recurrence, Milestone.recurrence_count, Milestone.recurrence_start,
                Milestone.recurrence_end, Task.id, Task.code, Task.text, Task.plan_id, Assignment.role,
-               Assignment.department_id, Milestone.recurrence_day)
+               Assignment.department_id, Milestone.unit_ids, Milestone.recurrence_day)
     out: list = []
     for condition in (one_off, recurring):  # two index-friendly queries instead of one OR
         query = (sa_select(*(col(c) for c in columns)).join(Task, col(Task.id) == Milestone.task_id)
@@ -153,19 +164,32 @@ def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date
                  .where(condition, col(Milestone.active), col(Task.active)))
         rows = session.connection().execute(query).all()  # Core rows: no ORM overhead per row
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index
-        out += rows if every_plan else [row for row in rows if row[12] in wanted]
-    return out
+        out += [row for row in rows if (every_plan or row[12] in wanted) and (not row[15] or row[14] in row[15])]
+    return out  # a milestone bound to some of the task's units reaches only those
 
 
-def _period_counts(session: Session, wanted: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    """Completions per (milestone, period) for the recurring duties in the sweep."""
-    if not wanted:
-        return {}
-    ids = sorted({m for m, _ in wanted})
-    query = (select(MilestoneCompletion.milestone_id, MilestoneCompletion.period, func.count())
-             .where(col(MilestoneCompletion.milestone_id).in_(ids))
-             .group_by(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.period)))
-    return {(m, p): n for m, p, n in session.exec(query)}
+def _done_counts(session: Session, milestone_ids: set[int]
+                 ) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str, int], int]]:
+    """Completions of the sweep's milestones per (milestone, period), and each unit's own completions per
+    (milestone, period, unit) — its part of a shared milestone done — in one statement."""
+    if not milestone_ids:
+        return {}, {}
+    ids = sorted(milestone_ids)
+    whole = (select(MilestoneCompletion.milestone_id, MilestoneCompletion.period,
+                    literal(None, Integer).label("department_id"), func.count())
+             .where(MilestoneCompletion.milestone_id.in_(ids))
+             .group_by(MilestoneCompletion.milestone_id, MilestoneCompletion.period))
+    parts = (select(UnitCompletion.milestone_id, UnitCompletion.period, UnitCompletion.department_id, func.count())
+             .where(UnitCompletion.milestone_id.in_(ids))
+             .group_by(UnitCompletion.milestone_id, UnitCompletion.period, UnitCompletion.department_id))
+    counts: dict[tuple[int, str], int] = {}
+    units: dict[tuple[int, str, int], int] = {}
+    for mid, period, dept, n in session.execute(union_all(whole, parts)):
+        if dept is None:
+            counts[(mid, period)] = n
+        else:
+            units[(mid, period, dept)] = n
+    return counts, units
 
 
 def _recipients(session: Session, department_ids: set[int]) -> dict[int, list[tuple[int, str, str | None]]]:
@@ -192,7 +216,7 @@ def _period_due(period: Period, day: str | None) -> date | None:
 def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
               policy: ReminderPolicy | None = None) -> list[DueItem]:
     """Every (department, milestone) notice due in the sweep of ``as_of`` (none on non-working days)."""
-    plans = _plans(session, plan_code)
+    plans, windows = _plans(session, plan_code)
     if not plans or not is_working_day(as_of):
         return []
     calendars = {pid: NoticeCalendar(as_of, plan_policy(overrides, policy)) for pid, _, overrides in plans}
@@ -207,14 +231,16 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     periods: dict[int, list] = {}
     for row in rows:
         if row[5] is not None and row[0] not in periods:
-            periods[row[0]] = recurring_periods(row[5], row[7], row[8], as_of, upper)
-    counts = _period_counts(session, {(m, p.key) for m, ps in periods.items() for p in ps})
+            window = windows[row[12]]  # no period ending before the plan's start or beginning after its end
+            periods[row[0]] = [p for p in recurring_periods(row[5], row[7], row[8], as_of, upper)
+                               if window.start is None or window.holds(p.start, p.end)]
+    counts, unit_done = _done_counts(session, {row[0] for row in rows})
     recipients = _recipients(session, {row[14] for row in rows})
     chosen: dict[tuple[int, int, str], DueItem] = {}
     # per (plan, due, support, soft, period start)
     notices: dict[tuple[int, date, bool, bool, date | None], Notice | None] = {}
     for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
-         dept_id, day) in rows:
+         dept_id, _, day) in rows:
         support = role == ROLE_SUPPORT
         if recurrence is None:
             occasions: Iterable[tuple[str, date, int, date | None]] = (("", due, 0, None),)
@@ -231,6 +257,8 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
             status, days, unit_due, escalate = notice
             shown_due = unit_due if support else lead_due  # a lead sees the deadline as written
             for unit_id, unit_name, via in recipients.get(dept_id, ()):
+                if unit_done.get((mid, period, unit_id), 0) >= (rcount or 1):
+                    continue  # this unit's own part is done
                 item_key = (unit_id, mid, period)
                 held = chosen.get(item_key)
                 if held is not None and (held.role != ROLE_SUPPORT or support) and (held.via is None or via):

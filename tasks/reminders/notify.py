@@ -121,16 +121,39 @@ def channel_hash(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
 
 
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+_MD_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__", re.MULTILINE)
+
+
+def markdown_to_text(body: str) -> str:
+    """A markdown message for a channel that shows plain text (SMS, plain webhooks): headings and bold marks
+    dropped, a link ``[报送](https://…)`` written as ``报送：https://…`` so that the address stays clickable."""
+    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1：\2", body))
+
+
+def shows_plain_text(notify_format: object) -> bool:
+    """Whether a channel (its apprise plugin's ``notify_format``: one format or the formats it accepts) shows
+    only plain text — WeCom group robots and SMS in apprise — so that markdown marks would show as typed."""
+    formats = notify_format if isinstance(notify_format, tuple) else (notify_format,)
+    return apprise.NotifyFormat.MARKDOWN not in formats and apprise.NotifyFormat.HTML not in formats
+
+
 def _send(url: str, subject: str, body: str, retries: int, backoff: float) -> tuple[bool, int, str]:
-    """Send one message on one channel, retrying with exponential back-off; (ok, attempts, error)."""
+    """Send one message on one channel, retrying with exponential back-off; (ok, attempts, error).
+
+    The body is markdown; apprise renders it for markdown and HTML channels (WeCom, DingTalk, mail), and a
+    channel whose format is plain text (the plugin's ``notify_format``) gets it with the markup removed."""
     _scrubber.guard()
     sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not sender.add(url):
         return False, 1, "invalid or unsupported channel URL"
+    body_format = apprise.NotifyFormat.MARKDOWN
+    if all(shows_plain_text(plugin.notify_format) for plugin in sender):
+        body, body_format = markdown_to_text(body), apprise.NotifyFormat.TEXT
     error = ""
     for attempt in range(1, retries + 2):
         try:
-            result = sender.notify(title=subject, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
+            result = sender.notify(title=subject, body=body, body_format=body_format)
             if result:
                 return True, attempt, ""
             error = _failure_reason(result) or "the channel refused the message"

@@ -22,6 +22,7 @@ from tasks.directory.departments import coordination_office
 from tasks.reminders.digest import load_template, render_digest, render_escalation
 from tasks.reminders.due_items import DueItem, due_items, plan_policy
 from tasks.reminders.notify import DeliveryReport, Outgoing, channel_hash, deliver
+from tasks.rounds.links import digest_links
 from tasks.workdays import is_working_day
 
 
@@ -161,6 +162,7 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
     template = load_template(get_settings().digest_template)  # once per sweep, not once per digest
     outgoing: list[Outgoing] = []
     lines: list[DepartmentLine] = []
+    links = digest_links(session, sorted(by_department))  # each unit's own portal address, in one query
     for dept_id, dept_items in sorted(by_department.items(), key=lambda kv: departments[kv[0]].name):
         dept = departments[dept_id]
         count = {"overdue": 0, "due_today": 0, "upcoming": 0}
@@ -172,7 +174,7 @@ def build_messages(session: Session, items: list[DueItem], as_of: date, *,
         fresh = told.fresh(prefix, dept_items, list(dept.channels))
         if not fresh:
             continue
-        subject, body = render_digest(dept.name, fresh, as_of, template=template)
+        subject, body = render_digest(dept.name, fresh, as_of, template=template, link=links.get(dept_id, ""))
         plan_ids = {i.plan_id for i in fresh}
         outgoing.append(Outgoing(key=told.key(prefix, fresh), kind="reminder", day=as_of,
                                  subject=subject, body=body, channels=list(dept.channels), department_id=dept_id,

@@ -1,17 +1,20 @@
 """The office dashboard's queries: task lights, round reporting and on-time rates, task history.
 
-Light: red when a dated milestone is past due and not done; yellow when the next open
+Light: red when a dated milestone is past due and not done, or a recurring duty's period that has
+ended (inside the duty's span) is not done — a task is green only when nothing of it is overdue;
+yellow when the next open
 milestone is due within 7 working days, or the latest accepted update says 滞后 or 受阻;
 green otherwise (including closed tasks). A unit's expected task counts as *reported* in a
 round when its latest update there has not been sent back, and as *on time* when it is
 reported and its first update in the round was submitted on or before the round's deadline.
+A task whose only reports still await review shows 待审核, not 未报送.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -29,6 +32,9 @@ from models import (
     UpdateReview,
 )
 from models.base import as_utc, id_of
+from models.status import REVIEW_PENDING
+from tasks.errors import ValidationFailed
+from tasks.periods import period_containing
 from tasks.rounds.requests import expectations, reported_tasks
 from tasks.rounds.reviews import reviews_of
 from tasks.rounds.updates import current_status
@@ -37,6 +43,11 @@ from tasks.workdays import local_today, working_days_between
 DUE_SOON_WORKING_DAYS = 7
 BEHIND_STATES = ("滞后", "受阻")
 NOT_REPORTED = "未报送"
+AWAITING_REVIEW = "待审核"
+COMPLETION_RULE = ("办结规则：多个单位共同承担的任务或里程碑，按单位分别办结——某单位的报送经审核采纳，即该单位办结；"
+                   "有牵头单位的，牵头单位的报送经采纳即任务办结，配合单位报送各自承担的部分；"
+                   "只有责任单位的，全部责任单位（含乡镇、街道等成员单位）均办结后任务办结。"
+                   "完成日期以单位报送的实际完成日期为准（未填写的为报送当天），不以审核日期为准。")
 
 
 @dataclass
@@ -81,13 +92,30 @@ class HistoryEntry:
     readings: list[IndicatorReading] = field(default_factory=list)
 
 
-def light_of(milestones: list[Milestone], done: set[int], state: str | None,
-             today: date) -> tuple[str, str, date | None]:
+def _overdue_period(milestone: Milestone, periods_done: set[tuple[int, str]], today: date) -> str | None:
+    """The key of a recurring duty's last ended period when it is not done (inside the duty's span), else None."""
+    if not milestone.recurrence or milestone.recurrence_start is None:
+        return None
+    try:
+        current = period_containing(today, milestone.recurrence)
+    except ValidationFailed:
+        return None
+    last = period_containing(current.start - timedelta(days=1), milestone.recurrence)
+    inside = last.end >= milestone.recurrence_start and (
+        milestone.recurrence_end is None or last.start <= milestone.recurrence_end)
+    return last.key if inside and (milestone.id, last.key) not in periods_done else None
+
+
+def light_of(milestones: list[Milestone], done: set[int], state: str | None, today: date,
+             periods_done: set[tuple[int, str]] | None = None) -> tuple[str, str, date | None]:
     """(light, reason, next due date) of one task."""
     open_dated = sorted(m.due_date for m in milestones if m.due_date and m.id not in done and not m.recurrence)
     next_due = open_dated[0] if open_dated else None
     if next_due and next_due < today:
         return "red", f"逾期（{next_due:%Y-%m-%d}到期未完成）", next_due
+    for m in milestones:
+        if (key := _overdue_period(m, periods_done or set(), today)) is not None:
+            return "red", f"逾期（{key}期未完成）", next_due
     if next_due and working_days_between(today, next_due) <= DUE_SOON_WORKING_DAYS:
         return "yellow", f"临期（{next_due:%Y-%m-%d}到期）", next_due
     if state in BEHIND_STATES:
@@ -115,13 +143,18 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
     milestones: dict[int, list[Milestone]] = defaultdict(list)
     leads: dict[int, list[str]] = defaultdict(list)
     done: set[int] = set()
+    periods_done: set[tuple[int, str]] = set()
+    pending: set[int] = set()
     if ids:
         for m in session.exec(select(Milestone).where(col(Milestone.task_id).in_(ids),
                                                       col(Milestone.active).is_(True))):
             milestones[m.task_id].append(m)
-        done = set(session.exec(select(MilestoneCompletion.milestone_id).join(
-            Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id)
-            .where(col(Milestone.task_id).in_(ids))))
+        completions = session.exec(select(MilestoneCompletion.milestone_id, MilestoneCompletion.period).join(
+            Milestone, Milestone.id == MilestoneCompletion.milestone_id).where(Milestone.task_id.in_(ids))).all()
+        done = {mid for mid, _ in completions}
+        periods_done = {(mid, period) for mid, period in completions}
+        pending = set(session.exec(select(StatusUpdate.task_id).where(
+            StatusUpdate.task_id.in_(ids), StatusUpdate.review_state == REVIEW_PENDING)))
         for task_id, name in session.exec(select(Assignment.task_id, Department.name).join(
                 Department, col(Department.id) == Assignment.department_id).where(
                 col(Assignment.task_id).in_(ids), col(Assignment.role).in_(["lead", "responsible"]))
@@ -129,11 +162,12 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
             leads[task_id].append(name)
     status = current_status(session, ids)
     rows = []
-    for task_id, t in zip(ids, tasks, strict=True):
-        current = status.get(task_id)
-        row_state = current.state if current else NOT_REPORTED
-        colour, reason, next_due = light_of(milestones[task_id], done, current.state if current else None, today)
-        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[task_id])
+    for t in tasks:
+        current = status.get(t.id)
+        row_state = current.state if current else AWAITING_REVIEW if t.id in pending else NOT_REPORTED
+        colour, reason, next_due = light_of(milestones[t.id], done, current.state if current else None, today,
+                                            periods_done)
+        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[t.id])
         if (state and row.state != state) or (light and row.light != light):
             continue
         rows.append(row)
@@ -141,13 +175,15 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
 
 
 def unit_task_ids(session: Session, department_id: int) -> dict[int, str]:
-    """task id → the unit's role on it (lead wins over support), directly or through its groups."""
+    """task id → the unit's role on it as stored (lead 牵头 > responsible 责任 > support 配合), directly or
+    through its groups: a 责任单位 is shown as 责任, never as 牵头 or 配合."""
     groups = list(session.exec(select(GroupMember.group_id).where(GroupMember.member_id == department_id)))
+    rank = {"lead": 0, "responsible": 1, "support": 2}
     roles: dict[int, str] = {}
     for task_id, role in session.exec(select(Assignment.task_id, Assignment.role).where(
-            col(Assignment.department_id).in_([department_id, *groups]))):
-        lead = role in ("lead", "responsible")
-        roles[task_id] = "lead" if lead or roles.get(task_id) == "lead" else "support"
+            Assignment.department_id.in_([department_id, *groups]))):
+        if rank.get(role, 3) < rank.get(roles.get(task_id, ""), 3):
+            roles[task_id] = role
     return roles
 
 

@@ -85,9 +85,13 @@ def write_form(session: Session, department: Department, round_: ReportingRound,
                                                   col(Indicator.active).is_(True))
                           .order_by(col(Indicator.id))):
         indicators_of[i.task_id].append(i)
+    # the plan's indicators tied to no task (an annex's values) are offered once, on the unit's first row
+    untied = list(session.exec(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.task_id.is_(None),
+                                                       Indicator.active.is_(True)).order_by(Indicator.id)))
     for offset, (task, role) in enumerate(rows, start=1):
         r = HEADER_ROW + offset
-        milestones, indicators = milestones_of[id_of(task)], indicators_of[task.id]
+        milestones = milestones_of[id_of(task)]
+        indicators = indicators_of[id_of(task)] + (untied if offset == 1 else [])
         values = [task.code, task.text, role,
                   "；".join(f"{m.label}：{m.text}" for m in milestones), None, None, None, None, None,
                   "；".join(f"{i.name}=" for i in indicators) or None, None, None]

@@ -68,6 +68,27 @@ def sign(link: AccessLink) -> str:
     return _serializer().dumps({"n": link.nonce})
 
 
+def digest_links(session: Session, department_ids: list[int], now: datetime | None = None) -> dict[int, str]:
+    """Each unit's own portal address for its reminder digest: its newest still-valid link not tied to a
+    round (one query for all), a new link for each unit without one."""
+    now = now or utcnow()
+    found: dict[int, str] = {}
+    query = (select(AccessLink).where(AccessLink.department_id.in_(department_ids or [0]),
+                                      AccessLink.revoked_at.is_(None), AccessLink.round_id.is_(None))
+             .order_by(AccessLink.id.desc()))
+    for link in session.exec(query):
+        if link.department_id not in found and as_utc(link.expires_at) > now + timedelta(days=1):
+            found[link.department_id] = link_url(sign(link))
+    days = get_settings().link_valid_days
+    new = [AccessLink(department_id=dept_id, nonce=secrets.token_urlsafe(24), expires_at=now + timedelta(days=days))
+           for dept_id in department_ids if dept_id not in found]
+    if new:  # one flush for every unit that has no link yet (a first sweep over 1,000 units)
+        session.add_all(new)
+        session.flush()
+        found.update((link.department_id, link_url(sign(link))) for link in new)
+    return found
+
+
 def link_url(token: str) -> str:
     """The unit's personal portal address."""
     return get_settings().portal_base_url.rstrip("/") + "/u/" + token

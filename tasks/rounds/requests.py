@@ -7,6 +7,9 @@ span covers the period; an ongoing duty (之后不断完善) whose deadline has 
 milestone while the plan runs. A task without milestones is active while the plan runs.
 Expected reporters are the task's lead (牵头) and responsible (责任) units, groups expanded to
 their member units; supporting (配合) units are not expected but may add their contribution.
+When every milestone active in the period is bound by its clause to some of the task's units
+(``Milestone.unit_ids``), only those units are expected: the townships for their quarterly village
+supervision, not the county departments of the same measure.
 """
 
 from __future__ import annotations
@@ -67,8 +70,11 @@ def _milestone_active(m: Milestone, period: Period, done: bool, plan: Plan) -> b
     return not done
 
 
-def active_tasks(session: Session, plan: Plan, period: Period) -> list[Task]:
-    """The plan's tasks that must be reported on in ``period`` (see the module docstring)."""
+def active_tasks(session: Session, plan: Plan, period: Period, bound: dict[int, set[int]] | None = None
+                 ) -> list[Task]:
+    """The plan's tasks that must be reported on in ``period`` (see the module docstring). ``bound``, when
+    given, is filled with task id → the units its active milestones bind (only for tasks all of whose active
+    milestones are bound by a clause; other tasks expect all their units)."""
     tasks = list(session.exec(select(Task).where(col(Task.plan_id) == plan.id, col(Task.active).is_(True))
                               .order_by(col(Task.position), col(Task.id))))
     milestones: dict[int, list[Milestone]] = defaultdict(list)
@@ -79,13 +85,21 @@ def active_tasks(session: Session, plan: Plan, period: Period) -> list[Task]:
                             .join(Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id)
                             .join(Task, col(Task.id) == Milestone.task_id).where(col(Task.plan_id) == plan.id)))
     running = plan.period_end is None or plan.period_end >= period.start.year
-    return [t for t in tasks
-            if (any(_milestone_active(m, period, m.id in done, plan) for m in milestones[id_of(t)])
-                if milestones[id_of(t)] else running)]
+    out = []
+    for t in tasks:
+        own = milestones[id_of(t)]
+        active = [m for m in own if _milestone_active(m, period, m.id in done, plan)]
+        if active or (running and not own):
+            out.append(t)
+        if bound is not None and active and all(m.unit_ids for m in active):
+            bound[id_of(t)] = {d for m in active for d in (m.unit_ids or [])}
+    return out
 
 
-def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[int]]:
-    """department id → ids of the tasks it must report on (lead and responsible units; groups expanded)."""
+def expected_reporters(session: Session, tasks: list[Task], bound: dict[int, set[int]] | None = None
+                       ) -> dict[int, list[int]]:
+    """department id → ids of the tasks it must report on (lead and responsible units, or only the units
+    ``bound`` names for a task; groups expanded)."""
     by_task: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     ids = [id_of(t) for t in tasks]
     for a in session.exec(select(Assignment).where(col(Assignment.task_id).in_(ids),
@@ -98,6 +112,8 @@ def expected_reporters(session: Session, tasks: list[Task]) -> dict[int, list[in
     for task_id in ids:
         roles = by_task.get(task_id, {})
         for dept_id in roles.get(ROLE_LEAD, []) + roles.get(ROLE_RESPONSIBLE, []):
+            if bound and task_id in bound and dept_id not in bound[task_id]:
+                continue
             for unit in members.get(dept_id) or []:
                 if task_id not in result[id_of(unit)]:
                     result[id_of(unit)].append(task_id)
@@ -143,7 +159,9 @@ def open_round(session: Session, plan: Plan, period_key: str, *, deadline: date 
                                 period_end=period.end, deadline=due)
         session.add(round_)
         session.flush()
-        for dept_id, task_ids in expected_reporters(session, active_tasks(session, plan, period)).items():
+        bound: dict[int, set[int]] = {}
+        for dept_id, task_ids in expected_reporters(session, active_tasks(session, plan, period, bound),
+                                                    bound).items():
             for task_id in task_ids:
                 session.add(RoundExpectation(round_id=id_of(round_), department_id=dept_id, task_id=task_id))
         session.flush()

@@ -1,8 +1,9 @@
 """The coordination office's review: accept an update or send it back (退回) with a reason.
 
-An accepted update that names the milestone it completes marks that milestone done
-(tasks.rounds.completions.mark_done, source ``status_update``), which stops its reminders; a
-returned update counts as not reported until the unit resubmits. The unit is told either way.
+An accepted update that names the milestone it completes marks the unit's part of it done, and the
+milestone itself once all its bound units are (tasks.rounds.completions.record_unit_done), dated when
+the unit says the work was done; that stops the unit's reminders. A returned update counts as not
+reported until the unit resubmits. The unit is told either way.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from models import Department, Milestone, Plan, ReportingRound, StatusUpdate, Task, UpdateReview
-from models.base import as_utc, id_of
+from models.base import id_of
 from models.status import REVIEW_ACCEPTED, REVIEW_PENDING, REVIEW_RETURNED
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import parse_period
 from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
-from tasks.rounds.completions import duty_period, mark_done
+from tasks.rounds.completions import completion_date, duty_period, record_unit_done
 from tasks.rounds.links import current_link, link_url
 from tasks.workdays import local_today
 
@@ -29,13 +30,13 @@ DECISIONS = {"accept": REVIEW_ACCEPTED, "accepted": REVIEW_ACCEPTED, "return": R
 def _complete_milestone(session: Session, update: StatusUpdate) -> None:
     milestone = session.get_one(Milestone, update.milestone_id)
     round_ = session.get(ReportingRound, update.round_id) if update.round_id else None
-    completed_on = local_today(as_utc(update.submitted_at))
+    completed_on = completion_date(update)
     period = ""
-    if milestone.recurrence:  # the duty's own period holding the round's end (or the day it was sent in)
+    if milestone.recurrence:  # the duty's own period holding the round's end (or the day it was done)
         day = min(completed_on, parse_period(round_.period).end) if round_ else completed_on
         period = duty_period(milestone, day)
-    mark_done(session, milestone, completed_on=completed_on, period=period, source="status_update",
-              update_id=update.id)
+    record_unit_done(session, milestone, update.department_id, completed_on=completed_on, period=period,
+                     update_id=update.id)
 
 
 def _message(session: Session, update: StatusUpdate, review: UpdateReview, today: date) -> Outgoing:

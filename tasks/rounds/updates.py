@@ -8,9 +8,8 @@ accepted update from a lead unit.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import BinaryIO
 
 from sqlalchemy import bindparam, exists
@@ -32,12 +31,12 @@ from models import (
     StatusUpdate,
     Task,
 )
-from models.base import id_of, utcnow
+from models.base import as_utc, id_of, utcnow
 from models.db import lock_for_transaction, serialized_writes
-from models.indicator import DIRECTION_TEXT
 from models.status import REVIEW_ACCEPTED, STATES
 from tasks.errors import AccessDenied, NotFound, Problems, ValidationFailed
 from tasks.rounds import evidence as evidence_files
+from tasks.rounds.report_fields import completion_day, indicator_reading, percent_value
 from tasks.rounds.requests import ensure_open
 from tasks.workdays import local_today
 
@@ -56,6 +55,7 @@ class UpdateData:
     next_steps: str = ""
     indicators: dict[str, str | float | int | None] = field(default_factory=dict)
     completes_milestone: str | int | None = None
+    completed_on: date | str | None = None  # when the milestone's work was done (default: the report's day)
     supersedes_id: int | None = None
     submitted_by: str = ""
     files: list[tuple[str, BinaryIO]] = field(default_factory=list)
@@ -73,6 +73,7 @@ class Checked:
     texts: tuple[str, str, str]
     readings: list[tuple[Indicator, float | None, str]]
     milestone: Milestone | None
+    completed_on: date | None = None
 
 
 # statements built once and bound per call (building them costs more than running them on SQLite)
@@ -81,7 +82,11 @@ _ROLES = select(Assignment.role).where(
     (col(Assignment.department_id) == bindparam("dept"))
     | col(Assignment.department_id).in_(select(GroupMember.group_id)
                                         .where(col(GroupMember.member_id) == bindparam("dept"))))
-_INDICATORS = select(Indicator).where(col(Indicator.task_id) == bindparam("task"), col(Indicator.active).is_(True))
+# the task's own indicators and the plan's indicators tied to no task (an annex's values: any unit of the plan)
+_INDICATORS = select(Indicator).where(
+    col(Indicator.active).is_(True),
+    (col(Indicator.task_id) == bindparam("task"))
+    | (col(Indicator.task_id).is_(None) & (col(Indicator.plan_id) == bindparam("plan"))))
 _EXPECTED = exists().where(col(RoundExpectation.round_id) == ReportingRound.id,
                           col(RoundExpectation.task_id) == bindparam("task"),
                           col(RoundExpectation.department_id) == bindparam("dept"))
@@ -93,6 +98,13 @@ _LATEST = (select(StatusUpdate.id).where(StatusUpdate.task_id == bindparam("task
            .order_by(col(StatusUpdate.id).desc()).limit(1))
 _PREVIOUS = {False: _LATEST.where(col(StatusUpdate.round_id).is_(None)),  # the unit's latest in the same round
              True: _LATEST.where(StatusUpdate.round_id == bindparam("round"))}
+
+
+def reportable_indicators(session: Session, task: Task) -> list[Indicator]:
+    """The indicators a report on ``task`` may carry values for: the task's own, and the plan's indicators tied
+    to no task (an annex's values, reportable by the units of the plan and the office)."""
+    return list(session.exec(_INDICATORS.order_by(Indicator.task_id.is_(None), Indicator.id),
+                             params={"task": task.id, "plan": task.plan_id}))
 
 
 def role_of(session: Session, department: Department, task: Task) -> str | None:
@@ -132,36 +144,6 @@ def find_task(session: Session, department: Department, ref: str | int, plan_id:
     return find_task_and_role(session, department, ref, plan_id)[0]
 
 
-def _percent(value: int | float | str | None, problems: Problems, ref: str) -> int | None:
-    if value is None or str(value).strip() == "":
-        return None
-    text = str(value).strip().rstrip("%％").strip()
-    try:
-        number = float(text)
-    except ValueError:
-        problems.error(ref, f"完成百分比“{value}”不是数字。")
-        return None
-    if not 0 <= number <= 100:
-        problems.error(ref, f"完成百分比应在0到100之间（收到{value}）。")
-        return None
-    return round(number)
-
-
-def _reading(indicator: Indicator, value: str | float | int | None, problems: Problems,
-             ref: str) -> tuple[float | None, str] | None:
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None
-    if indicator.direction == DIRECTION_TEXT:
-        return None, text[:500]
-    cleaned = re.sub(r"[,，%％\s]", "", text)
-    try:
-        return float(cleaned), text
-    except ValueError:
-        problems.error(ref, f"指标“{indicator.name}”的数值“{text}”不是数字。")
-        return None
-
-
 def check(session: Session, department: Department, task: Task, data: UpdateData,
           problems: Problems, ref: str = "", role: str | None = None) -> Checked | None:
     """Validate one update; record every problem (located by ``ref``) and return it when clean.
@@ -175,7 +157,7 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
     state = (data.state or "").strip()
     if state not in STATES:
         problems.error(ref, f"状态“{state}”无效，应为：{'、'.join(STATES)}。")
-    percent = _percent(data.percent, problems, ref)
+    percent = percent_value(data.percent, problems, ref)
     if state == "已完成" and percent is not None and percent < 100:
         problems.error(ref, f"状态为“已完成”时完成百分比应为100（收到{percent}）。")
     if state == "已完成" and percent is None:
@@ -186,14 +168,15 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
             problems.error(ref, f"{label}超过{MAX_TEXT}字。")
     if state and state != "未启动" and not texts[0]:
         problems.error(ref, "请填写进展情况。")
-    indicators = list(session.exec(_INDICATORS, params={"task": task.id})) if data.indicators else []
+    indicators = (list(session.exec(_INDICATORS, params={"task": task.id, "plan": task.plan_id}))
+                  if data.indicators else [])
     readings = []
     for key, value in data.indicators.items():
         match = [i for i in indicators if str(key).strip() in (i.code, i.name, str(i.id))]
         if not match:
-            problems.error(ref, f"任务{task.code}没有指标“{key}”。")
+            problems.error(ref, f"没有指标“{key}”。" if ref else f"任务{task.code}没有指标“{key}”。")
             continue
-        parsed = _reading(match[0], value, problems, ref)
+        parsed = indicator_reading(match[0], value, problems, ref)
         if parsed is not None:
             readings.append((match[0], *parsed))
     milestone = None
@@ -202,10 +185,12 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
         milestone = next((m for m in session.exec(select(Milestone).where(Milestone.task_id == task.id))
                           if key in (str(m.id), m.key, m.label)), None)
         if milestone is None:
-            problems.error(ref, f"任务{task.code}没有里程碑“{key}”。")
+            problems.error(ref, f"没有里程碑“{key}”。" if ref else f"任务{task.code}没有里程碑“{key}”。")
+    completed_on = completion_day(data.completed_on, problems, ref)
     if len(problems.errors) > start:
         return None
-    return Checked(task, role, state, percent, texts, readings, milestone)
+    return Checked(task, role, state, percent, texts, readings, milestone,
+                   completed_on if milestone is not None else None)
 
 
 def pick_round(session: Session, department: Department, task: Task,
@@ -248,8 +233,9 @@ def write(session: Session, department: Department, checked: Checked, data: Upda
             role=checked.role, state=checked.state, percent=checked.percent, progress=checked.texts[0],
             problems=checked.texts[1], next_steps=checked.texts[2],
             milestone_id=checked.milestone.id if checked.milestone else None, supersedes_id=supersedes,
+            completed_on=checked.completed_on,
             channel=channel, submitted_by=(data.submitted_by or department.name).strip()[:100],
-            submitted_at=data.submitted_at or utcnow())
+            submitted_at=as_utc(data.submitted_at or utcnow()).astimezone(UTC))  # stored in UTC (naive: UTC)
         session.add(update)
         session.flush()
         for f in stored:
@@ -277,8 +263,9 @@ def submit_update(session: Session, department: Department, task: Task | str | i
     problems = Problems(source or channel)
     checked = check(session, department, task, data, problems, f"任务{task.code}", role)
     if checked is None:
-        raise ValidationFailed("报送内容有误，未保存：" + "；".join(p.message for p in problems.errors),
-                               problems.errors)
+        raise ValidationFailed("报送内容有误，未保存：" + "；".join(
+            (f"{p.ref}：" if p.ref else "") + p.message.rstrip("。") for p in problems.errors)
+                               + "。", problems.errors)
     round_ = pick_round(session, department, task, round_id)
     with serialized_writes(session):  # the previous update is read and the new one written in one turn
         try:

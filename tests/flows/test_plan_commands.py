@@ -206,3 +206,29 @@ def test_an_oversized_file_is_refused_naming_the_limit(session: Session, tmp_pat
     assert result.exit_code == 3 and isinstance(result.exception, SystemExit)
     assert "plan.csv" in said and "max_rows = 30" in said and "DUBAN_IMPORT__MAX_ROWS" in said
     assert session.exec(select(Plan)).all() == [] and session.exec(select(Department)).all() == []
+
+
+def test_plans_set_issue_date_redates_duties_and_tasks_shows_one_role_vocabulary(session: Session,
+                                                                                   tmp_path: Path) -> None:
+    from models import Milestone
+    from tests.county_plan import DIRECTORY, PLAN_TEXT
+
+    (tmp_path / "departments.yaml").write_text(DIRECTORY, encoding="utf-8")
+    assert run("departments", "load", tmp_path / "departments.yaml")[0] == 0
+    body = "青岚县社区心理服务提升行动方案\n" + PLAN_TEXT.split("（2024—2025年）\n一、", 1)[1].join(["一、", ""])
+    (tmp_path / "plan.txt").write_text(body, encoding="utf-8")
+    code, _, err = run("import", tmp_path / "plan.txt", "--plan", "qinglan")
+    assert code == 0 and "duty without a start, never reminded" in err
+    code, _, err = run("plans", "set", "--plan", "qinglan", "--issued-on", "2024-05-27", "--period", "2024-2025")
+    assert code == 0, err
+    session.expire_all()
+    starts = {m.recurrence_start for m in session.exec(select(Milestone).where(Milestone.recurrence.is_not(None)))}
+    assert {str(d) for d in starts} == {"2024-05-27"}
+    assert run("plans", "set", "--plan", "qinglan", "--issued-on", "27/05/2024")[0] == 5
+    result = runner.invoke(app, ["tasks", "--plan", "qinglan"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    header = next(line for line in result.stdout.splitlines() if "牵头" in line)
+    assert [c.strip() for c in header.strip("│┃ ").split("┃")][4:7] == ["牵头 lead", "配合 support", "责任 responsible"]
+    row = next(line for line in result.stdout.splitlines() if "1.2.4" in line)
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[4:7] == ["", "", "县卫生健康局、县民政局"]  # 责任单位 under 责任, not under 配合

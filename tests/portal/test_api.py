@@ -64,7 +64,7 @@ def test_office_api_login_rates_history_and_review(client: TestClient, world: Wo
     assert client.post("/api/office/login", json={"username": "office", "password": "wrong-one"}).status_code == 403
     login = client.post("/api/office/login", json={"username": "office", "password": PASSWORD}).json()
     lights = {t["code"]: t["state"] for t in client.get("/api/office/tasks").json()}
-    assert lights["T1"] == "未报送"  # not accepted yet
+    assert lights["T1"] == "待审核"  # sent in, not accepted yet: awaiting review, not 未报送
     listed = client.get(f"/api/office/rounds/{world.round_id}/rates").json()
     rates = {r["department"]: r["reporting_rate"] for r in listed}
     assert rates["市卫生计生委"] == 1.0 and rates["市民政局"] == 0.0
@@ -74,3 +74,42 @@ def test_office_api_login_rates_history_and_review(client: TestClient, world: Wo
     done = client.post(review, json={"decision": "accept"}, headers={"X-CSRF-Token": login["csrf_token"]})
     assert done.status_code == 200 and done.json()["decision"] == "accepted"
     assert {t["code"]: t["state"] for t in client.get("/api/office/tasks").json()}["T1"] == "推进中"
+
+
+def test_an_indicator_tied_to_no_task_is_reportable_with_a_ratio_as_written(client: TestClient, world: World,
+                                                                            session: Session) -> None:
+    from models import IndicatorReading
+    from tasks.plans.targets import attainment, parse_target
+    from tests.factories import make_indicator
+
+    make_indicator(session, world.s.plan, "专职人员与在册患者比", unit=None, code="A7",
+                   targets=[{"kind": "target", "year": 2020, "value_kind": "ratio", "value": 1 / 80,
+                             "text": "1/80"}])
+    session.commit()
+    t1 = world.s.tasks["T1"].id
+    created = client.post(f"/api/unit/tasks/{t1}/updates", headers=_bearer(world.tokens["health"]),
+                          json={"state": "推进中", "progress": "配备专职人员", "indicators": {"A7": "1/85"}})
+    assert created.status_code == 201, created.text
+    reading = session.exec(select(IndicatorReading)).one()
+    assert reading.text == "1/85" and abs(reading.value - 1 / 85) < 1e-12
+    assert attainment(reading.value, parse_target("1/80")) < 1  # one per 85 patients falls short of one per 80
+    wrong = client.post(f"/api/unit/tasks/{t1}/updates", headers=_bearer(world.tokens["health"]),
+                        json={"state": "推进中", "progress": "x", "indicators": {"不存在": 1}})
+    assert wrong.status_code == 422
+    assert wrong.json()["problems"] == ["任务T1：没有指标“不存在”。"]  # written once, not 任务T1：任务T1…
+
+
+def test_api_completion_date_and_docs_path(client: TestClient, world: World, session: Session) -> None:
+    from datetime import date
+
+    from models import Milestone
+
+    t1 = world.s.tasks["T1"]
+    milestone = session.exec(select(Milestone).where(Milestone.task_id == t1.id)).one()
+    created = client.post(f"/api/unit/tasks/{t1.id}/updates", headers=_bearer(world.tokens["health"]),
+                          json={"state": "已完成", "progress": "已建立", "completes_milestone": milestone.key,
+                                "completed_on": "2016-06-28"})
+    assert created.status_code == 201, created.text
+    assert session.get(StatusUpdate, created.json()["id"]).completed_on == date(2016, 6, 28)
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()

@@ -146,3 +146,35 @@ def test_spreadsheet_through_the_portal(client: TestClient, world: World, sessio
     assert ok.status_code == 200 and "已导入1项" in ok.text
     [update] = _updates(session)
     assert (update.channel, update.department_id, update.progress) == ("form", world.s.civil.id, "救助政策已出台")
+
+
+def test_task_page_offers_plan_indicators_tells_milestones_apart_and_shows_local_times(
+        client: TestClient, world: World, session: Session) -> None:
+    from datetime import UTC, date, datetime
+
+    from models import IndicatorReading, Milestone
+    from tests.factories import make_indicator
+
+    make_indicator(session, world.s.plan, "每10万人口心理咨询师数", unit="人", code="A3")  # tied to no task
+    t1 = world.s.tasks["T1"]
+    session.add(Milestone(task_id=t1.id, key="完成时限", label="完成时限", text="2016年底前，建成市级热线",
+                          due_date=date(2016, 12, 31), position=1))
+    session.add(StatusUpdate(task_id=t1.id, department_id=world.s.health.id, state="推进中", progress="旧报送",
+                             submitted_at=datetime(2016, 6, 30, 17, 5, tzinfo=UTC)))
+    session.commit()
+    page = client.get(f"/u/{world.tokens['health']}/tasks/{t1.id}").text
+    assert 'name="ind_A3"' in page and "（规划指标）" in page
+    assert "2016年底前：建成市级热线" in page and "完成时限 / 完成时限" not in page
+    assert "2016-07-01 01:05" in page and " UTC" not in page  # 17:05 UTC: 01:05 the next day in Shanghai
+    assert 'name="completed_on"' in page
+    assert _report(client, world.tokens["health"], t1.id, ind_A3="5.2").status_code == 303
+    assert session.exec(select(IndicatorReading)).one().text == "5.2"
+
+
+def test_a_responsible_unit_is_shown_as_responsible(client: TestClient, world: World, session: Session) -> None:
+    from tasks.rounds.links import issue_link
+
+    _, token = issue_link(session, world.s.police)
+    session.commit()
+    page = client.get(f"/u/{token}").text
+    assert "T5" in page and "责任" in page and "牵头" not in page

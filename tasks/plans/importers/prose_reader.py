@@ -153,7 +153,8 @@ def _task(item: _Open, text: str, roles: dict[str, list[str]], used: dict[str, i
                       responsible=roles.get("responsible", []))
     for sentence in _SENTENCES.findall(text):
         if _SCHEDULE.search(sentence):
-            task.milestones.append(ParsedMilestone(label="完成时限", text=sentence.strip().rstrip("。；;")))
+            clause = sentence.strip().rstrip("。；;")
+            task.milestones.append(ParsedMilestone(label="完成时限", text=clause, clause=True))
     return task
 
 

@@ -6,6 +6,10 @@ Recognised (half- or full-width brackets, 〔〕 【】 ［］ too):
   answer for it (not merely supporting), yet A coordinates.
 - 〔责任单位：A、B，各乡镇（街道）〕 → responsible (no lead/support split given);
   【牵头单位：A；配合单位：B】 → lead / support by label.
+
+Inside a measure, a clause may have its own subject ("各乡镇（街道）每季度…", "公安、民政等部门要…"):
+``subject_candidates`` lists the unit names such a clause may start with; the import keeps the first
+candidate whose every name the directory resolves (tasks.plans.clause_units).
 """
 
 from __future__ import annotations
@@ -78,3 +82,39 @@ def _labelled(inner: str) -> dict[str, list[str]]:
         role = next(r for r, p in _LABELS if re.fullmatch(p, label))
         roles.setdefault(role, []).extend(split_units(units.strip("；;，,。 ")))
     return {role: units for role, units in roles.items() if units}
+
+
+# words that end a clause's subject: what the subject does, when, or how
+_SUBJECT_END = re.compile(r"要|应|须|将|严格|负责|牵头|每|至少|定期|对|会同|按|结合|组织|开展|落实|加强|建立|做好"
+                          r"|在|于|分别|共同|联合|督促|指导|切实|积极|全面|认真|进一步|依法|统筹|持续|不断|继续|做到")
+_SUBJECT_TAIL = re.compile(r"(?:等|及其他|和其他)?(?:相关|有关)?(?:部门|单位)?$")
+_TIME_CLAUSE = re.compile(r"^[\d〇零一二三四五六七八九十]{0,4}年?(?:[\d一二三四五六七八九十]{1,2}月)?"
+                          r"(?:底|末|内|前|起|以来|上半年|下半年)*"
+                          r"(?:前|底前|起|开始|以来)?$")
+_NAME_SEPS = re.compile(r"[、，,和及与]")
+
+
+def subject_candidates(sentence: str) -> list[list[str]]:
+    """The unit-name lists a clause's subject may be, shortest prefix first ([] for none).
+
+    ``公安、民政等部门要…`` → [["公安", "民政"]]; ``各乡镇（街道）每季度…`` → [["各乡镇（街道）"]];
+    a leading time phrase (``2025年底前，…``) is skipped. Names are not checked against the directory here."""
+    clauses = re.split(r"[，,]", sentence.strip(), maxsplit=2)
+    head = clauses[0]
+    if len(clauses) > 1 and _TIME_CLAUSE.match(re.sub(r"\s+", "", head)):
+        head = clauses[1]
+    head = re.sub(r"^(?:由|请|并由)", "", head.strip())
+    out: list[list[str]] = []
+    for match in _SUBJECT_END.finditer(head):
+        prefix = _SUBJECT_TAIL.sub("", head[:match.start()])
+        if not prefix or _inside(prefix):
+            continue
+        names = [n.strip() for n in _NAME_SEPS.split(prefix) if n.strip()]
+        if names and all(2 <= len(n) <= 20 for n in names) and names not in out:
+            out.append(names)
+    return out
+
+
+def _inside(text: str) -> bool:
+    """Whether ``text`` ends inside an open bracket (the subject cannot end there)."""
+    return sum(text.count(c) for c in _OPEN) > sum(text.count(c) for c in _CLOSE)

@@ -38,7 +38,7 @@ def test_a_digest_groups_overdue_due_today_and_upcoming(session: Session) -> Non
     overdue, today, upcoming = lines
     assert "**6.2** 完成人员培训。" in overdue and "截止2016年10月8日" in overdue and "已逾期6个工作日" in overdue
     assert "**1.1** 建立由卫生计生、民政、财政等部门参与的精神卫生工作协调机制，定期研究解决重大问…" in today
-    assert "2016年：出台工作方案。" in today and "今日到期" in today
+    assert "2016年：出台工作方案 — 截止" in today and "今日到期" in today  # what the milestone is, said once
     assert "**6.1**" in upcoming and "剩余1个工作日" in upcoming
     assert "2016年10月14日（星期五）" in body
 
@@ -50,7 +50,7 @@ def test_a_supporting_unit_and_a_recurring_period_are_explained(session: Session
     assert "截止2016年10月9日" in support and "牵头单位截止2016年10月14日" in support
     [duty] = [line for line in render_digest("市卫生计生委", items_of(session, date(2016, 7, 1), "市卫生计生委"),
                                               date(2016, 7, 1))[1].splitlines() if line.startswith("- ")]
-    assert "每季度（2016年第2季度）" in duty and "已逾期1个工作日" in duty
+    assert "每季度召开工作例会（2016年第2季度）" in duty and "已逾期1个工作日" in duty
 
 
 def test_escalation_names_the_department_and_how_long_it_is_overdue(session: Session) -> None:
@@ -86,3 +86,30 @@ def test_the_office_can_edit_the_template(session: Session, tmp_path: Path, monk
 def test_shorten() -> None:
     assert shorten("建立 协调\n机制", 10) == "建立 协调 机制"
     assert shorten("一二三四五六七八九十", 5) == "一二三四…"
+
+
+def test_a_digest_carries_the_units_own_link_and_plain_text_channels_get_no_markup(session: Session,
+                                                                                   tmp_path) -> None:
+    import apprise
+
+    from tasks.reminders.notify import markdown_to_text, shows_plain_text
+    from tasks.reminders.sweep import prepare_sweep
+    from tasks.rounds.links import resolve_unit
+    from tests.county_plan import import_county_plan
+
+    import_county_plan(session, tmp_path)
+    outgoing, _ = prepare_sweep(session, date(2024, 6, 28))
+    town = next(m for m in outgoing if m.recipient == "青石镇")
+    [line] = [ln for ln in town.body.splitlines() if "/u/" in ln]
+    assert line.startswith("[点此进入本单位报送页面](") and line.endswith(")")
+    token = line.split("/u/", 1)[1].rstrip(")")
+    assert resolve_unit(session, token)[1].name == "青石镇"  # the unit's own link, not another's
+    assert "2024年第2季度" in town.body and "至少每季度对村（社区）督导1次" in town.body
+    text = markdown_to_text(town.body)
+    assert "**" not in text and "## " not in text and "](" not in text and f"/u/{token}" in text
+    def plain(url: str) -> bool:
+        return shows_plain_text(apprise.Apprise.instantiate(url).notify_format)
+
+    assert plain("wecombot://abc123")  # apprise's WeCom robot sends text: the markup is removed
+    assert not plain("dingtalk://abcd1234") and not plain("mailto://u:p@example.com")  # rendered there
+    assert not plain("json://127.0.0.1:9/x")

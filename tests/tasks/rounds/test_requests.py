@@ -135,3 +135,24 @@ def test_a_closed_round_is_no_longer_chased_or_reported_into(session, webhook_re
         open_round(session, s.plan, "2016Q2", today=date(2016, 7, 9))
     assert session.exec(select(StatusUpdate)).one().progress == "已起草"  # the history is kept as it was
     assert len(webhook_receiver.to("civil")) == 1  # the request only: no chase after closing
+
+
+def test_a_round_expects_the_units_the_active_milestones_bind(session, tmp_path) -> None:
+    from collections import defaultdict
+
+    from models import Department, Plan, Task
+    from tests.county_plan import COUNTY, TOWNSHIPS, import_county_plan
+
+    import_county_plan(session, tmp_path)
+    plan = session.exec(select(Plan)).one()
+    round_ = open_round(session, plan, "2025Q3", today=date(2025, 10, 1), send=False).round
+    expected: dict[str, set[str]] = defaultdict(set)
+    for code, name in session.exec(select(Task.code, Department.name)
+                                   .join(RoundExpectation, RoundExpectation.task_id == Task.id)
+                                   .join(Department, Department.id == RoundExpectation.department_id)
+                                   .where(RoundExpectation.round_id == round_.id)):
+        expected[code].add(name)
+    assert expected["1.1.2"] == TOWNSHIPS  # 各乡镇（街道）每半年…培训: not the county health bureau
+    assert expected["1.2.3"] == {"县公安局", "县民政局"}  # 公安、民政等部门每年…
+    assert expected["1.2.4"] == {"县卫生健康局", "县民政局"}  # no subject: the measure's units
+    assert expected["1.1.1"] == COUNTY | TOWNSHIPS  # its duties bind each side; its open 2024 milestone, all
