@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from models import Evaluation, Plan
 from tasks.evaluation.narrative import Narrative, build_narrative
 from tasks.evaluation.reports import render
+from tasks.evaluation.reports.letterhead import letterhead_for
 from tasks.evaluation.scoring import NOT_DUE, VERDICTS, Scoring, score_departments, score_sections
 from tasks.evaluation.snapshot import PlanSnapshot, day_end_utc, expand_units, find_plan, load_snapshot, unit_name
 from tasks.evaluation.verdicts import (
@@ -212,10 +213,13 @@ def store_evaluation(session: Session, figures: dict[str, Any], outputs: list[st
 
 
 def run_evaluation(session: Session, plan_code: str, kind: str, as_of: date | None, scoring: Scoring,
-                   formats: list[str] | None = None, out_dir: Path | None = None) -> tuple[dict[str, Any], list[Path]]:
-    """Judge, score, write the reports and store the run: what ``duban evaluate`` does."""
+                   formats: list[str] | None = None, out_dir: Path | None = None, office: str | None = None,
+                   doc_number: str | None = None, issued_on: date | None = None) -> tuple[dict[str, Any], list[Path]]:
+    """Judge, score, write the reports and store the run: what ``duban evaluate`` does.
+    ``office``, ``doc_number``, ``issued_on``: the Word report's 落款, 文号 and date (see letterhead_for)."""
     figures = evaluate(session, plan_code, kind, as_of, scoring)
-    paths = render(figures, scoring.config.reports, formats, out_dir)
+    paths = render(figures, scoring.config.reports, formats, out_dir,
+                   letterhead_for(figures, office, doc_number, issued_on))
     store_evaluation(session, figures, [str(p) for p in paths])
     return figures, paths
 

@@ -68,7 +68,8 @@ def _achievements(snapshot: PlanSnapshot, task: dict[str, Any], reports: list[Re
     done = task["on_time"] + task["late"]
     if done:
         text = f"“{name}”（{_names(task['leads']) or '相关单位'}牵头）已完成{done}个进度节点"
-        text += (f"，其中按时完成{task['on_time']}个" if task["late"] else "，均按时完成") + "。"
+        text += ("，均按时完成" if not task["late"] else "，均为逾期完成" if not task["on_time"]
+                 else f"，其中按时完成{task['on_time']}个、逾期完成{task['late']}个") + "。"
         out.append(Sentence(text, section, [task["code"]], [], "节点完成情况"))
     for dept_id, report in _latest_with(reports, "progress").items():
         text = f"{unit_name(snapshot, dept_id)}报告“{name}”进展：{quote(report.progress)}。"
@@ -82,7 +83,7 @@ def _problems(snapshot: PlanSnapshot, task: dict[str, Any], reports: list[Report
     name, section = short_task(task["text"]), task["section"]
     leads = _names(task["leads"]) or "相关单位"
     if task["overdue"]:
-        text = f"“{name}”（{leads}牵头）{_names(task['overdue'])}的任务逾期未完成。"
+        text = f"“{name}”（{leads}牵头）{_names(task['overdue']).replace('、等', '等')}的节点逾期未完成。"
         out.append(Sentence(text, section, [task["code"]], [], "逾期节点"))
     elif task["verdict"] == "滞后" or (task["at_risk"] and task["upcoming"]):
         what = "进度滞后" if task["verdict"] == "滞后" else f"{_names(task['upcoming'])}的节点临近时限尚未完成"

@@ -74,13 +74,14 @@ def milestone_name(m: Milestone) -> str:
     if label and not any(word in label for word in _GENERIC_LABELS):
         return label
     if m.due_date is not None:
-        return f"{m.due_date.year}年{m.due_date.month}月{m.due_date.day}日前的节点"
+        return f"{m.due_date.year}年{m.due_date.month}月{m.due_date.day}日前"
     return (m.text or label or "节点").strip()[:20]
 
 
 def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: date,
-               items: list[str], notes: list[str]) -> str:
-    """Judge each ended period of a recurring duty; returns its per-period summary."""
+               items: list[str], notes: list[str], overdue: list[str]) -> str:
+    """Judge each ended period of a recurring duty; returns its per-period summary (periods missed go to
+    ``overdue`` by their Chinese names)."""
     frequency = RECURRENCE_FREQUENCY.get((m.recurrence or "").strip().lower())
     if frequency is None:
         frequency = "yearly"
@@ -110,6 +111,7 @@ def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: da
         more = "等" if len(missed) > _LISTED_PERIODS else ""
         listed = f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{more}" if missed else ""
         shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求{listed}", *current]
+    overdue.extend(missed[:_LISTED_PERIODS] + (["等"] if len(missed) > _LISTED_PERIODS else []))
     head = f"{milestone_name(m)}（{_FREQUENCY_WORDS[frequency]}不少于{need}次）"
     return head + ("；".join(shown) and "：" + "；".join(shown))
 
@@ -130,11 +132,8 @@ def judge_task(snapshot: PlanSnapshot, task: Any, scoring: Scoring) -> dict[str,
         done = snapshot.completions.get(m.id, [])
         name = milestone_name(m)
         if m.recurrence:
-            before = items.count("not_done")
-            recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes))
+            recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes, overdue))
             pending = pending or (m.recurrence_end or date.max) > as_of
-            if items.count("not_done") > before:
-                overdue.append(name)
             continue
         due = m.due_date
         if due is None and snapshot.final:
@@ -262,7 +261,8 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
                            "target": None, "target_year": None, "baseline": None,
                            "value": reading[0] if reading else None,
                            "value_as_of": str(reading[1]) if reading else None,
-                           "attainment": None, "verdict": "无数据", "note": "", "target_column": None}
+                           "attainment": None, "verdict": "无数据", "note": "", "target_column": None,
+                           "target_scope": None}
     if target is None:
         row["note"] = "未设定目标值"
         return row
@@ -271,6 +271,7 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
         direction = "lower"
     base, _ = _pick_target(targets, "baseline", year, 0, rules.scope_preference, True, target.scope)
     row.update(target=target_label(target, direction, indicator.unit), target_year=target.year,
+               target_scope=target.scope,
                baseline=base.value if base else None,
                target_column=scope_column(target.scope, target.year or final))
     if later:
