@@ -46,13 +46,14 @@ def review_year(plan: Plan, kind: str, as_of: date | None = None) -> int:
 def resolve_as_of(plan: Plan, kind: str, as_of: date | None) -> date:
     """The as-of date (default: 31 Dec of the review year), checked against the plan period.
 
-    A final review may be dated after the period's end: it is written in the weeks after, from the
-    reports on the period that arrive then (due items are still judged at the period's end)."""
+    A final review may be dated up to a year after the period's end: it is written in the weeks after, from
+    the reports on the period that arrive then (due items are still judged at the period's end)."""
     day = as_of or date(review_year(plan, kind), 12, 31)
     first = date(plan.period_start, 1, 1) if plan.period_start else None
     last = date(plan.period_end, 12, 31) if plan.period_end else None
-    if (first and day < first) or (last and day > last and kind != "final"):
-        span = f"{first or '…'} – {last or '…'}"
+    latest = date(last.year + 1, 12, 31) if last and kind == "final" else last  # a final: up to a year after
+    if (first and day < first) or (latest and day > latest):
+        span = f"{first or '…'} – {last or '…'}" + (f"; a final review up to {latest}" if latest != last else "")
         raise ValidationFailed(f"as-of date {day} is outside the plan period of {plan.code} ({span})")
     return day
 

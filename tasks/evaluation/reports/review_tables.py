@@ -32,9 +32,11 @@ def _attainment(row: dict[str, Any]) -> str:
 
 def indicator_brief_table(figures: dict[str, Any]) -> ReportTable:
     """三、指标完成情况 in the Word body: indicator, baseline, the plan's own target, value, attainment."""
-    rows = [[i + 1, x["name"] + (f"（{x['unit']}）" if x["unit"] else ""), x["baseline"],
-             x["target"] + (f"（{x['target_column']}）" if x.get("target_scope") else "") if x["target"] else None, x["value"], _attainment(x)]
-            for i, x in enumerate(figures["indicators"])]
+    rows = []
+    for i, x in enumerate(figures["indicators"]):
+        target = x["target"] + (f"（{x['target_column']}）" if x.get("target_scope") else "") if x["target"] else None
+        rows.append([i + 1, x["name"] + (f"（{x['unit']}）" if x["unit"] else ""), x["baseline"], target, x["value"],
+                     _attainment(x)])
     return ReportTable("指标简表", "主要指标完成情况", ["序号", "指标", "基线值", "目标值", "现值", "达成情况"], rows,
                        formats={2: "num", 4: "num"}, lights={5: LIGHT_INDICATOR})
 

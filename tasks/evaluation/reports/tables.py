@@ -109,7 +109,8 @@ def indicator_table(figures: dict[str, Any]) -> ReportTable:
              x["value"], x["value_as_of"], x["attainment"], x["verdict"], x["note"]]
             for i, x in enumerate(figures["indicators"])]
     return ReportTable("指标", "主要指标完成情况",
-                       ["序号", "指标", "单位", "目标值", "目标所在列", "基线值", "最新值", "数据日期", "达成度", "结论",
+                       ["序号", "指标", "单位", "目标值", "目标所在列", "基线值", "最新值", "数据日期", "达成度",
+                        "结论",
                         "说明"], rows, formats={5: "num", 6: "num", 8: "pct"}, lights={9: LIGHT_INDICATOR},
                        widths={0: 4, 1: 24, 2: 5, 3: 14, 4: 7, 5: 7, 6: 7, 7: 11, 8: 8, 9: 8, 10: 18})
 

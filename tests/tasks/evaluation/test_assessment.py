@@ -28,7 +28,8 @@ def test_final_after_the_period_counts_january_reports_and_dates_completion_by_t
     20 January; the January report on the period counts as received."""
     plan = make_plan(session, code="late")
     unit = make_department(session, "县卫健局")
-    task = make_task(session, plan, "1", "建成心理援助热线。", lead=[unit], milestones=[{"due_date": date(2020, 12, 31)}])
+    task = make_task(session, plan, "1", "建成心理援助热线。", lead=[unit],
+                     milestones=[{"due_date": date(2020, 12, 31)}])
     round_ = open_round(session, plan, "2020H2", date(2020, 7, 1), date(2020, 12, 31), date(2021, 1, 15),
                         [(unit, task)])
     update = report(session, task, unit, date(2021, 1, 10), "已完成", round_=round_)
@@ -151,4 +152,5 @@ def test_a_text_target_is_no_data_or_the_evaluators_verdict_never_zero_percent(s
     [row] = evaluate(session, "text", "final", None, load_scoring())["indicators"]
     assert (row["verdict"], row["attainment"]) == ("无数据", None)
     judged = evaluate(session, "text", "final", None, _scoring_with(tmp_path, evaluator_verdicts={"I9": "达标"}))
-    assert (judged["indicators"][0]["verdict"], judged["indicators"][0]["note"]) == ("达标", "目标为定性表述，由评估人员判定")
+    [row] = judged["indicators"]
+    assert (row["verdict"], row["note"]) == ("达标", "目标为定性表述，由评估人员判定")

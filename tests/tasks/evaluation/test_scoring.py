@@ -137,15 +137,15 @@ def test_a_different_scoring_file_is_named_in_the_figures(session: Session, smal
 def test_bad_scoring_files_are_reported_with_their_path(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("verdicts: [unclosed", encoding="utf-8")
-    with pytest.raises(ConfigError, match="broken.yaml: the scoring file is not valid YAML"):
+    with pytest.raises(ConfigError, match=r"broken\.yaml: the scoring file is not valid YAML"):
         load_scoring(broken)
     partial = tmp_path / "partial.yaml"
     partial.write_text("verdict_points: {已完成: 100}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="partial.yaml: verdict_points lacks 基本完成, 未完成, 滞后"):
+    with pytest.raises(ConfigError, match=r"partial\.yaml: verdict_points lacks 基本完成, 未完成, 滞后"):
         load_scoring(partial)
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text("verdicts: {basic_done_share: 2}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="wrong.yaml: verdicts.basic_done_share"):
+    with pytest.raises(ConfigError, match=r"wrong\.yaml: verdicts\.basic_done_share"):
         load_scoring(wrong)
-    with pytest.raises(ConfigError, match="missing.yaml: cannot read"):
+    with pytest.raises(ConfigError, match=r"missing\.yaml: cannot read"):
         load_scoring(tmp_path / "missing.yaml")

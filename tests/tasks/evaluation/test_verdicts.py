@@ -75,8 +75,9 @@ def test_a_weekly_duty_is_judged_week_by_week_and_summarised(session: Session, s
     [duty] = evaluate(session, "weekly", "midterm", date(2016, 12, 31), scoring)["tasks"]
     assert (duty["due"], duty["on_time"], duty["not_done"]) == (52, 50, 2)
     # the current week's completion, on 1 January, is after the date
-    assert duty["recurring"] == ["每周（每周不少于1次）：已结束52期，50期达到要求，未达到：2015年第53周（12月28日—1月3日）、"
-                                 "2016年第1周（1月4日—1月10日）；2016年第52周（12月26日—1月1日）（进行中）：0/1次"]
+    assert duty["recurring"] == ["每周（每周不少于1次）：已结束52期，50期达到要求，未达到：2015年第53周（12月28日—"
+                                 "1月3日）、2016年第1周（1月4日—1月10日）；2016年第52周（12月26日—1月1日）（进行中）："
+                                 "0/1次"]
 
 
 def test_soft_deadline_is_counted_and_noted(session: Session, small: dict, scoring: Scoring) -> None:
