@@ -43,9 +43,10 @@ def _fonts(target: object, name: str, size: float, bold: bool = False, colour: R
         fonts.set(qn(attribute), name)
 
 
-def _para(doc: object, text: str = "", style: str = "Normal", align: int | None = None, indent: bool = False,
+def _para(doc: object, text: str = "", style: str = "Normal", align: WD_ALIGN_PARAGRAPH | None = None,
+          indent: bool = False,
           font: tuple[str, float, bool] | None = None, colour: RGBColor | None = None) -> Paragraph:
-    paragraph = doc.add_paragraph(style=style)  # type: ignore[attr-defined]
+    paragraph: Paragraph = doc.add_paragraph(style=style)  # type: ignore[attr-defined]
     if text:
         run = paragraph.add_run(text)
         if font:
@@ -72,7 +73,7 @@ def _red_rule(paragraph: Paragraph) -> None:
     """The red line under the 红头 (a bottom border of the 文号 paragraph)."""
     borders = OxmlElement("w:pBdr")
     borders.append(parse_xml(f'<w:bottom {nsdecls("w")} w:val="single" w:sz="18" w:space="4" w:color="C00000"/>'))
-    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph._p.get_or_add_pPr().append(borders)  # type: ignore[arg-type]
 
 
 def build(path: Path = DEFAULT) -> Path:

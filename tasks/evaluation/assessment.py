@@ -10,7 +10,7 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Evaluation, Plan
 from tasks.evaluation.narrative import Narrative, build_narrative
@@ -106,7 +106,8 @@ def stored_midterm(session: Session, plan: Plan, before: date) -> dict[str, Any]
     stored Evaluation row), None when none was: the final compares with what was reported, not a re-run."""
     row = session.exec(select(Evaluation).where(Evaluation.plan_id == plan.id, Evaluation.kind == "midterm",
                                                 Evaluation.as_of < before)
-                       .order_by(Evaluation.as_of.desc(), Evaluation.created_at.desc(), Evaluation.id.desc())
+                       .order_by(col(Evaluation.as_of).desc(), col(Evaluation.created_at).desc(),
+                                 col(Evaluation.id).desc())
                        ).first()
     return dict(row.figures) if row is not None else None
 

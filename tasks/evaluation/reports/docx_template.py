@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
 from config import get_settings
 from config.make_report_template import DEFAULT, build

@@ -75,7 +75,7 @@ def completeness_sentences(figures: dict[str, Any]) -> list[str]:
                    f"{chinese_date(figures['as_of'])}收到并经审核通过的期内报送，完成时间以实际完成日期为准。")
     else:
         out.append(f"评估时点为{chinese_date(figures['as_of'])}，仅计入该日及以前的完成记录、经审核通过的进展报送和指标数据。")
-    out.append("评分规则与评估方法见附件；相同数据、相同评估时点和相同评分规则得出相同结果。")
+    out.append("相同数据、相同评估时点和相同评分规则得出相同结果。")
     return out
 
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate, InlineImage  # type: ignore[import-untyped]
 
 from tasks.evaluation.reports.docx_template import load_template
 from tasks.evaluation.reports.letterhead import letterhead_for

@@ -181,3 +181,16 @@ def test_explicit_as_of_needs_no_stored_review_year(session: Session, scoring: S
 def test_as_of_before_the_review_year_caps_the_year(session: Session, small: dict, scoring: Scoring) -> None:
     assert judge(session, "small", "final", date(2018, 6, 30), scoring).year == 2018
     assert judge(session, "small", "midterm", date(2019, 6, 30), scoring).year == 2017
+
+
+def test_milestones_named_by_a_column_heading_are_named_by_their_dates(session: Session, scoring: Scoring) -> None:
+    """Two milestones both labelled 完成时限 (the column they came from) read as their dates, not
+    "完成时限、完成时限"."""
+    plan = make_plan(session, code="generic")
+    unit = make_department(session, "县民政局")
+    make_task(session, plan, "1", lead=[unit], milestones=[
+        {"label": "完成时限", "key": "a", "due_date": date(2016, 6, 30)},
+        {"label": "完成时限", "key": "b", "due_date": date(2016, 12, 31)}])
+    session.commit()
+    [task] = evaluate(session, "generic", "midterm", date(2016, 12, 31), scoring)["tasks"]
+    assert task["overdue"] == ["2016年6月30日前", "2016年12月31日前"]
