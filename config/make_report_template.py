@@ -8,8 +8,8 @@ The fields are Jinja tags rendered by docxtpl (the ``{%p … %}`` tags stand in 
   overall, indicator_text, problems, next_steps            lists of sentences
   achievements                                             groups with .number, .name and .sentences
   chart_sections, chart_indicators, chart_departments      charts; caption_sections … their captions
-  indicator_table, task_table, department_table,           tables (subdocuments, in paragraphs of their own)
-  change_table (empty when there is no mid-term to compare with)
+  indicator_table, task_table, department_table,           tables: each field alone in its paragraph, which
+  change_table (false when there is no mid-term)           the table replaces
 
 Layout after GB/T 9704-2012: A4, type area 156 × 225 mm, body 仿宋 三号 on a 28.95 pt line, headings 黑体 /
 楷体, the title 小标宋 二号, page numbers "— 1 —" in the footer (a PAGE field).
@@ -126,7 +126,7 @@ def build(path: Path = DEFAULT) -> Path:
     sentences("achievements_note")
     doc.add_paragraph("三、指标完成情况", style="Heading 1")
     sentences("indicator_text")
-    _para(doc, "{{p indicator_table }}")
+    _para(doc, "{{ indicator_table }}")
     chart("indicators")
     doc.add_paragraph("四、存在问题", style="Heading 1")
     sentences("problems")
@@ -146,13 +146,13 @@ def build(path: Path = DEFAULT) -> Path:
                                           ("2", "分部门评价表", "department_table", "departments")):
         _para(doc, f"附件{number}", font=(HEI, 16, False))
         _para(doc, heading, align=center, font=(TITLE, 18, False))
-        _para(doc, f"{{{{p {table} }}}}")
+        _para(doc, f"{{{{ {table} }}}}")
         if extra:
             chart(extra)
     _para(doc, "{%p if change_table %}")
     _para(doc, "附件3", font=(HEI, 16, False))
     _para(doc, "与中期评估相比的变化", align=center, font=(TITLE, 18, False))
-    _para(doc, "{{p change_table }}")
+    _para(doc, "{{ change_table }}")
     _para(doc, "{%p endif %}")
     doc.core_properties.title = "评估报告模板"
     doc.core_properties.author = ""

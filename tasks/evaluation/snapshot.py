@@ -131,24 +131,24 @@ def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
     completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
     for completion in session.exec(
             select(MilestoneCompletion).join(Milestone).join(Task)
-            .where(Task.plan_id == pid)
+            .where(Task.plan_id == pid, MilestoneCompletion.completed_on <= as_of)
             .order_by(MilestoneCompletion.milestone_id, MilestoneCompletion.completed_on, MilestoneCompletion.id)):
-        if completion_date(completion) <= as_of:
-            completions[completion.milestone_id].append((completion.period or "", completion_date(completion)))
+        completions[completion.milestone_id].append((completion.period or "", completion_date(completion)))
     latest: dict[int, LatestUpdate] = {}
     problems: dict[int, dict[int, str]] = defaultdict(dict)
     reports: dict[int, list[ReportText]] = defaultdict(list)
-    for update in session.exec(
-            select(StatusUpdate).join(Task)
+    for uid, task_id, dept_id, state, percent, progress, text, next_steps, submitted in session.exec(
+            select(StatusUpdate.id, StatusUpdate.task_id, StatusUpdate.department_id, StatusUpdate.state,
+                   StatusUpdate.percent, StatusUpdate.progress, StatusUpdate.problems, StatusUpdate.next_steps,
+                   StatusUpdate.submitted_at).join(Task)
             .where(Task.plan_id == pid, StatusUpdate.review_state == REVIEW_ACCEPTED,
                    StatusUpdate.submitted_at <= cutoff)
             .order_by(StatusUpdate.task_id, StatusUpdate.submitted_at, StatusUpdate.id)):
-        at = as_utc(update.submitted_at)
-        latest[update.task_id] = LatestUpdate(update.department_id, update.state, update.percent, at)
-        problems[update.task_id][update.department_id] = (update.problems or "").strip()
-        reports[update.task_id].append(ReportText(
-            update.id, update.task_id, update.department_id, update.state, (update.progress or "").strip(),
-            (update.problems or "").strip(), (update.next_steps or "").strip(), at))
+        at = as_utc(submitted)
+        latest[task_id] = LatestUpdate(dept_id, state, percent, at)
+        problems[task_id][dept_id] = (text or "").strip()
+        reports[task_id].append(ReportText(uid, task_id, dept_id, state, (progress or "").strip(),
+                                           (text or "").strip(), (next_steps or "").strip(), at))
     updates_total = session.exec(select(func.count(StatusUpdate.id)).join(Task)
                                  .where(Task.plan_id == pid, StatusUpdate.submitted_at <= cutoff)).one()
     deadlines = dict(session.exec(select(ReportingRound.id, ReportingRound.deadline)

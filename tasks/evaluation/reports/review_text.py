@@ -14,6 +14,10 @@ import cn2an
 
 from tasks.evaluation.reports.summary import completeness_sentences, summary_sentences
 
+# A report is read, not searched: each section's part lists at most this many sentences in the text (the
+# workbook's 叙述来源 sheet keeps every one), and says how many more there are.
+SENTENCES_PER_SECTION = 12
+
 
 @dataclass
 class SectionSentences:
@@ -57,18 +61,27 @@ def indicator_sentences(figures: dict[str, Any]) -> list[str]:
     return out
 
 
-def _texts(sentences: list[dict[str, Any]]) -> list[str]:
-    return [s["text"] for s in sentences]
+def _texts(sentences: list[dict[str, Any]], limit: int = SENTENCES_PER_SECTION) -> list[str]:
+    """The sentences' texts in plan order, at most ``limit`` per section, with a count of those left out."""
+    by_section: dict[str, list[str]] = defaultdict(list)
+    for sentence in sentences:
+        by_section[sentence["section"]].append(sentence["text"])
+    out: list[str] = []
+    for section, texts in by_section.items():
+        out += texts[:limit]
+        if len(texts) > limit:
+            out.append(f"{section}方面另有{len(texts) - limit}条情况从略（详见评估工作簿“叙述来源”表）。")
+    return out
 
 
 def review_text(figures: dict[str, Any]) -> ReviewText:
     """The report's prose from its figures."""
     narrative = figures.get("narrative") or {"achievements": [], "problems": [], "next_steps": []}
-    by_section: dict[str, list[str]] = defaultdict(list)
+    by_section: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for sentence in narrative["achievements"]:
-        by_section[sentence["section"]].append(sentence["text"])
-    groups = [SectionSentences(cn2an.an2cn(i + 1), name, texts)
-              for i, (name, texts) in enumerate(by_section.items())]
+        by_section[sentence["section"]].append(sentence)
+    groups = [SectionSentences(cn2an.an2cn(i + 1), name, _texts(sentences, SENTENCES_PER_SECTION + 1))
+              for i, (name, sentences) in enumerate(by_section.items())]
     reporting = [s for s in completeness_sentences(figures) if s.startswith(("本次评估应收", "评估期内未安排"))]
     return ReviewText(
         overall=summary_sentences(figures) + reporting,

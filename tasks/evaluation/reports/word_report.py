@@ -1,8 +1,8 @@
 """The Word report, rendered from the office's .docx template (docxtpl): prose, tables, charts, 落款, annex.
 
 The template (tasks/evaluation/reports/docx_template.py) holds everything an office would change: 红头,
-文号, 落款, fonts and the wording around the fields. Tables go in as subdocuments, their XML written in one
-go (fast for thousands of rows) with column widths from their content. Provenance (scoring file, its
+文号, 落款, fonts and the wording around the fields. Tables are written as XML in one
+go (fast for thousands of rows) with column widths from their content, in place of their fields' paragraphs. Provenance (scoring file, its
 SHA-256, data as of, duban version) goes into the document's core properties, never into the text.
 """
 
@@ -12,10 +12,11 @@ import io
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage  # type: ignore[import-untyped]
 
@@ -45,14 +46,19 @@ def _cell(text: str, width: int, fill: str | None, bold: bool = False) -> str:
             f"{escape(text)}</w:t></w:r></w:p></w:tc>")
 
 
-def table_xml(table: ReportTable, content: ReportContent, text_width: int) -> str:
-    """A report table as one w:tbl: header repeated on each page, rows kept whole, widths from content."""
+def _table_element(table: ReportTable, content: ReportContent, text_width: int) -> Any:
+    """A report table as one w:tbl: header repeated on each page, rows kept whole, widths from content; rows are
+    parsed in batches (fast and flat in memory for thousands of rows)."""
     weights = column_widths(table)
     widths = [max(400, int(text_width * w / sum(weights))) for w in weights]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    rows = ["<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
-            + "".join(_cell(c, w, HEADER_FILL, True) for c, w in zip(table.columns, widths, strict=True)) + "</w:tr>"]
+    header = ("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+              + "".join(_cell(c, w, HEADER_FILL, True) for c, w in zip(table.columns, widths, strict=True)) + "</w:tr>")
+    tbl = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+                    f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+                    f"<w:tblGrid>{grid}</w:tblGrid>{header}</w:tbl>")
     green, amber = content.rules.green, content.rules.amber
+    rows: list[str] = []
     for row in table.rows:
         cells = []
         for index, value in enumerate(row):
@@ -60,19 +66,32 @@ def table_xml(table: ReportTable, content: ReportContent, text_width: int) -> st
             colour = light(kind, value, green, amber) if kind else None
             cells.append(_cell(cell_text(value, table.formats.get(index)), widths[index], FILLS.get(colour or "")))
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
-    return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-            f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
-            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
+        if len(rows) >= 500:
+            _append_rows(tbl, rows)
+    _append_rows(tbl, rows)
+    return tbl
 
 
-def _subdoc(template: DocxTemplate, table: ReportTable, content: ReportContent, width: int) -> object:
-    """A table as a subdocument for a ``{{p name }}`` field ("" when it has no rows)."""
-    if not table.rows:
-        return ""
-    subdoc = template.new_subdoc()
-    body = subdoc.subdocx.element.body
-    body.insert(0, parse_xml(table_xml(table, content, width)))
-    return subdoc
+def _append_rows(tbl: Any, rows: list[str]) -> None:
+    """Parse a batch of row XML into the table, then empty the batch."""
+    if rows:
+        tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")))
+        rows.clear()
+
+
+def _place_tables(template: DocxTemplate, tables: dict[str, tuple[ReportTable, int]], content: ReportContent) -> None:
+    """Put each table where its field stood alone in a paragraph (the rendered marker), in place of that paragraph."""
+    markers = {_marker(key): key for key in tables}
+    for paragraph in list(template.docx.element.body.iterchildren(qn("w:p"))):
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+        if text in markers:
+            table, width = tables[markers[text]]
+            paragraph.addnext(_table_element(table, content, width))
+            paragraph.getparent().remove(paragraph)
+
+
+def _marker(key: str) -> str:
+    return f"〔表格：{key}〕"
 
 
 def _properties(template: DocxTemplate, content: ReportContent, office: str) -> None:
@@ -99,15 +118,19 @@ def write_docx(content: ReportContent, out_dir: Path) -> Path:
         "overall": text.overall, "achievements": [asdict(g) for g in text.achievements],
         "achievements_note": text.achievements_note, "indicator_text": text.indicator_text,
         "problems": text.problems, "next_steps": text.next_steps,
-        "indicator_table": _subdoc(template, indicator_brief_table(figures), content, BODY_WIDTH),
-        "task_table": _subdoc(template, tables["tasks"], content, ANNEX_WIDTH),
-        "department_table": _subdoc(template, tables["departments"], content, ANNEX_WIDTH),
-        "change_table": _subdoc(template, tables["change"], content, ANNEX_WIDTH) if "change" in tables else "",
     }
+    placed = {"indicator_table": (indicator_brief_table(figures), BODY_WIDTH),
+              "task_table": (tables["tasks"], ANNEX_WIDTH), "department_table": (tables["departments"], ANNEX_WIDTH)}
+    if "change" in tables:
+        placed["change_table"] = (tables["change"], ANNEX_WIDTH)
+    placed = {key: value for key, value in placed.items() if value[0].rows}
+    context.update({key: _marker(key) for key in placed})
+    context.setdefault("change_table", "")
     for chart in content.charts:
         context[f"chart_{chart.key}"] = InlineImage(template, io.BytesIO(chart.png), width=Mm(150))
         context[f"caption_{chart.key}"] = chart.caption
     template.render(context, autoescape=True)
+    _place_tables(template, placed, content)
     _properties(template, content, letter.office)
     path = out_dir / f"{content.stem}.docx"
     with replacing(path) as temporary:
