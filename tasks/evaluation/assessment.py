@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models import Evaluation, Plan
-from tasks.evaluation.narrative import Narrative, build_narrative
+from tasks.evaluation.narrative import Narrative, build_narrative, narrative_figures
 from tasks.evaluation.reports import render
 from tasks.evaluation.reports.letterhead import letterhead_for
 from tasks.evaluation.scoring import NOT_DUE, VERDICTS, Scoring, score_departments, score_sections
@@ -163,7 +163,7 @@ def score(judgement: Judgement, scoring: Scoring) -> dict[str, Any]:
         "sections": sections, "departments": departments, "indicators": judgement.indicators, "tasks": tasks,
         "change": None,
         "judged_on": str(judgement.judged_on or judgement.as_of),
-        "narrative": asdict(judgement.narrative),
+        "narrative": narrative_figures(judgement.narrative),
         "provenance": provenance(judgement, scoring),
         "midterm_missing": judgement.midterm_expected and judgement.midterm_figures is None,
     }

@@ -108,6 +108,13 @@ def _next_steps(snapshot: PlanSnapshot, task: dict[str, Any], reports: list[Repo
     return out
 
 
+def narrative_figures(narrative: Narrative) -> dict[str, list[dict[str, Any]]]:
+    """The narrative as plain JSON-ready dicts for the stored figures (dataclasses.asdict is slow at 30,000)."""
+    return {part: [{"text": s.text, "section": s.section, "task_codes": list(s.task_codes),
+                    "report_ids": list(s.report_ids), "source": s.source} for s in getattr(narrative, part)]
+            for part in ("achievements", "problems", "next_steps")}
+
+
 def build_narrative(snapshot: PlanSnapshot, tasks: list[dict[str, Any]]) -> Narrative:
     """The narrative of a review from the judged tasks and the accepted reports as of the snapshot date."""
     narrative = Narrative()

@@ -1,9 +1,10 @@
 """The Word report, rendered from the office's .docx template (docxtpl): prose, tables, charts, 落款, annex.
 
 The template (tasks/evaluation/reports/docx_template.py) holds everything an office would change: 红头,
-文号, 落款, fonts and the wording around the fields. Tables are written as XML in one
-go (fast for thousands of rows) with column widths from their content, in place of their fields' paragraphs. Provenance (scoring file, its
-SHA-256, data as of, duban version) goes into the document's core properties, never into the text.
+文号, 落款, fonts and the wording around the fields. Tables are written as XML in batches (fast for thousands
+of rows), with column widths from their content, in place of the paragraphs where their fields stand.
+Provenance (scoring file, its SHA-256, data as of, duban version) goes into the document's core properties,
+never into the text.
 """
 
 from __future__ import annotations
