@@ -22,6 +22,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -31,6 +32,7 @@ from docx.text.paragraph import Paragraph
 DEFAULT = Path(__file__).resolve().parent / "report_template.docx"
 BODY, HEI, KAI, TITLE = "仿宋", "黑体", "楷体", "方正小标宋简体"
 RED = RGBColor(0xC0, 0x00, 0x00)
+TABLE_TEXT = "Table Text"
 
 
 def _fonts(target: object, name: str, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:
@@ -76,6 +78,20 @@ def _red_rule(paragraph: Paragraph) -> None:
     paragraph._p.get_or_add_pPr().append(borders)  # type: ignore[arg-type]
 
 
+def table_text_style(doc: object) -> str:
+    """The paragraph style of table cells ("Table Text": 仿宋 五号, single spacing, no indent), added when the
+    document lacks it; returns its style id. The office may restyle it in the template."""
+    styles = doc.styles  # type: ignore[attr-defined]
+    if TABLE_TEXT not in [s.name for s in styles]:
+        style = styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        _fonts(style, BODY, 10.5)
+        style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        style.paragraph_format.first_line_indent = Pt(0)
+        style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(0)
+    return str(styles[TABLE_TEXT].style_id)
+
+
 def build(path: Path = DEFAULT) -> Path:
     """Write the default template to ``path`` and return it."""
     doc = Document()
@@ -96,6 +112,7 @@ def build(path: Path = DEFAULT) -> Path:
         style.paragraph_format.first_line_indent = Pt(32)
         style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         style.paragraph_format.line_spacing = Pt(28.95)
+    table_text_style(doc)
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     _para(doc, "{{ office }}", align=center, font=(TITLE, 26, False), colour=RED)
     _red_rule(_para(doc, "{{ doc_number }}", align=center, font=(BODY, 16, False)))

@@ -21,6 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage  # type: ignore[import-untyped]
 
+from config.make_report_template import table_text_style
 from tasks.evaluation.reports.docx_template import load_template
 from tasks.evaluation.reports.letterhead import letterhead_for
 from tasks.evaluation.reports.report_file import replacing
@@ -35,26 +36,25 @@ BODY_WIDTH = int(156 * 56.7)  # twips of the GB/T 9704 type area (156 mm)
 ANNEX_WIDTH = int((297 - 72) * 56.7)  # landscape annex
 _BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-_FONT = '<w:rFonts w:ascii="仿宋" w:hAnsi="仿宋" w:eastAsia="仿宋"/><w:sz w:val="21"/>'  # 五号 in tables
 
 
-def _cell(text: str, width: int, fill: str | None, bold: bool = False) -> str:
-    """One table cell's XML: its width, shading and a single-spaced 五号 paragraph."""
-    shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr><w:p><w:pPr>'
-            '<w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="auto"/><w:ind w:firstLine="0"/>'
-            f'</w:pPr><w:r><w:rPr>{_FONT}{"<w:b/>" if bold else ""}</w:rPr><w:t xml:space="preserve">'
-            f"{escape(text)}</w:t></w:r></w:p></w:tc>")
+def _cell(text: str, style: str, fill: str | None = None, bold: bool = False) -> str:
+    """One table cell's XML: shading and a paragraph in the template's table-text style (few elements per cell:
+    a 5,000-row annex stays small in memory)."""
+    shade = f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>' if fill else ""
+    run = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return (f'<w:tc>{shade}<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r>{run}'
+            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>')
 
 
-def _table_element(table: ReportTable, content: ReportContent, text_width: int) -> Any:
+def _table_element(table: ReportTable, content: ReportContent, text_width: int, style: str) -> Any:
     """A report table as one w:tbl: header repeated on each page, rows kept whole, widths from content; rows are
     parsed in batches (fast and flat in memory for thousands of rows)."""
     weights = column_widths(table)
     widths = [max(400, int(text_width * w / sum(weights))) for w in weights]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     header = ("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
-              + "".join(_cell(c, w, HEADER_FILL, True) for c, w in zip(table.columns, widths, strict=True)) + "</w:tr>")
+              + "".join(_cell(c, style, HEADER_FILL, True) for c in table.columns) + "</w:tr>")
     tbl = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
                     f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
                     f"<w:tblGrid>{grid}</w:tblGrid>{header}</w:tbl>")
@@ -65,7 +65,7 @@ def _table_element(table: ReportTable, content: ReportContent, text_width: int) 
         for index, value in enumerate(row):
             kind = table.lights.get(index)
             colour = light(kind, value, green, amber) if kind else None
-            cells.append(_cell(cell_text(value, table.formats.get(index)), widths[index], FILLS.get(colour or "")))
+            cells.append(_cell(cell_text(value, table.formats.get(index)), style, FILLS.get(colour or "")))
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
         if len(rows) >= 500:
             _append_rows(tbl, rows)
@@ -83,11 +83,12 @@ def _append_rows(tbl: Any, rows: list[str]) -> None:
 def _place_tables(template: DocxTemplate, tables: dict[str, tuple[ReportTable, int]], content: ReportContent) -> None:
     """Put each table where its field stood alone in a paragraph (the rendered marker), in place of that paragraph."""
     markers = {_marker(key): key for key in tables}
+    style = table_text_style(template.docx)
     for paragraph in list(template.docx.element.body.iterchildren(qn("w:p"))):
         text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
         if text in markers:
             table, width = tables[markers[text]]
-            paragraph.addnext(_table_element(table, content, width))
+            paragraph.addnext(_table_element(table, content, width, style))
             paragraph.getparent().remove(paragraph)
 
 
