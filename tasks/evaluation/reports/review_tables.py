@@ -21,10 +21,27 @@ def column_widths(table: ReportTable, longest: int = 60, sample: int = 2000) -> 
     widths = []
     rows = table.rows[:sample]
     for index, title in enumerate(table.columns):
-        header = max(display_width(title) // 2 + 1, max((display_width(w) for w in title.split("（")), default=0))
+        wide = display_width(title)  # a short header stays on one line; a long one may take two
+        header = wide if wide <= 8 else max(wide // 2 + 1, max(display_width(w) for w in title.split("（")))
         cells = [display_width(cell_text(row[index], table.formats.get(index))[: longest]) for row in rows]
         widths.append(max(4, min(longest, max([header, *cells]))))
     return widths
+
+
+def page_widths(table: ReportTable, text_width: int, char: int = 120, padding: int = 240) -> list[int]:
+    """Column widths in twips on a page ``text_width`` twips wide: each column gets what its content needs
+    (``char`` twips per half-width character at 五号, plus cell padding); when that is more than the page, the
+    narrow columns (numbers, dates, verdicts) keep their width and the wide text columns share the rest and wrap;
+    when it is less, every column grows in proportion."""
+    need = [w * char + padding for w in column_widths(table)]
+    if sum(need) <= text_width:
+        return [int(n * text_width / sum(need)) for n in need]
+    narrow = [n if n <= 14 * char + padding else 0 for n in need]
+    rest = text_width - sum(narrow)
+    wide = sum(n for n, k in zip(need, narrow, strict=True) if not k)
+    if rest <= 0 or not wide:
+        return [int(n * text_width / sum(need)) for n in need]
+    return [k or int(n * rest / wide) for n, k in zip(need, narrow, strict=True)]
 
 
 def _attainment(row: dict[str, Any]) -> str:

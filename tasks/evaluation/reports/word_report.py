@@ -25,7 +25,7 @@ from config.make_report_template import table_text_style
 from tasks.evaluation.reports.docx_template import load_template
 from tasks.evaluation.reports.letterhead import letterhead_for
 from tasks.evaluation.reports.report_file import replacing
-from tasks.evaluation.reports.review_tables import column_widths, indicator_brief_table, provenance_rows
+from tasks.evaluation.reports.review_tables import indicator_brief_table, page_widths, provenance_rows
 from tasks.evaluation.reports.review_text import review_text
 from tasks.evaluation.reports.summary import chinese_date
 from tasks.evaluation.reports.tables import ReportContent, ReportTable, cell_text, light
@@ -50,8 +50,7 @@ def _cell(text: str, style: str, fill: str | None = None, bold: bool = False) ->
 def _table_element(table: ReportTable, content: ReportContent, text_width: int, style: str) -> Any:
     """A report table as one w:tbl: header repeated on each page, rows kept whole, widths from content; rows are
     parsed in batches (fast and flat in memory for thousands of rows)."""
-    weights = column_widths(table)
-    widths = [max(400, int(text_width * w / sum(weights))) for w in weights]
+    widths = page_widths(table, text_width)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     header = ("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
               + "".join(_cell(c, style, HEADER_FILL, True) for c in table.columns) + "</w:tr>")
