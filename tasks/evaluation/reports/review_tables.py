@@ -14,15 +14,15 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def column_widths(table: ReportTable, longest: int = 60, sample: int = 2000) -> list[int]:
+def column_widths(table: ReportTable, longest: int = 40, sample: int = 2000) -> list[int]:
     """Each column's width in half-width characters, from its content: the widest cell (long text capped at
     ``longest`` and left to wrap; the first ``sample`` rows looked at) or the header on at most two lines,
     whichever needs more; never below 4."""
     widths = []
     rows = table.rows[:sample]
     for index, title in enumerate(table.columns):
-        wide = display_width(title)  # a short header stays on one line; a long one may take two
-        header = wide if wide <= 8 else max(wide // 2 + 1, max(display_width(w) for w in title.split("（")))
+        wide = display_width(title)  # a two-character header stays on one line; a longer one may take two
+        header = wide if wide <= 4 else max(wide // 2 + 1, max(display_width(w) for w in title.split("（")) // 2)
         cells = [display_width(cell_text(row[index], table.formats.get(index))[: longest]) for row in rows]
         widths.append(max(4, min(longest, max([header, *cells]))))
     return widths

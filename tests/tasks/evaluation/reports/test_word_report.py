@@ -134,7 +134,7 @@ def test_body_and_annex_tables(issued: tuple) -> None:
     assert change[1][0] == "市卫计委"
     widths = [int(c.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w"))
               for c in doc.tables[1]._tbl.tblGrid]
-    assert widths[2] > 3 * widths[0]  # the task text gets room; the code column stays narrow
+    assert widths[2] > 2 * widths[0]  # the task text gets room; the code column stays narrow
 
 
 def test_charts_are_embedded(issued: tuple) -> None:
