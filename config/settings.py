@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 10 * 1024 * 1024
     import_limits: ImportLimits = Field(default_factory=ImportLimits, validation_alias="duban_import")
     scoring_file: Path = CONFIG_DIR / "scoring.yaml"
+    # The Word template of review reports (office-editable; built from config/make_report_template.py when the
+    # default is missing) and the office named in its 红头 and 落款 (default: the plan's issuing office).
+    report_template: Path = CONFIG_DIR / "report_template.docx"
+    report_office: str | None = None
     digest_template: Path = CONFIG_DIR / "templates" / "digest.md.j2"
     escalation_template: Path = CONFIG_DIR / "templates" / "escalation.md.j2"
 

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from models.db import session_scope
 from tasks.evaluation.assessment import Judgement, due_reviews, judge, score, store_evaluation
 from tasks.evaluation.reports import render
+from tasks.evaluation.reports.letterhead import letterhead_for
 from tasks.evaluation.reports.summary import completeness_sentences, report_title, summary_sentences
 from tasks.evaluation.scoring import load_scoring
 from tasks.workdays import local_today
@@ -34,9 +35,10 @@ def score_step(judgement: Judgement, scoring_file: str | None) -> dict[str, Any]
 
 @task(name="render", cache_policy=NO_CACHE, retries=1)
 def render_step(figures: dict[str, Any], scoring_file: str | None, formats: list[str] | None,
-                out_dir: str | None) -> list[str]:
+                out_dir: str | None, office: str | None = None, doc_number: str | None = None) -> list[str]:
     """Write the reports and store the run's figures (an Evaluation row)."""
-    paths = render(figures, load_scoring(scoring_file).config.reports, formats, Path(out_dir) if out_dir else None)
+    paths = render(figures, load_scoring(scoring_file).config.reports, formats, Path(out_dir) if out_dir else None,
+                   letterhead_for(figures, office, doc_number))
     with session_scope() as session:
         store_evaluation(session, figures, [str(p) for p in paths])
     return [str(p) for p in paths]
@@ -66,12 +68,14 @@ def artifact_key(*parts: str) -> str:
 
 @flow(name="evaluate-plan")
 def evaluate_plan(plan_code: str, kind: str = "midterm", as_of: date | None = None, out_dir: str | None = None,
-                  formats: list[str] | None = None, scoring_file: str | None = None) -> dict[str, Any]:
-    """Mid-term (midterm) or final evaluation of a plan as of a date, written in every report format."""
+                  formats: list[str] | None = None, scoring_file: str | None = None, office: str | None = None,
+                  doc_number: str | None = None) -> dict[str, Any]:
+    """Mid-term (midterm) or final evaluation of a plan as of a date, written in every report format
+    (``office`` and ``doc_number``: the Word report's 落款 and 文号)."""
     logger = get_run_logger()
     judgement = judge_step(plan_code, kind, as_of, scoring_file)
     figures = score_step(judgement, scoring_file)
-    outputs = render_step(figures, scoring_file, formats, out_dir)
+    outputs = render_step(figures, scoring_file, formats, out_dir, office, doc_number)
     create_markdown_artifact(summary_markdown(figures, outputs), key=artifact_key("evaluation", plan_code, kind),
                              description=report_title(figures))
     create_table_artifact(department_rows(figures), key=artifact_key("departments", plan_code, kind),

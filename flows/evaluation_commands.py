@@ -29,12 +29,15 @@ def register(app: typer.Typer) -> None:
         plan: str = typer.Option(..., "--plan", help="Plan code."),
         kind: str = typer.Option(..., "--kind", help="midterm (中期考核) or final (终期效果评估)."),
         as_of: str | None = typer.Option(None, "--as-of", help="As-of date YYYY-MM-DD (default: 31 Dec of "
-                                         "the review year)."),
+                                         "the review year; a final may be dated after the period's end)."),
         out: Path | None = typer.Option(None, "--out", help="Output folder (default: "
                                         "<data_dir>/reports/<plan>/<kind>-<as_of>/)."),
         formats: str = typer.Option("docx,xlsx,html", "--format", help="Comma-separated: docx, xlsx, html."),
         scoring: Path | None = typer.Option(None, "--scoring", help="Scoring file (default: config/scoring.yaml "
                                             "or DUBAN_SCORING_FILE)."),
+        office: str | None = typer.Option(None, "--office", help="Issuing office for the letterhead and signature "
+                                          "(default: DUBAN_REPORT_OFFICE, else the plan's issuing office)."),
+        doc_number: str | None = typer.Option(None, "--doc-number", help="Document number (文号) of the report."),
         as_flow: bool = typer.Option(False, "--flow", help="Run as a Prefect flow run (leaves artifacts)."),
     ) -> None:
         """Write a mid-term or final evaluation report (Word, Excel, HTML) as of a date."""
@@ -51,7 +54,7 @@ def register(app: typer.Typer) -> None:
 
             ensure_prefect_api()
             result = evaluate_plan(plan, kind, day, str(out) if out else None, wanted,
-                                   str(scoring) if scoring else None)
+                                   str(scoring) if scoring else None, office, doc_number)
             outputs = result["outputs"]
             console.print(f"evaluation as of {result['as_of']} (flow run)", highlight=False)
         else:
@@ -60,7 +63,8 @@ def register(app: typer.Typer) -> None:
             from tasks.evaluation.scoring import load_scoring
 
             with session_scope() as session:
-                figures, paths = run_evaluation(session, plan, kind, day, load_scoring(scoring), wanted, out)
+                figures, paths = run_evaluation(session, plan, kind, day, load_scoring(scoring), wanted, out,
+                                                office, doc_number)
             outputs = [str(p) for p in paths]
             console.print(report_title(figures), highlight=False)
             for sentence in summary_sentences(figures):

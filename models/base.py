@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, overload
 
 from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
 
@@ -25,11 +27,31 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC on every database.
+
+    SQLite keeps the wall time of an aware value and drops its zone, so a report stamped
+    17:00+08:00 would read back as 17:00 UTC, eight hours late; converting on the way in keeps
+    as-of cut-offs (the end of a Beijing day) right for back-filled and API-supplied times.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return as_utc(value)
+
+
 def timestamp_field(nullable: bool = False, default_now: bool = True) -> Any:
     """A timezone-aware timestamp column, defaulting to now."""
     return Field(
         default_factory=utcnow if default_now else None,
-        sa_column=Column(DateTime(timezone=True), nullable=nullable),
+        sa_column=Column(UTCDateTime(), nullable=nullable),
     )
 
 

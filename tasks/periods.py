@@ -30,9 +30,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        """A Chinese label for messages and pages (2016年第2季度)."""
+        """The Chinese name of the period for messages, pages and reports (2016年第二季度, 2024年上半年)."""
         if m := _QUARTER.match(self.key):
-            return f"{m[1]}年第{m[2]}季度"
+            return f"{m[1]}年第{'一二三四'[int(m[2]) - 1]}季度"
         if m := _HALF.match(self.key):
             return f"{m[1]}年{'上' if m[2] == '1' else '下'}半年"
         if _YEAR.match(self.key):
@@ -85,6 +85,15 @@ def parse_period(key: str) -> Period:
             return Period(key, start, end)
     raise ValidationFailed(f"unknown period {key!r}: use 2016Q2, 2016H1, 2016, 2016-04, 2016B2 (two months), "
                            "2016W05 (ISO week) or an ad hoc range 2016-04-01..2016-05-15")
+
+
+def period_name(key: str) -> str:
+    """The Chinese name of a period key (2016Q2 → 2016年第二季度, 2024H1 → 2024年上半年); the one place that
+    spells periods for people, so no report shows a machine key. An unknown key is returned as it is."""
+    try:
+        return parse_period(key).label
+    except ValidationFailed:
+        return key
 
 
 def period_containing(day: date, frequency: str) -> Period:

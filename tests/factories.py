@@ -22,8 +22,8 @@ from models import (
 
 def make_plan(session: Session, code: str = "demo", title: str = "示范市精神卫生工作规划（2015—2020年）",
               **fields: object) -> Plan:
-    plan = Plan(code=code, title=title, period_start=2015, period_end=2020, midterm_year=2017,
-                final_year=2020, **fields)
+    plan = Plan(code=code, title=title, **{"period_start": 2015, "period_end": 2020, "midterm_year": 2017,
+                                           "final_year": 2020, **fields})
     session.add(plan)
     session.flush()
     return plan
@@ -66,7 +66,7 @@ def make_task(session: Session, plan: Plan, code: str, text: str = "建立精神
                                    position=position))
     for position, fields in enumerate(milestones or []):
         fields = dict(fields)
-        label = fields.pop("label", f"{fields.get('due_date', date(2016, 12, 31)).year}年")
+        label = fields.pop("label", None) or f"{(fields.get('due_date') or date(2016, 12, 31)).year}年"
         session.add(Milestone(task_id=task.id, key=fields.pop("key", label), label=label,
                               text=fields.pop("text", "完成。"), position=position, **fields))
     session.flush()

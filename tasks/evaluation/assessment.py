@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Evaluation, Plan
 from models.base import id_of
+from tasks.evaluation.narrative import Narrative, build_narrative, narrative_figures
 from tasks.evaluation.reports import render
+from tasks.evaluation.reports.letterhead import letterhead_for
 from tasks.evaluation.scoring import NOT_DUE, VERDICTS, Scoring, score_departments, score_sections
 from tasks.evaluation.snapshot import PlanSnapshot, day_end_utc, expand_units, find_plan, load_snapshot, unit_name
 from tasks.evaluation.verdicts import (
@@ -38,7 +42,10 @@ class Judgement:
     holders: dict[int, list[tuple[str, str]]]
     reporting: dict[str, dict[str, int]]
     updates_total: int
-    midterm: Judgement | None = None
+    narrative: Narrative = field(default_factory=Narrative)
+    judged_on: date | None = None  # due items judged at this date (a final dated after the period: its end)
+    midterm_figures: dict[str, Any] | None = None  # a final: the stored mid-term review actually produced
+    midterm_expected: bool = False  # a final of a plan with a mid-term point
 
 
 def _holders(snapshot: PlanSnapshot, scoring: Scoring) -> dict[int, list[tuple[str, str]]]:
@@ -77,15 +84,43 @@ def judge(session: Session, plan_code: str, kind: str, as_of: date | None, scori
     day = resolve_as_of(plan, kind, as_of)
     year = review_year(plan, kind, None if as_of is None else day)
     snapshot = load_snapshot(session, plan, day)
+    snapshot.final = kind == "final"
+    if kind == "final" and plan.period_end:
+        snapshot.review_end = date(plan.period_end, 12, 31)
+    tasks = judge_tasks(snapshot, scoring)
     result = Judgement(
         plan={"code": plan.code, "title": plan.title, "period_start": plan.period_start,
               "period_end": plan.period_end, "midterm_year": plan.midterm_year, "final_year": plan.final_year},
-        kind=kind, as_of=day, year=year, tasks=judge_tasks(snapshot, scoring),
+        kind=kind, as_of=day, year=year, tasks=tasks,
         indicators=judge_indicators(snapshot, year, scoring), holders=_holders(snapshot, scoring),
-        reporting=_reporting(snapshot), updates_total=snapshot.updates_total)
-    if kind == "final" and with_midterm and plan.midterm_year and date(plan.midterm_year, 12, 31) < day:
-        result.midterm = judge(session, plan_code, "midterm", None, scoring, with_midterm=False)
+        reporting=_reporting(snapshot), updates_total=snapshot.updates_total,
+        narrative=build_narrative(snapshot, tasks), judged_on=snapshot.judged_on)
+    result.plan.update(issuing_office=plan.issuing_office, doc_number=plan.doc_number)
+    if kind == "final" and with_midterm:
+        result.midterm_expected = plan.midterm_year is not None
+        result.midterm_figures = stored_midterm(session, plan, day)
     return result
+
+
+def stored_midterm(session: Session, plan: Plan, before: date) -> dict[str, Any] | None:
+    """The figures of the latest mid-term review actually produced for the plan before ``before`` (its
+    stored Evaluation row), None when none was: the final compares with what was reported, not a re-run."""
+    row = session.exec(select(Evaluation).where(Evaluation.plan_id == plan.id, Evaluation.kind == "midterm",
+                                                Evaluation.as_of < before)
+                       .order_by(col(Evaluation.as_of).desc(), col(Evaluation.created_at).desc(),
+                                 col(Evaluation.id).desc())
+                       ).first()
+    return dict(row.figures) if row is not None else None
+
+
+def provenance(judgement: Judgement, scoring: Scoring) -> dict[str, Any]:
+    """Where the figures came from, for document properties and the workbook's 来源 sheet (never the prose)."""
+    try:
+        version = package_version("duban")
+    except PackageNotFoundError:
+        version = "unknown"
+    return {"scoring_file": scoring.path, "scoring_sha256": scoring.sha256, "data_as_of": str(judgement.as_of),
+            "judged_on": str(judgement.judged_on or judgement.as_of), "duban_version": version}
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -128,9 +163,13 @@ def score(judgement: Judgement, scoring: Scoring) -> dict[str, Any]:
         },
         "sections": sections, "departments": departments, "indicators": judgement.indicators, "tasks": tasks,
         "change": None,
+        "judged_on": str(judgement.judged_on or judgement.as_of),
+        "narrative": narrative_figures(judgement.narrative),
+        "provenance": provenance(judgement, scoring),
+        "midterm_missing": judgement.midterm_expected and judgement.midterm_figures is None,
     }
-    if judgement.midterm is not None:
-        figures["change"] = _change(score(judgement.midterm, scoring), figures)
+    if judgement.midterm_figures is not None:
+        figures["change"] = _change(judgement.midterm_figures, figures)
     return figures
 
 
@@ -176,10 +215,13 @@ def store_evaluation(session: Session, figures: dict[str, Any], outputs: list[st
 
 
 def run_evaluation(session: Session, plan_code: str, kind: str, as_of: date | None, scoring: Scoring,
-                   formats: list[str] | None = None, out_dir: Path | None = None) -> tuple[dict[str, Any], list[Path]]:
-    """Judge, score, write the reports and store the run: what ``duban evaluate`` does."""
+                   formats: list[str] | None = None, out_dir: Path | None = None, office: str | None = None,
+                   doc_number: str | None = None, issued_on: date | None = None) -> tuple[dict[str, Any], list[Path]]:
+    """Judge, score, write the reports and store the run: what ``duban evaluate`` does.
+    ``office``, ``doc_number``, ``issued_on``: the Word report's 落款, 文号 and date (see letterhead_for)."""
     figures = evaluate(session, plan_code, kind, as_of, scoring)
-    paths = render(figures, scoring.config.reports, formats, out_dir)
+    paths = render(figures, scoring.config.reports, formats, out_dir,
+                   letterhead_for(figures, office, doc_number, issued_on))
     store_evaluation(session, figures, [str(p) for p in paths])
     return figures, paths
 

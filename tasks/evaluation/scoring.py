@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -35,6 +35,10 @@ class IndicatorRules(BaseModel):
     tolerance: float = Field(0.1, ge=0, lt=1)
     scope_preference: list[str] = Field(default_factory=lambda: [""])
     fallback_to_later_target: bool = True
+    # The place whose annex column is the plan's own (e.g. 本县); empty: found from the plan's issuer.
+    jurisdiction: str | None = None
+    # An evaluator's verdict on an indicator whose target is text (by indicator code).
+    evaluator_verdicts: dict[str, Literal["达标", "基本达标", "未达标"]] = Field(default_factory=dict)
 
 
 class RankingRules(BaseModel):
@@ -104,14 +108,17 @@ def load_scoring(path: Path | str | None = None) -> Scoring:
 
 
 def dense_rank(rows: list[dict[str, Any]], key: str = "score", decimals: int = 1,
-               name: str = "name") -> list[dict[str, Any]]:
-    """Sort rows by score (desc, then name) and set ``rank`` densely on the rounded score."""
+               name: str = "name", tier: str | None = None) -> list[dict[str, Any]]:
+    """Sort rows by score (desc, then name) and set ``rank`` densely on the rounded score.
+
+    With ``tier``, rows whose ``tier`` field is false rank after every row whose field is true
+    (a unit that never reported cannot rank above one that did), whatever their scores."""
     scored = [r for r in rows if r.get(key) is not None]
     unscored = [r for r in rows if r.get(key) is None]
-    scored.sort(key=lambda r: (-round(r[key], decimals), r[name]))
+    scored.sort(key=lambda r: (0 if tier is None or r.get(tier) else 1, -round(r[key], decimals), r[name]))
     rank, previous = 0, None
     for row in scored:
-        value = round(row[key], decimals)
+        value = (0 if tier is None or row.get(tier) else 1, round(row[key], decimals))
         if value != previous:
             rank, previous = rank + 1, value
         row["rank"] = rank
@@ -180,8 +187,9 @@ def score_departments(tasks: list[dict[str, Any]], holders: Callable[[int], Iter
         rows.append({"name": name, "lead": roles[name]["lead"], "support": roles[name]["support"],
                      "responsible": roles[name]["responsible"],
                      "task_score": _round(parts["tasks"]), "completeness": _round(parts["completeness"]),
-                     "timeliness": _round(parts["timeliness"]), **counts, "score": _round(score)})
-    return dense_rank(rows, decimals=cfg.ranking.decimals)
+                     "timeliness": _round(parts["timeliness"]), **counts, "score": _round(score),
+                     "reported": counts["expected"] == 0 or counts["received"] > 0})
+    return dense_rank(rows, decimals=cfg.ranking.decimals, tier="reported")
 
 
 def _round(value: float | None) -> float | None:

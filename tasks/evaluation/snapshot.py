@@ -62,6 +62,26 @@ class LatestUpdate:
     submitted_at: datetime
 
 
+@dataclass(frozen=True)
+class ReportText:
+    """An accepted status report's words: what the narrative of a review is written from."""
+
+    id: int
+    task_id: int
+    department_id: int
+    state: str
+    progress: str
+    problems: str
+    next_steps: str
+    submitted_at: datetime
+
+
+def completion_date(completion: MilestoneCompletion) -> date:
+    """The date a milestone's work was done: the stored completion date as it is (the unit's own date of
+    completion, not the date the office accepted the report); every evaluation reads it through here."""
+    return completion.completed_on
+
+
 @dataclass
 class PlanSnapshot:
     """A plan's rows as of a date: nothing later than the as-of date is in here."""
@@ -83,6 +103,14 @@ class PlanSnapshot:
     indicators: list[Indicator]
     targets: dict[int, list[IndicatorTarget]] = field(default_factory=dict)
     readings: dict[int, tuple[float, date]] = field(default_factory=dict)
+    reports: dict[int, list[ReportText]] = field(default_factory=dict)
+    review_end: date | None = None  # due items are judged at this date (a final's period end); data up to as_of
+    final: bool = False  # a final review: undated duties are judged at the period's end
+
+    @property
+    def judged_on(self) -> date:
+        """The date due items are judged at: the review's end when it falls before the as-of date."""
+        return min(self.as_of, self.review_end) if self.review_end else self.as_of
 
 
 def find_plan(session: Session, plan_code: str) -> Plan:
@@ -119,24 +147,27 @@ def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
                                   .order_by(col(Milestone.task_id), col(Milestone.position), col(Milestone.id))):
         milestones[milestone.task_id].append(milestone)
     completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    for mid, period, done_on in session.exec(
-            select(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.period),
-                   col(MilestoneCompletion.completed_on))
-            .join(Milestone).join(Task).where(Task.plan_id == pid, MilestoneCompletion.completed_on <= as_of)
-            .order_by(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.completed_on),
-                      col(MilestoneCompletion.id))):
-        completions[mid].append((period or "", done_on))
+    for completion in session.exec(
+            select(MilestoneCompletion).join(Milestone).join(Task)
+            .where(Task.plan_id == pid, MilestoneCompletion.completed_on <= as_of)
+            .order_by(MilestoneCompletion.milestone_id, MilestoneCompletion.completed_on, MilestoneCompletion.id)):
+        completions[completion.milestone_id].append((completion.period or "", completion_date(completion)))
     latest: dict[int, LatestUpdate] = {}
     problems: dict[int, dict[int, str]] = defaultdict(dict)
-    for task_id, dept_id, state, percent, text, at in rows(session, sa_select(
-            col(StatusUpdate.task_id), col(StatusUpdate.department_id), col(StatusUpdate.state),
-            col(StatusUpdate.percent), col(StatusUpdate.problems), col(StatusUpdate.submitted_at)).join(Task)
-            .where(col(Task.plan_id) == pid, col(StatusUpdate.review_state) == REVIEW_ACCEPTED,
-                   col(StatusUpdate.submitted_at) <= cutoff)
-            .order_by(col(StatusUpdate.task_id), col(StatusUpdate.submitted_at), col(StatusUpdate.id))):
-        latest[task_id] = LatestUpdate(dept_id, state, percent, as_utc(at))
+    reports: dict[int, list[ReportText]] = defaultdict(list)
+    for uid, task_id, dept_id, state, percent, progress, text, next_steps, submitted in session.exec(
+            select(StatusUpdate.id, StatusUpdate.task_id, StatusUpdate.department_id, StatusUpdate.state,
+                   StatusUpdate.percent, StatusUpdate.progress, StatusUpdate.problems, StatusUpdate.next_steps,
+                   StatusUpdate.submitted_at).join(Task)
+            .where(Task.plan_id == pid, StatusUpdate.review_state == REVIEW_ACCEPTED,
+                   StatusUpdate.submitted_at <= cutoff)
+            .order_by(StatusUpdate.task_id, StatusUpdate.submitted_at, StatusUpdate.id)):
+        at = as_utc(submitted)
+        latest[task_id] = LatestUpdate(dept_id, state, percent, at)
         problems[task_id][dept_id] = (text or "").strip()
-    updates_total = session.exec(select(func.count(col(StatusUpdate.id))).join(Task)
+        reports[task_id].append(ReportText(uid, task_id, dept_id, state, (progress or "").strip(),
+                                           (text or "").strip(), (next_steps or "").strip(), at))
+    updates_total = session.exec(select(func.count(StatusUpdate.id)).join(Task)
                                  .where(Task.plan_id == pid, StatusUpdate.submitted_at <= cutoff)).one()
     deadlines = {r: due for r, due in session.exec(
         select(col(ReportingRound.id), col(ReportingRound.deadline))
@@ -156,7 +187,7 @@ def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
         members=dict(members), milestones=dict(milestones), completions=dict(completions), latest=latest,
         problems={t: [(d, p) for d, p in by_dept.items() if p] for t, by_dept in problems.items()},
         updates_total=updates_total, expectations=expectations, submissions=submissions,
-        deadlines=deadlines,
+        deadlines=deadlines, reports=dict(reports),
         indicators=list(session.exec(select(Indicator).where(Indicator.plan_id == pid, Indicator.active)
                                      .order_by(col(Indicator.id)))))
     for target in session.exec(select(IndicatorTarget).join(Indicator).where(Indicator.plan_id == pid)

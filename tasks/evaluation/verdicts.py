@@ -8,10 +8,11 @@ from typing import Any
 from models import Indicator, IndicatorTarget, Milestone, Plan
 from models.base import id_of
 from tasks.errors import ValidationFailed
+from tasks.evaluation.jurisdiction import own_scope, scope_column
 from tasks.evaluation.scoring import NOT_DUE, Scoring
 from tasks.evaluation.snapshot import PlanSnapshot, SnapshotTask, unit_name
-from tasks.periods import Period, period_containing
-from tasks.plans.targets import TargetValue, attainment
+from tasks.periods import Period, period_containing, period_name
+from tasks.plans.targets import TargetValue, attainment, parse_target
 
 KIND_LABELS = {"midterm": "中期考核", "final": "终期效果评估"}
 RECURRENCE_FREQUENCY = {"year": "yearly", "yearly": "yearly", "annual": "yearly", "annually": "yearly", "y": "yearly",
@@ -22,6 +23,7 @@ RECURRENCE_FREQUENCY = {"year": "yearly", "yearly": "yearly", "annual": "yearly"
               "每两个月": "bimonthly", "每双月": "bimonthly", "week": "weekly", "weekly": "weekly", "w": "weekly",
               "每周": "weekly"}
 _LISTED_PERIODS = 12  # a duty with more ended periods is summarised in the report, not listed period by period
+_GENERIC_LABELS = ("完成时限", "时限", "进度安排", "实施进度", "时间节点", "完成时间")
 _FREQUENCY_WORDS = {"yearly": "每年", "half-yearly": "每半年", "quarterly": "每季度", "bimonthly": "每两个月",
                     "monthly": "每月", "weekly": "每周"}
 
@@ -43,12 +45,16 @@ def review_year(plan: Plan, kind: str, as_of: date | None = None) -> int:
 
 
 def resolve_as_of(plan: Plan, kind: str, as_of: date | None) -> date:
-    """The as-of date (default: 31 Dec of the review year), checked against the plan period."""
+    """The as-of date (default: 31 Dec of the review year), checked against the plan period.
+
+    A final review may be dated up to a year after the period's end: it is written in the weeks after, from
+    the reports on the period that arrive then (due items are still judged at the period's end)."""
     day = as_of or date(review_year(plan, kind), 12, 31)
     first = date(plan.period_start, 1, 1) if plan.period_start else None
     last = date(plan.period_end, 12, 31) if plan.period_end else None
-    if (first and day < first) or (last and day > last):
-        span = f"{first or '…'} – {last or '…'}"
+    latest = date(last.year + 1, 12, 31) if last and kind == "final" else last  # a final: up to a year after
+    if (first and day < first) or (latest and day > latest):
+        span = f"{first or '…'} – {last or '…'}" + (f"; a final review up to {latest}" if latest != last else "")
         raise ValidationFailed(f"as-of date {day} is outside the plan period of {plan.code} ({span})")
     return day
 
@@ -63,13 +69,25 @@ def periods(start: date, end: date, frequency: str) -> list[Period]:
     return out
 
 
+def milestone_name(m: Milestone) -> str:
+    """A milestone as a reader knows it: its label (2016年, 2017年6月底前), or its date when the label is a
+    column heading such as 完成时限 that would read "完成时限、完成时限" in a list."""
+    label = (m.label or "").strip()
+    if label and not any(word in label for word in _GENERIC_LABELS):
+        return label
+    if m.due_date is not None:
+        return f"{m.due_date.year}年{m.due_date.month}月{m.due_date.day}日前"
+    return (m.text or label or "节点").strip()[:20]
+
+
 def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: date,
-               items: list[str], notes: list[str]) -> str:
-    """Judge each ended period of a recurring duty; returns its per-period summary."""
+               items: list[str], notes: list[str], overdue: list[str]) -> str:
+    """Judge each ended period of a recurring duty; returns its per-period summary (periods missed go to
+    ``overdue`` by their Chinese names)."""
     frequency = RECURRENCE_FREQUENCY.get((m.recurrence or "").strip().lower())
     if frequency is None:
         frequency = "yearly"
-        notes.append(f"{m.label}：周期“{m.recurrence}”无法识别，按每年计")
+        notes.append(f"{milestone_name(m)}：周期“{m.recurrence}”无法识别，按每年计")
     need = m.recurrence_count or 1
     start = m.recurrence_start or date(plan.period_start or as_of.year, 1, 1)
     end = m.recurrence_end or date(plan.period_end or as_of.year, 12, 31)
@@ -79,25 +97,31 @@ def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: da
         counts[key] = counts.get(key, 0) + 1
     shown, missed, ended = [], [], 0
     for key, first, last in ((p.key, p.start, p.end) for p in periods(start, min(end, as_of), frequency)):
+        if plan.issued_on and last < plan.issued_on:
+            continue  # a period that ended before the plan was issued cannot have been missed
+        name = period_name(key)
         if last <= as_of:
             ended += 1
             items.append("on_time" if counts.get(key, 0) >= need else "not_done")
-            shown.append(f"{key}：{counts.get(key, 0)}/{need}次")
+            shown.append(f"{name}：{counts.get(key, 0)}/{need}次")
             if counts.get(key, 0) < need:
-                missed.append(key)
+                missed.append(name)
         elif first <= as_of:
-            shown.append(f"{key}（进行中）：{counts.get(key, 0)}/{need}次")
+            shown.append(f"{name}（进行中）：{counts.get(key, 0)}/{need}次")
     if ended > _LISTED_PERIODS:  # weekly and monthly duties over years: a count, and the periods missed
         current = [s for s in shown if "进行中" in s]
         more = "等" if len(missed) > _LISTED_PERIODS else ""
-        not_met = f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{more}" if missed else ""
-        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求" + not_met, *current]
-    return f"{m.label}（{_FREQUENCY_WORDS[frequency]}不少于{need}次）" + ("；".join(shown) and "：" + "；".join(shown))
+        listed = f"，未达到：{'、'.join(missed[:_LISTED_PERIODS])}{more}" if missed else ""
+        shown = [f"已结束{ended}期，{ended - len(missed)}期达到要求{listed}", *current]
+    overdue.extend(missed[:_LISTED_PERIODS] + (["等"] if len(missed) > _LISTED_PERIODS else []))
+    head = f"{milestone_name(m)}（{_FREQUENCY_WORDS[frequency]}不少于{need}次）"
+    return head + ("；".join(shown) and "：" + "；".join(shown))
 
 
 def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> dict[str, Any]:
     """One task's due items, verdict, latest accepted state and reported problems."""
-    rules, as_of = scoring.config.verdicts, snapshot.as_of
+    rules, as_of = scoring.config.verdicts, snapshot.judged_on
+    issued = snapshot.plan.issued_on
     latest = snapshot.latest.get(task.id)
     items: list[str] = []
     notes: list[str] = []
@@ -105,34 +129,43 @@ def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> 
     upcoming: list[str] = []
     recurring: list[str] = []
     pending = False
-    for m in snapshot.milestones.get(task.id, []):
-        done = snapshot.completions.get(id_of(m), [])
+    milestones = snapshot.milestones.get(task.id, [])
+    for m in milestones:
+        done = snapshot.completions.get(m.id, [])
+        name = milestone_name(m)
         if m.recurrence:
-            before = items.count("not_done")
-            recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes))
+            recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes, overdue))
             pending = pending or (m.recurrence_end or date.max) > as_of
-            if items.count("not_done") > before:
-                overdue.append(m.label)
             continue
-        if m.due_date is None:
-            notes.append(f"{m.label}：无明确时限，未计入")
+        due = m.due_date
+        if due is None and snapshot.final:
+            due = as_of  # no deadline: a final review judges it at the period's end
+            notes.append(f"{name}：无明确时限，按规划期末评估")
+        if due is None:
+            notes.append(f"{name}：无明确时限，未计入")
             continue
-        if m.due_date > as_of:
+        if due > as_of:
             pending = pending or not done
-            if not done and m.due_date <= as_of + timedelta(days=rules.at_risk_days):
-                upcoming.append(m.label)
+            if not done and due <= as_of + timedelta(days=rules.at_risk_days):
+                upcoming.append(name)
+            continue
+        if not done and issued and due < issued:
+            notes.append(f"{name}：时限早于规划印发，未计入")
             continue
         if not done:
             items.append("not_done")
-            overdue.append(m.label)
-        elif done[0][1] <= m.due_date or (m.soft and rules.soft_late_counts_as_on_time):
+            overdue.append(name)
+        elif done[0][1] <= due or (m.soft and rules.soft_late_counts_as_on_time):
             items.append("on_time")
         else:
             items.append("late")
         if m.soft:
-            notes.append(f"{m.label}：力争时限（{m.due_date}）")
+            notes.append(f"{name}：力争时限（{due.year}年{due.month}月{due.day}日）")
         if m.ongoing_after:
-            notes.append(f"{m.label}：完成后须持续推进")
+            notes.append(f"{name}：完成后须持续推进")
+    if not milestones and snapshot.final:  # a task without any schedule: its reported state at the period's end
+        items.append("on_time" if latest and latest.state == "已完成" else "not_done")
+        notes.append("无进度安排，按规划期末报送状态评估")
     verdict = _verdict(items, latest.state if latest else None, scoring)
     leads = [unit_name(snapshot, d) for d, r in snapshot.assignments.get(task.id, []) if r != "support"]
     state = latest.state if latest else None
@@ -218,7 +251,11 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
     rules = scoring.config.indicators
     plan = snapshot.plan
     final = plan.final_year or plan.period_end or year
-    targets = snapshot.targets.get(id_of(indicator), [])
+    targets = snapshot.targets.get(indicator.id, [])
+    scope = own_scope(plan, {t.scope for t in targets}, rules.jurisdiction)
+    own = [t for t in targets if t.scope == scope]
+    if scope is not None and any(t.kind == "target" for t in own):  # the plan's own column, never another's
+        targets = own + [t for t in targets if t.kind == "baseline" and not any(o.kind == "baseline" for o in own)]
     target, later = _pick_target(targets, "target", year, final, rules.scope_preference,
                                  rules.fallback_to_later_target)
     reading = snapshot.readings.get(id_of(indicator))
@@ -226,7 +263,8 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
                            "target": None, "target_year": None, "baseline": None,
                            "value": reading[0] if reading else None,
                            "value_as_of": str(reading[1]) if reading else None,
-                           "attainment": None, "verdict": "无数据", "note": ""}
+                           "attainment": None, "verdict": "无数据", "note": "", "target_column": None,
+                           "target_scope": None}
     if target is None:
         row["note"] = "未设定目标值"
         return row
@@ -235,17 +273,24 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
         direction = "lower"
     base, _ = _pick_target(targets, "baseline", year, 0, rules.scope_preference, True, target.scope)
     row.update(target=target_label(target, direction, indicator.unit), target_year=target.year,
-               baseline=base.value if base else None)
+               target_scope=target.scope,
+               baseline=base.value if base else None,
+               target_column=scope_column(target.scope, target.year or final))
     if later:
         row["note"] = f"以{target.year}年目标衡量"
-    if target.value_kind == "text" or target.value is None:
-        row["note"] = "目标为定性表述，无法量化比较"
+    if target.value_kind == "text" or target.value is None or (
+            target.text and parse_target(target.text).value_kind == "text"):
+        judged = rules.evaluator_verdicts.get(indicator.code)
+        if judged:  # a text target (2025年建成二级，2027年建成三级) is the evaluator's to judge
+            row.update(verdict=judged, note="目标为定性表述，由评估人员判定")
+        else:
+            row["note"] = "目标为定性表述，无法量化比较"
         return row
     if target.value_kind == "relative" and (base is None or base.value is None):
         row["note"] = "相对目标缺少基线值"
         return row
     if reading is None:
-        row["note"] = f"截至{snapshot.as_of}无报送数值"
+        row["note"] = f"截至{snapshot.as_of.year}年{snapshot.as_of.month}月{snapshot.as_of.day}日无报送数值"
         return row
     value = TargetValue(target.value_kind, target.value, target.value_high, direction, indicator.unit,
                         target.text)

@@ -93,7 +93,7 @@ class DueItem:
 
     @property
     def period_label(self) -> str:
-        """The Chinese name of a recurring duty's period (2016年第2季度), else ""."""
+        """The Chinese name of a recurring duty's period (2016年第二季度), else ""."""
         return _period_label(self.period)
 
     def as_dict(self) -> dict[str, Any]:

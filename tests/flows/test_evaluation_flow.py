@@ -77,7 +77,22 @@ def test_cli_rejects_bad_input(session: Session, db_url: str) -> None:
     build_small_plan(session)
     runner = CliRunner()
     outside = runner.invoke(app, ["evaluate", "--plan", "small", "--kind", "final", "--as-of", "2030-01-01"])
-    assert outside.exit_code == 5 and "outside the plan period" in outside.output
+    assert outside.exit_code == 5 and "outside the plan period" in outside.output  # a final: up to a year after
     assert runner.invoke(app, ["evaluate", "--plan", "small", "--kind", "yearly"]).exit_code == 5
     assert runner.invoke(app, ["evaluate", "--plan", "small", "--kind", "final", "--format", "pdf"]).exit_code == 5
     assert runner.invoke(app, ["evaluate", "--plan", "ghost", "--kind", "final"]).exit_code == 4
+
+
+def test_cli_final_after_the_period_with_letterhead(session: Session, db_url: str, tmp_path: Path) -> None:
+    from docx import Document
+
+    from flows.cli import app
+
+    build_small_plan(session)
+    result = CliRunner().invoke(app, ["evaluate", "--plan", "small", "--kind", "final", "--as-of", "2021-01-20",
+                                      "--format", "docx", "--out", str(tmp_path), "--office", "示范市卫生健康委员会",
+                                      "--doc-number", "示卫发〔2021〕5号"])
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in Document(str(tmp_path / "small-final-2021-01-20.docx")).paragraphs]
+    assert texts[:2] == ["示范市卫生健康委员会", "示卫发〔2021〕5号"] and texts.count("示范市卫生健康委员会") == 2
+    assert "本规划未出具中期考核报告，本报告不作与中期的比较。" in "".join(texts)

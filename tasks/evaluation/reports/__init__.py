@@ -11,6 +11,7 @@ from models.files import private_dir
 from tasks.errors import ValidationFailed
 from tasks.evaluation.reports.charts import report_charts
 from tasks.evaluation.reports.html_report import write_html
+from tasks.evaluation.reports.letterhead import Letterhead
 from tasks.evaluation.reports.report_file import remove_files
 from tasks.evaluation.reports.summary import completeness_sentences, report_title, summary_sentences
 from tasks.evaluation.reports.tables import ReportContent, report_tables
@@ -23,11 +24,12 @@ RENDERERS: dict[str, Renderer] = {"docx": write_docx, "xlsx": write_xlsx, "html"
 FORMATS = tuple(RENDERERS)
 
 
-def build_content(figures: dict[str, Any], rules: ReportRules) -> ReportContent:
+def build_content(figures: dict[str, Any], rules: ReportRules, letterhead: Letterhead | None = None) -> ReportContent:
     """Compute the sentences, tables and charts of an evaluation's figures (once for every format)."""
     return ReportContent(figures=figures, title=report_title(figures), summary=summary_sentences(figures),
                          completeness=completeness_sentences(figures), tables=report_tables(figures),
-                         charts=report_charts(figures, rules.chart_max_departments), rules=rules)
+                         charts=report_charts(figures, rules.chart_max_departments), rules=rules,
+                         letterhead=letterhead)
 
 
 def parse_formats(text: str | None) -> list[str]:
@@ -46,11 +48,12 @@ def default_out_dir(figures: dict[str, Any]) -> Path:
 
 
 def render(figures: dict[str, Any], rules: ReportRules, formats: list[str] | None = None,
-           out_dir: Path | None = None) -> list[Path]:
-    """Write the report in each format into ``out_dir`` (default: default_out_dir); all or none; returns the paths."""
+           out_dir: Path | None = None, letterhead: Letterhead | None = None) -> list[Path]:
+    """Write the report in each format into ``out_dir`` (default: default_out_dir); all or none; returns the paths.
+    ``letterhead``: the Word report's office, 文号 and date (default: letterhead_for the figures)."""
     target = Path(out_dir) if out_dir else default_out_dir(figures)
     private_dir(target)  # folders duban creates are 0700; report files are 0600 (report_file.replacing)
-    content = build_content(figures, rules)
+    content = build_content(figures, rules, letterhead)
     written: list[Path] = []
     try:
         for fmt in formats or list(FORMATS):

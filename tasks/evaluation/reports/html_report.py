@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tasks.evaluation.reports.report_file import replacing
+from tasks.evaluation.reports.review_text import review_text
 from tasks.evaluation.reports.summary import chinese_date
 from tasks.evaluation.reports.tables import EMPTY, ReportContent, ReportTable, cell_text, light
 
@@ -32,30 +33,29 @@ def _table(table: ReportTable, content: ReportContent) -> dict[str, Any]:
 
 
 def write_html(content: ReportContent, out_dir: Path) -> Path:
-    """Write <stem>.html with the summary, every table and the three charts."""
+    """Write <stem>.html: the five parts of the review, the annex tables and the three charts."""
     charts = {c.key: {"caption": c.caption, "data": base64.b64encode(c.png).decode("ascii")} for c in content.charts}
-    tables = content.tables
-    risk_text = (f"截至评估时点，共有{len(tables['risks'].rows)}项任务存在逾期未完成节点或临期风险。"
-                 if tables["risks"].rows else EMPTY["risks"])
+    tables, text = content.tables, review_text(content.figures)
+
+    def part(key: str, heading: str, sentences: list[str], chart_keys: tuple[str, ...] = (),
+             table_keys: tuple[str, ...] = (), groups: list[Any] | None = None) -> dict[str, Any]:
+        return {"id": key, "heading": heading, "sentences": sentences, "groups": groups or [],
+                "charts": [charts[c] for c in chart_keys],
+                "tables": [_table(tables[t], content) for t in table_keys if t in tables and tables[t].rows]}
+
+    risk_text = [] if tables["risks"].rows else [EMPTY["risks"]]
     sections = [
-        {"id": "summary", "heading": "一、总体情况", "sentences": content.summary, "charts": [], "tables": []},
-        {"id": "method", "heading": "二、数据完整性与评估方法", "sentences": content.completeness, "charts": [],
-         "tables": []},
-        {"id": "sections", "heading": "三、分领域完成情况", "sentences": [], "charts": [charts["sections"]],
-         "tables": [_table(tables["sections"], content)]},
-        {"id": "departments", "heading": "四、部门考核得分与排名", "sentences": [], "charts": [charts["departments"]],
-         "tables": [_table(tables["departments"], content)]},
-        {"id": "indicators", "heading": "五、主要指标完成情况",
-         "sentences": [] if tables["indicators"].rows else [EMPTY["indicators"]], "charts": [charts["indicators"]],
-         "tables": [_table(tables["indicators"], content)] if tables["indicators"].rows else []},
-        {"id": "risks", "heading": "六、逾期及存在风险的任务", "sentences": [risk_text], "charts": [],
-         "tables": [_table(tables["risks"], content)] if tables["risks"].rows else []},
+        part("overall", "一、总体进展", text.overall, ("sections",)),
+        part("achievements", "二、主要成效", text.achievements_note, groups=text.achievements),
+        part("indicators", "三、指标完成情况", text.indicator_text, ("indicators",), ("indicators",)),
+        part("problems", "四、存在问题", text.problems + risk_text, (), ("risks",)),
+        part("next", "五、下一步工作", text.next_steps),
+        part("tasks", "附件1 分任务进展表", [], (), ("tasks",)),
+        part("departments", "附件2 分部门评价表", [], ("departments",), ("departments",)),
+        part("sections", "附件3 分领域完成情况", [], (), ("sections",)),
     ]
     if "change" in tables:
-        sections.append({"id": "change", "heading": "七、与中期考核相比的变化", "sentences": [], "charts": [],
-                         "tables": [_table(tables["change"], content)]})
-    sections.append({"id": "appendix", "heading": tables["tasks"].title, "sentences": [], "charts": [],
-                     "tables": [_table(tables["tasks"], content)]})
+        sections.append(part("change", "附件4 与中期评估相比的变化", [], (), ("change",)))
     html = _env.get_template("report.html.j2").render(
         title=content.title, figures=content.figures, as_of_text=chinese_date(content.figures["as_of"]),
         sections=sections)

@@ -43,15 +43,12 @@ def summary_sentences(figures: dict[str, Any]) -> list[str]:
     if s["indicators_total"]:
         out.append(f"{s['indicators_total']}项主要指标中，达标{ind['达标']}项、基本达标{ind['基本达标']}项、"
                    f"未达标{ind['未达标']}项，另有{ind['无数据']}项暂无可比数据。")
-    ranked = [d for d in figures["departments"] if d["rank"] is not None]
-    if ranked:
-        top = "、".join(d["name"] for d in ranked if d["rank"] == 1)
-        lowest = min(ranked, key=lambda d: (d["score"], d["name"]))
-        out.append(f"参评的{len(ranked)}个部门平均得分{s['mean_department_score']:.2f}分，{top}排名第一"
-                   + (f"，{lowest['name']}得分最低（{lowest['score']:.2f}分）。" if len(ranked) > 1 else "。"))
+    out += ranking_sentences(figures)
     if c["updates_total"] == 0:
         out.append("评估期内未收到任何进展报送，以上结论仅依据已登记的节点完成情况和指标数据作出。")
     change = figures.get("change")
+    if figures.get("midterm_missing"):
+        out.append("本规划未出具中期考核报告，本报告不作与中期的比较。")
     if change:
         before, now = change["completion_rate"]
         met_before, met_now = change["indicators_met"]
@@ -62,7 +59,7 @@ def summary_sentences(figures: dict[str, Any]) -> list[str]:
 
 def completeness_sentences(figures: dict[str, Any]) -> list[str]:
     """Data completeness and method: reports received, indicators with data, the scoring file."""
-    c, sc = figures["completeness"], figures["scoring"]
+    c = figures["completeness"]
     out = []
     if c["reports_expected"]:
         out.append(f"本次评估应收进展报送{c['reports_expected']}份，实收{c['reports_received']}份"
@@ -72,6 +69,42 @@ def completeness_sentences(figures: dict[str, Any]) -> list[str]:
     if c["updates_total"] == 0:
         out.append("截至评估时点，本规划尚未收到任何进展报送。")
     out.append(f"{c['indicators_total']}项指标中有{c['indicators_with_data']}项有可比数据。")
-    out.append(f"评估时点为{chinese_date(figures['as_of'])}，仅计入该日及以前的完成记录、经审核通过的进展报送和指标数据。")
-    out.append(f"评分规则文件：{sc['file']}（SHA-256：{sc['sha256']}）。相同数据、相同评估时点和相同评分规则得出相同结果。")
+    judged_on = figures.get("judged_on") or figures["as_of"]
+    if judged_on < figures["as_of"]:
+        out.append(f"各项任务按规划期末（{chinese_date(judged_on)}）的完成情况评估，计入截至"
+                   f"{chinese_date(figures['as_of'])}收到并经审核通过的期内报送，完成时间以实际完成日期为准。")
+    else:
+        out.append(f"评估时点为{chinese_date(figures['as_of'])}，仅计入该日及以前的完成记录、经审核通过的进展报送和指标数据。")
+    out.append("相同数据、相同评估时点和相同评分规则得出相同结果。")
+    return out
+
+
+def _score(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def ranking_sentences(figures: dict[str, Any]) -> list[str]:
+    """Department ranking in words: who is first and last, ties said as ties, units that never reported
+    named after the others (they rank below every unit that reported), and no ranking when there is none."""
+    ranked = [d for d in figures["departments"] if d["rank"] is not None]
+    if not ranked:
+        return ["本次评估暂无可评分的部门。"]
+    mean = figures["summary"]["mean_department_score"]
+    head = f"参评的{len(ranked)}个部门平均得分{mean:.2f}分"
+    last_rank = max(d["rank"] for d in ranked)
+    if last_rank == 1:
+        if len(ranked) == 1:
+            return [f"{head}，{ranked[0]['name']}得分{_score(ranked[0]['score'])}分。"]
+        return [f"{head}，各部门得分相同（{_score(ranked[0]['score'])}分），并列第一。"]
+    top = [d for d in ranked if d["rank"] == 1]
+    bottom = [d for d in ranked if d["rank"] == last_rank]
+    first = (f"{top[0]['name']}排名第一" if len(top) == 1 else f"{'、'.join(d['name'] for d in top)}并列第一")
+    first += f"（{_score(top[0]['score'])}分）"
+    last = (f"{bottom[0]['name']}排名最后" if len(bottom) == 1
+            else f"{'、'.join(d['name'] for d in bottom)}并列最后")
+    last += f"（{_score(bottom[0]['score'])}分）"
+    out = [f"{head}，{first}，{last}。"]
+    silent = [d["name"] for d in ranked if not d.get("reported", True)]
+    if silent:
+        out.append(f"{'、'.join(silent)}在评估期内未报送任何进展，排在已报送的部门之后。")
     return out

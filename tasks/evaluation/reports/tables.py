@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tasks.evaluation.reports.charts import Chart
+from tasks.evaluation.reports.letterhead import Letterhead
 from tasks.evaluation.scoring import ReportRules
 
 # How a cell is coloured (绿/黄/红): by a score, a task verdict or an indicator verdict.
@@ -41,6 +42,7 @@ class ReportContent:
     tables: dict[str, ReportTable]
     charts: list[Chart]
     rules: ReportRules
+    letterhead: Letterhead | None = None  # 红头, 文号, 落款 and date of the Word report (default: letterhead_for)
 
     @property
     def stem(self) -> str:
@@ -94,7 +96,7 @@ def department_table(figures: dict[str, Any]) -> ReportTable:
     rows = [[d["rank"], d["name"], d["lead"], d["support"], d["responsible"], d["task_score"], d["expected"],
              d["received"], d["timely"], d["completeness"], d["timeliness"], d["score"]]
             for d in figures["departments"]]
-    return ReportTable("部门排名", "部门考核得分与排名",
+    return ReportTable("部门排名", "分部门评价表",
                        ["排名", "部门", "牵头任务", "配合任务", "负责任务", "任务得分", "应报", "已报", "按时报",
                         "报送完整率", "报送及时率", "综合得分"], rows,
                        formats={5: "num", 9: "num", 10: "num", 11: "num"}, lights={5: LIGHT_SCORE, 11: LIGHT_SCORE},
@@ -103,10 +105,12 @@ def department_table(figures: dict[str, Any]) -> ReportTable:
 
 def indicator_table(figures: dict[str, Any]) -> ReportTable:
     """Each indicator's latest value against its target."""
-    rows = [[i + 1, x["name"], x["unit"], x["target"], x["target_year"], x["baseline"], x["value"],
-             x["value_as_of"], x["attainment"], x["verdict"], x["note"]] for i, x in enumerate(figures["indicators"])]
+    rows = [[i + 1, x["name"], x["unit"], x["target"], x.get("target_column") or x["target_year"], x["baseline"],
+             x["value"], x["value_as_of"], x["attainment"], x["verdict"], x["note"]]
+            for i, x in enumerate(figures["indicators"])]
     return ReportTable("指标", "主要指标完成情况",
-                       ["序号", "指标", "单位", "目标值", "目标年度", "基线值", "最新值", "数据日期", "达成度", "结论",
+                       ["序号", "指标", "单位", "目标值", "目标所在列", "基线值", "最新值", "数据日期", "达成度",
+                        "结论",
                         "说明"], rows, formats={5: "num", 6: "num", 8: "pct"}, lights={9: LIGHT_INDICATOR},
                        widths={0: 4, 1: 24, 2: 5, 3: 14, 4: 7, 5: 7, 6: 7, 7: 11, 8: 8, 9: 8, 10: 18})
 
@@ -119,8 +123,8 @@ def risk_table(figures: dict[str, Any]) -> ReportTable:
             continue
         reason = ("逾期未完成：" + "、".join(t["overdue"])) if t["overdue"] else (
             "临期未完成：" + "、".join(t["upcoming"]) if t["upcoming"] else "报送状态为" + (t["state"] or ""))
-        problems = "；".join(f"{p['unit']}：{p['text']}" for p in t["problems"]) or "未报送问题"
-        rows.append([t["code"], t["text"], _names(t["leads"]), reason, t["state"] or "未报送", problems])
+        problems = "；".join(f"{p['unit']}：{p['text']}" for p in t["problems"]) or "—"
+        rows.append([t["code"], t["text"], _names(t["leads"]), reason, t["state"] or "暂无报送", problems])
     return ReportTable("逾期及风险", "逾期及存在风险的任务",
                        ["编号", "任务", "牵头单位", "情况", "最新状态", "存在问题"], rows,
                        widths={0: 5, 1: 30, 2: 14, 3: 18, 4: 8, 5: 30})
@@ -129,9 +133,9 @@ def risk_table(figures: dict[str, Any]) -> ReportTable:
 def task_table(figures: dict[str, Any]) -> ReportTable:
     """The appendix: every task's verdict."""
     rows = [[t["code"], t["section"], t["text"], _names(t["leads"]), t["due"], t["on_time"], t["late"],
-             t["not_done"], t["verdict"], t["state"] or "未报送", "；".join(t["recurring"] + t["notes"])]
+             t["not_done"], t["verdict"], t["state"] or "暂无报送", "；".join(t["recurring"] + t["notes"])]
             for t in figures["tasks"]]
-    return ReportTable("任务明细", "附件：各项任务评估结论",
+    return ReportTable("任务明细", "分任务进展表",
                        ["编号", "领域", "任务", "牵头单位", "到期节点", "按时", "逾期完成", "未完成", "结论",
                         "最新状态", "说明"], rows, lights={8: LIGHT_VERDICT},
                        widths={0: 5, 1: 12, 2: 40, 3: 16, 4: 6, 5: 6, 6: 6, 7: 6, 8: 8, 9: 8, 10: 28})

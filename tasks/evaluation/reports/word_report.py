@@ -1,158 +1,139 @@
-"""The Word report in the style of a government review report (python-docx)."""
+"""The Word report, rendered from the office's .docx template (docxtpl): prose, tables, charts, 落款, annex.
+
+The template (tasks/evaluation/reports/docx_template.py) holds everything an office would change: 红头,
+文号, 落款, fonts and the wording around the fields. Tables are written as XML in batches (fast for thousands
+of rows), with column widths from their content, in place of the paragraphs where their fields stand.
+Provenance (scoring file, its SHA-256, data as of, duban version) goes into the document's core properties,
+never into the text.
+"""
 
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
-from docx import Document
-from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage  # type: ignore[import-untyped]
 
+from config.make_report_template import table_text_style
+from tasks.evaluation.reports.docx_template import load_template
+from tasks.evaluation.reports.letterhead import letterhead_for
 from tasks.evaluation.reports.report_file import replacing
-from tasks.evaluation.reports.tables import EMPTY, ReportContent, ReportTable, cell_text, light
+from tasks.evaluation.reports.review_tables import indicator_brief_table, page_widths, provenance_rows
+from tasks.evaluation.reports.review_text import review_text
+from tasks.evaluation.reports.summary import chinese_date
+from tasks.evaluation.reports.tables import ReportContent, ReportTable, cell_text, light
 
-BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "宋体"
 FILLS = {"green": "C8E6C9", "amber": "FFF59D", "red": "FFCDD2"}
 HEADER_FILL = "D9E2F3"
-NUMERALS = "一二三四五六七八九十"
+BODY_WIDTH = int(156 * 56.7)  # twips of the GB/T 9704 type area (156 mm)
+ANNEX_WIDTH = int((297 - 72) * 56.7)  # landscape annex
+_BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
-def _font(style_or_run: object, name: str, size: float | None = None, bold: bool | None = None) -> None:
-    """Set a Latin and an East Asian font (Word reads w:eastAsia for Chinese text)."""
-    font = style_or_run.font  # type: ignore[attr-defined]
-    font.name = name
-    if size:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    element = style_or_run.element  # type: ignore[attr-defined]
-    element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _setup(doc: DocumentObject) -> None:
-    """A4 pages, 仿宋 body text, 黑体 headings."""
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(25)
-    section.top_margin = section.bottom_margin = Mm(25)
-    _font(doc.styles["Normal"], BODY_FONT, 14)
-    for name in ("Heading 1", "Heading 2"):
-        _font(doc.styles[name], HEADING_FONT, 15 if name == "Heading 1" else 13, True)
-        doc.styles[name].font.color.rgb = None
-    _font(doc.styles["Table Grid"], BODY_FONT, 9)
-    cell_style = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
-    cell_style.base_style = doc.styles["Normal"]
-    _font(cell_style, BODY_FONT, 9)
-    cell_style.paragraph_format.space_before = cell_style.paragraph_format.space_after = Pt(0)
-    cell_style.paragraph_format.line_spacing = 1.1
-    cell_style.paragraph_format.first_line_indent = Pt(0)
-
-
-def _cell(text: str, fill: str | None, bold: bool = False) -> str:
-    """One table cell's XML (paragraph style TableText: 9 pt, no spacing)."""
+def _cell(text: str, style: str, fill: str | None = None, bold: bool = False) -> str:
+    """One table cell's XML: shading and a paragraph in the template's table-text style (few elements per cell:
+    a 5,000-row annex stays small in memory)."""
     shade = f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{fill}"/></w:tcPr>' if fill else ""
     run = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    return (f'<w:tc>{shade}<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr><w:r>{run}<w:t xml:space="preserve">'
-            f"{escape(text)}</w:t></w:r></w:p></w:tc>")
+    return (f'<w:tc>{shade}<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r>{run}'
+            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>')
 
 
-def _table(doc: DocumentObject, table: ReportTable, content: ReportContent, text_width: int) -> None:
-    """Write a report table in one go (row XML built as text: fast for thousands of rows)."""
-    weights = [table.widths.get(i, 8) for i in range(len(table.columns))]
-    widths = [int(text_width * w / sum(weights)) for w in weights]
-    docx_table = doc.add_table(rows=0, cols=len(table.columns))
-    docx_table.style = doc.styles["Table Grid"]
-    for grid_col, width in zip(docx_table._tbl.tblGrid.iterchildren(qn("w:gridCol")), widths, strict=True):
-        grid_col.set(qn("w:w"), str(width))
-    rows = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>" + "".join(_cell(c, HEADER_FILL, True) for c in table.columns)
-            + "</w:tr>"]
+def _table_element(table: ReportTable, content: ReportContent, text_width: int, style: str) -> Any:
+    """A report table as one w:tbl: header repeated on each page, rows kept whole, widths from content; rows are
+    parsed in batches (fast and flat in memory for thousands of rows)."""
+    widths = page_widths(table, text_width)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    header = ("<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+              + "".join(_cell(c, style, HEADER_FILL, True) for c in table.columns) + "</w:tr>")
+    tbl = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+                    f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+                    f"<w:tblGrid>{grid}</w:tblGrid>{header}</w:tbl>")
     green, amber = content.rules.green, content.rules.amber
+    rows: list[str] = []
     for row in table.rows:
         cells = []
         for index, value in enumerate(row):
             kind = table.lights.get(index)
             colour = light(kind, value, green, amber) if kind else None
-            cells.append(_cell(cell_text(value, table.formats.get(index)), FILLS.get(colour or "")))
+            cells.append(_cell(cell_text(value, table.formats.get(index)), style, FILLS.get(colour or "")))
         rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
         if len(rows) >= 500:
-            _append_rows(docx_table._tbl, rows)
-    _append_rows(docx_table._tbl, rows)
+            _append_rows(tbl, rows)
+    _append_rows(tbl, rows)
+    return tbl
 
 
-def _append_rows(tbl: object, rows: list[str]) -> None:
-    """Parse a batch of row XML into the table, then empty the batch (keeps memory flat)."""
+def _append_rows(tbl: Any, rows: list[str]) -> None:
+    """Parse a batch of row XML into the table, then empty the batch."""
     if rows:
-        tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")))  # type: ignore[attr-defined]
+        tbl.extend(list(parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")))
         rows.clear()
 
 
-def _heading(doc: DocumentObject, number: int, text: str) -> None:
-    doc.add_heading(f"{NUMERALS[number - 1]}、{text}", level=1)
+def _place_tables(template: DocxTemplate, tables: dict[str, tuple[ReportTable, int]], content: ReportContent) -> None:
+    """Put each table where its field stood alone in a paragraph (the rendered marker), in place of that paragraph."""
+    markers = {_marker(key): key for key in tables}
+    style = table_text_style(template.docx)
+    for paragraph in list(template.docx.element.body.iterchildren(qn("w:p"))):
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()
+        if text in markers:
+            table, width = tables[markers[text]]
+            paragraph.addnext(_table_element(table, content, width, style))
+            paragraph.getparent().remove(paragraph)
 
 
-def _paragraphs(doc: DocumentObject, sentences: list[str]) -> None:
-    for sentence in sentences:
-        paragraph = doc.add_paragraph(sentence)
-        paragraph.paragraph_format.first_line_indent = Pt(28)
+def _marker(key: str) -> str:
+    return f"〔表格：{key}〕"
 
 
-def _chart(doc: DocumentObject, content: ReportContent, key: str) -> None:
-    for chart in content.charts:
-        if chart.key == key:
-            doc.add_picture(io.BytesIO(chart.png), width=Mm(150))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            caption = doc.add_paragraph(chart.caption)
-            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _properties(template: DocxTemplate, content: ReportContent, office: str) -> None:
+    """Provenance in the core properties: title, issuing office, and the scoring file, hash, data date."""
+    props = template.docx.core_properties
+    figures = content.figures
+    props.title, props.subject, props.author = content.title, figures["kind_label"], office or "duban"
+    props.category = figures["kind_label"]
+    props.comments = "；".join(f"{k}：{v}" for k, v in provenance_rows(figures))
+    props.keywords = f"duban {(figures.get('provenance') or {}).get('duban_version', '')}".strip()
+    props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)
+    props.last_modified_by = "duban"
 
 
 def write_docx(content: ReportContent, out_dir: Path) -> Path:
-    """Write <stem>.docx: summary, tables by section/department/indicator, charts, risks, appendix."""
-    doc = Document()
-    _setup(doc)
+    """Write <stem>.docx from the report template."""
     figures, tables = content.figures, content.tables
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(content.title), TITLE_FONT, 20, True)
-    sub = doc.add_paragraph(f"（评估时点：{figures['as_of'][:4]}年{int(figures['as_of'][5:7])}月"
-                            f"{int(figures['as_of'][8:])}日）")
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    width = int((210 - 50) * 56.7)
-    parts = [("总体情况", content.summary, None, None), ("数据完整性与评估方法", content.completeness, None, None),
-             ("分领域完成情况", [], "sections", "sections"), ("部门考核得分与排名", [], "departments", "departments"),
-             ("主要指标完成情况", [], "indicators", "indicators")]
-    for number, (heading, sentences, table_key, chart_key) in enumerate(parts, start=1):
-        _heading(doc, number, heading)
-        _paragraphs(doc, sentences)
-        if chart_key:
-            _chart(doc, content, chart_key)
-        if table_key and not tables[table_key].rows:
-            _paragraphs(doc, [EMPTY[table_key]])
-        elif table_key:
-            doc.add_paragraph(f"表{number - 2} {tables[table_key].title}").alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _table(doc, tables[table_key], content, width)
-    _heading(doc, 6, "逾期及存在风险的任务")
-    if tables["risks"].rows:
-        _paragraphs(doc, [f"截至评估时点，共有{len(tables['risks'].rows)}项任务存在逾期未完成节点或临期风险，"
-                          "牵头单位及其报送的问题如下。"])
-        _table(doc, tables["risks"], content, width)
-    else:
-        _paragraphs(doc, [EMPTY["risks"]])
+    template = load_template()
+    text = review_text(figures)
+    letter = content.letterhead or letterhead_for(figures)
+    context: dict[str, object] = {
+        "office": letter.office, "doc_number": letter.doc_number, "date_text": letter.date_text,
+        "title": content.title, "as_of_text": chinese_date(figures["as_of"]),
+        "overall": text.overall, "achievements": [asdict(g) for g in text.achievements],
+        "achievements_note": text.achievements_note, "indicator_text": text.indicator_text,
+        "problems": text.problems, "next_steps": text.next_steps,
+    }
+    placed = {"indicator_table": (indicator_brief_table(figures), BODY_WIDTH),
+              "task_table": (tables["tasks"], ANNEX_WIDTH), "department_table": (tables["departments"], ANNEX_WIDTH)}
     if "change" in tables:
-        _heading(doc, 7, "与中期考核相比的变化")
-        _table(doc, tables["change"], content, width)
-    appendix = doc.add_section(WD_SECTION.NEW_PAGE)
-    appendix.orientation = WD_ORIENT.LANDSCAPE
-    appendix.page_width, appendix.page_height = Mm(297), Mm(210)
-    doc.add_heading(tables["tasks"].title, level=1)
-    _table(doc, tables["tasks"], content, int((297 - 50) * 56.7))
+        placed["change_table"] = (tables["change"], ANNEX_WIDTH)
+    placed = {key: value for key, value in placed.items() if value[0].rows}
+    context.update({key: _marker(key) for key in placed})
+    context.setdefault("change_table", "")
+    for chart in content.charts:
+        context[f"chart_{chart.key}"] = InlineImage(template, io.BytesIO(chart.png), width=Mm(150))
+        context[f"caption_{chart.key}"] = chart.caption
+    template.render(context, autoescape=True)
+    _place_tables(template, placed, content)
+    _properties(template, content, letter.office)
     path = out_dir / f"{content.stem}.docx"
     with replacing(path) as temporary:
-        doc.save(str(temporary))
+        template.save(str(temporary))
     return path

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tasks.evaluation.reports.report_file import replacing
+from tasks.evaluation.reports.review_tables import column_widths, narrative_source_table, provenance_rows
 from tasks.evaluation.reports.tables import (
     AMBER_WORDS,
     GREEN_WORDS,
@@ -60,8 +61,8 @@ def _sheet(book: Workbook, table: ReportTable, content: ReportContent) -> None:
         if fmt in NUMBER_FORMATS:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
                 cell.number_format = NUMBER_FORMATS[fmt]
-    for index in range(len(table.columns)):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = table.widths.get(index, 10)
+    for index, width in enumerate(column_widths(table)):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width + 2
     sheet.freeze_panes = "A2"
     if table.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
@@ -79,14 +80,12 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
     overview["A1"].font = Font(bold=True, size=14)
     figures = content.figures
     for label, value in (("评估类型", figures["kind_label"]), ("评估时点", figures["as_of"]),
-                         ("评分规则文件", figures["scoring"]["file"]),
-                         ("评分规则SHA-256", figures["scoring"]["sha256"]),
                          ("任务完成率", figures["summary"]["completion_rate"]),
                          ("报送完整率", figures["completeness"]["share_received"]),
                          ("有数据指标", f"{figures['completeness']['indicators_with_data']}/"
                                         f"{figures['completeness']['indicators_total']}")):
         overview.append([label, value])
-    for row in (6, 7):
+    for row in (4, 5):
         overview.cell(row=row, column=2).number_format = "0.0%"
     overview.append([])
     for sentence in content.summary + content.completeness:
@@ -95,6 +94,13 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
     overview.column_dimensions["B"].width = 70
     for table in content.tables.values():
         _sheet(book, table, content)
+    _sheet(book, narrative_source_table(figures), content)
+    source = book.create_sheet("来源")
+    source.append(["项目", "内容"])
+    for label, value in provenance_rows(figures):
+        source.append([label, value])
+    source.column_dimensions["A"].width = 18
+    source.column_dimensions["B"].width = 90
     path = out_dir / f"{content.stem}.xlsx"
     with replacing(path) as temporary:
         keep_text(book).save(str(temporary))

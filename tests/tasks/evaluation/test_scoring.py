@@ -94,7 +94,13 @@ def test_changing_the_verdict_threshold_changes_verdicts(session: Session, small
     assert tasks["4"] == "基本完成"  # 1 of 2 periods done = 0.5
 
 
-def test_final_shows_change_since_midterm(session: Session, small: dict, scoring: Scoring) -> None:
+def test_final_compares_with_the_stored_midterm_not_a_recomputation(session: Session, small: dict,
+                                                                   scoring: Scoring) -> None:
+    before = evaluate(session, "small", "final", None, scoring)
+    assert before["change"] is None and before["midterm_missing"]  # no mid-term was produced: nothing to compare
+    midterm = evaluate(session, "small", "midterm", None, scoring)
+    store_evaluation(session, midterm, [])
+    session.commit()
     change = evaluate(session, "small", "final", None, scoring)["change"]
     assert change["midterm_as_of"] == "2017-12-31"
     assert change["completion_rate"] == [0.6, 0.8333]
@@ -102,6 +108,12 @@ def test_final_shows_change_since_midterm(session: Session, small: dict, scoring
     finance = next(d for d in change["departments"] if d["name"] == "市财政局")
     assert (finance["midterm_rank"], finance["rank"], finance["delta"]) == (3, 2, 31.23)
     assert evaluate(session, "small", "midterm", None, scoring)["change"] is None
+    # the mid-term as it was issued: a stored figure that a re-run would not give is the one compared with
+    stored = session.exec(select(Evaluation).where(Evaluation.kind == "midterm")).one()
+    stored.figures = {**stored.figures, "summary": {**stored.figures["summary"], "completion_rate": 0.5}}
+    session.add(stored)
+    session.commit()
+    assert evaluate(session, "small", "final", None, scoring)["change"]["completion_rate"] == [0.5, 0.8333]
 
 
 def test_same_inputs_give_the_same_figures(session: Session, small: dict, scoring: Scoring) -> None:

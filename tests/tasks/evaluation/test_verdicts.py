@@ -54,8 +54,8 @@ def test_final_verdicts_count_everything_up_to_2020(session: Session, small: dic
 
 def test_recurring_duty_shows_count_per_year(session: Session, small: dict, scoring: Scoring) -> None:
     duty = _tasks(evaluate(session, "small", "midterm", None, scoring))["4"]
-    assert duty["recurring"] == ["每年（每年不少于2次）：2016：1/2次；2017：2/2次"]
-    assert duty["overdue"] == ["每年"]
+    assert duty["recurring"] == ["每年（每年不少于2次）：2016年：1/2次；2017年：2/2次"]
+    assert duty["overdue"] == ["2016年"]  # the period missed, by its Chinese name
 
 
 def test_a_weekly_duty_is_judged_week_by_week_and_summarised(session: Session, scoring: Scoring) -> None:
@@ -74,8 +74,10 @@ def test_a_weekly_duty_is_judged_week_by_week_and_summarised(session: Session, s
     session.commit()
     [duty] = evaluate(session, "weekly", "midterm", date(2016, 12, 31), scoring)["tasks"]
     assert (duty["due"], duty["on_time"], duty["not_done"]) == (52, 50, 2)
-    assert duty["recurring"] == ["每周（每周不少于1次）：已结束52期，50期达到要求，未达到：2015W53、2016W01；"
-                                 "2016W52（进行中）：0/1次"]  # its completion, on 1 January, is after the date
+    # the current week's completion, on 1 January, is after the date
+    assert duty["recurring"] == ["每周（每周不少于1次）：已结束52期，50期达到要求，未达到：2015年第53周（12月28日—"
+                                 "1月3日）、2016年第1周（1月4日—1月10日）；2016年第52周（12月26日—1月1日）（进行中）："
+                                 "0/1次"]
 
 
 def test_soft_deadline_is_counted_and_noted(session: Session, small: dict, scoring: Scoring) -> None:
@@ -145,10 +147,12 @@ def test_default_as_of_is_the_review_year_end(session: Session, small: dict, sco
     assert judge(session, "small", "final", None, scoring).as_of == date(2020, 12, 31)
 
 
-@pytest.mark.parametrize("day", [date(2014, 12, 31), date(2021, 1, 1)])
-def test_as_of_outside_the_plan_is_rejected(session: Session, small: dict, scoring: Scoring, day: date) -> None:
+@pytest.mark.parametrize(("kind", "day"), [("final", date(2014, 12, 31)), ("midterm", date(2021, 1, 1))])
+def test_as_of_outside_the_plan_is_rejected(session: Session, small: dict, scoring: Scoring, kind: str,
+                                            day: date) -> None:
+    """Only a final review may be dated after the period (it is written from reports that arrive then)."""
     with pytest.raises(ValidationFailed, match=f"{day} is outside the plan period of small"):
-        evaluate(session, "small", "final", day, scoring)
+        evaluate(session, "small", kind, day, scoring)
 
 
 def test_plan_without_updates_is_judged_without_crashing(session: Session, scoring: Scoring) -> None:
@@ -177,3 +181,16 @@ def test_explicit_as_of_needs_no_stored_review_year(session: Session, scoring: S
 def test_as_of_before_the_review_year_caps_the_year(session: Session, small: dict, scoring: Scoring) -> None:
     assert judge(session, "small", "final", date(2018, 6, 30), scoring).year == 2018
     assert judge(session, "small", "midterm", date(2019, 6, 30), scoring).year == 2017
+
+
+def test_milestones_named_by_a_column_heading_are_named_by_their_dates(session: Session, scoring: Scoring) -> None:
+    """Two milestones both labelled 完成时限 (the column they came from) read as their dates, not
+    "完成时限、完成时限"."""
+    plan = make_plan(session, code="generic")
+    unit = make_department(session, "县民政局")
+    make_task(session, plan, "1", lead=[unit], milestones=[
+        {"label": "完成时限", "key": "a", "due_date": date(2016, 6, 30)},
+        {"label": "完成时限", "key": "b", "due_date": date(2016, 12, 31)}])
+    session.commit()
+    [task] = evaluate(session, "generic", "midterm", date(2016, 12, 31), scoring)["tasks"]
+    assert task["overdue"] == ["2016年6月30日前", "2016年12月31日前"]

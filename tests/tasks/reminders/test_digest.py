@@ -50,7 +50,7 @@ def test_a_supporting_unit_and_a_recurring_period_are_explained(session: Session
     assert "截止2016年10月9日" in support and "牵头单位截止2016年10月14日" in support
     [duty] = [line for line in render_digest("市卫生计生委", items_of(session, date(2016, 7, 1), "市卫生计生委"),
                                               date(2016, 7, 1))[1].splitlines() if line.startswith("- ")]
-    assert "每季度召开工作例会（2016年第2季度）" in duty and "已逾期1个工作日" in duty
+    assert "每季度召开工作例会（2016年第二季度）" in duty and "已逾期1个工作日" in duty
 
 
 def test_escalation_names_the_department_and_how_long_it_is_overdue(session: Session) -> None:

@@ -125,7 +125,7 @@ def test_a_closed_round_is_no_longer_chased_or_reported_into(session, webhook_re
     assert newly and s.health.id not in missing and s.civil.id in missing
     assert close_round(session, round_)[0] is False  # closing twice changes nothing
     assert not chase_due(round_, date(2016, 7, 8))
-    with pytest.raises(ValidationFailed, match="2016年第2季度报送已结束"):
+    with pytest.raises(ValidationFailed, match="2016年第二季度报送已结束"):
         chase(session, round_, today=date(2016, 7, 8))
     with pytest.raises(ValidationFailed, match="报送已结束"):
         submit_update(session, s.civil, s.tasks["T2"], UpdateData(state="推进中", progress="晚了"), round_id=round_.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 
@@ -47,7 +48,7 @@ class _Page(HTMLParser):
 
 
 def test_html_page_is_self_contained_with_tables_and_charts(final_reports: tuple) -> None:
-    _, paths = final_reports
+    figures, paths = final_reports
     html = paths["html"].read_text(encoding="utf-8")
     page = _Page()
     page.feed(html)
@@ -61,4 +62,9 @@ def test_html_page_is_self_contained_with_tables_and_charts(final_reports: tuple
         ("市民政局", "66.74", "num amber")]
     verdicts = {r[0][0]: r[8] for r in page.tables["任务明细"][1:]}
     assert verdicts["2"] == ("未完成", "red") and verdicts["1"] == ("已完成", "green")
-    assert "评估时点：2020年12月31日" in html and "评分规则文件" in html
+    assert "评估时点：2020年12月31日" in html
+    headings = re.findall(r"<h2>(.*?)</h2>", html)
+    assert headings[:5] == ["一、总体进展", "二、主要成效", "三、指标完成情况", "四、存在问题", "五、下一步工作"]
+    assert "附件1 分任务进展表" in headings and "（一）组织保障" in html
+    body = html.split("<body>", 1)[1]  # provenance stays in the page's meta data, out of the text
+    assert "scoring.yaml" not in body and figures["scoring"]["sha256"] not in body

@@ -8,11 +8,16 @@ from openpyxl import load_workbook
 def test_sheets_and_values(final_reports: tuple) -> None:
     figures, paths = final_reports
     book = load_workbook(paths["xlsx"])
-    assert book.sheetnames == ["概况", "分领域", "部门排名", "指标", "逾期及风险", "任务明细", "与中期比较"]
+    assert book.sheetnames == ["概况", "分领域", "部门排名", "指标", "逾期及风险", "任务明细", "与中期比较", "叙述来源",
+                               "来源"]
     assert book["概况"]["A1"].value == "《示范市精神卫生工作规划（2015—2020年）》实施情况终期效果评估报告"
     overview = {row[0].value: row[1].value for row in book["概况"].iter_rows(min_row=2, max_row=8)}
     assert overview["评估时点"] == "2020-12-31" and overview["任务完成率"] == 0.8333
-    assert overview["评分规则SHA-256"] == figures["scoring"]["sha256"]
+    source = {row[0].value: row[1].value for row in book["来源"].iter_rows(min_row=2)}
+    assert source["评分规则SHA-256"] == figures["scoring"]["sha256"] and source["数据截至"] == "2020-12-31"
+    assert source["评分规则文件"].endswith("scoring.yaml") and source["duban版本"]
+    overview_text = " ".join(str(c.value) for row in book["概况"].iter_rows() for c in row if c.value)
+    assert figures["scoring"]["sha256"] not in overview_text and "scoring.yaml" not in overview_text
     departments = [[c.value for c in row] for row in book["部门排名"].iter_rows(min_row=2)]
     assert [(r[0], r[1], r[-1]) for r in departments] == [
         (1, "市卫计委", 89.59), (2, "市财政局", 86.0), (3, "市公安局", 75.75), (4, "市民政局", 66.74)]
