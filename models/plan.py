@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint, text
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import text as sql_text  # not `text`: a Milestone field has that name
 from sqlmodel import Field, SQLModel
 
 from models.base import json_field, timestamp_field
@@ -107,7 +108,7 @@ class Milestone(SQLModel, table=True):
     undated_reason: str | None = None
     # the units a clause binds this milestone to (department ids; a group stays a group); empty: the task's units
     unit_ids: list[int] = Field(default_factory=list,  # '[]' on the server too: bulk inserts may omit it
-                                sa_column=Column(JSON, nullable=False, server_default=text("'[]'")))
+                                sa_column=Column(JSON, nullable=False, server_default=sql_text("'[]'")))
     position: int = 0
     active: bool = True
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import Milestone, Plan, Task
 from tasks.plans.deadlines import Schedule, occurrences
@@ -51,8 +51,8 @@ def redate_duties(session: Session, plan: Plan) -> int:
     window = window_of(plan)
     if window.start is None and window.end is None:
         return 0
-    rows = session.exec(select(Milestone).join(Task).where(Task.plan_id == plan.id, Milestone.active,
-                                                           Milestone.recurrence.is_not(None))).all()
+    rows = session.exec(select(Milestone).join(Task).where(col(Task.plan_id) == plan.id, col(Milestone.active),
+                                                           col(Milestone.recurrence).is_not(None))).all()
     changes = []
     for duty in rows:
         start, end = duty.recurrence_start, duty.recurrence_end
@@ -65,12 +65,12 @@ def redate_duties(session: Session, plan: Plan) -> int:
         probe = Schedule(duty.key, duty.label, duty.text, None, recurrence=duty.recurrence,
                          recurrence_start=start, recurrence_end=end)
         first = occurrences(probe, until=date(start.year + 1, start.month, 1)) if start else []
-        due = first[0][1] if first and (end is None or start <= end) else None
+        due = first[0][1] if first and start is not None and (end is None or start <= end) else None
         reason = None if due else (duty.undated_reason or "recurring duty has no start inside the plan")
         changes.append({"id": duty.id, "recurrence_start": start, "recurrence_end": end, "due_date": due,
                         "undated_reason": reason})
     for row in changes:
-        session.execute(update(Milestone).where(Milestone.id == row.pop("id")).values(**row))
+        session.execute(update(Milestone).where(col(Milestone.id) == row.pop("id")).values(**row))
     session.flush()
     session.expire_all()
     return len(changes)

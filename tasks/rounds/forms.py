@@ -86,8 +86,9 @@ def write_form(session: Session, department: Department, round_: ReportingRound,
                           .order_by(col(Indicator.id))):
         indicators_of[i.task_id].append(i)
     # the plan's indicators tied to no task (an annex's values) are offered once, on the unit's first row
-    untied = list(session.exec(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.task_id.is_(None),
-                                                       Indicator.active.is_(True)).order_by(Indicator.id)))
+    untied = list(session.exec(select(Indicator).where(col(Indicator.plan_id) == plan.id,
+                                                       col(Indicator.task_id).is_(None),
+                                                       col(Indicator.active).is_(True)).order_by(col(Indicator.id))))
     for offset, (task, role) in enumerate(rows, start=1):
         r = HEADER_ROW + offset
         milestones = milestones_of[id_of(task)]

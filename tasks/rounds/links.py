@@ -73,9 +73,9 @@ def digest_links(session: Session, department_ids: list[int], now: datetime | No
     round (one query for all), a new link for each unit without one."""
     now = now or utcnow()
     found: dict[int, str] = {}
-    query = (select(AccessLink).where(AccessLink.department_id.in_(department_ids or [0]),
-                                      AccessLink.revoked_at.is_(None), AccessLink.round_id.is_(None))
-             .order_by(AccessLink.id.desc()))
+    query = (select(AccessLink).where(col(AccessLink.department_id).in_(department_ids or [0]),
+                                      col(AccessLink.revoked_at).is_(None), col(AccessLink.round_id).is_(None))
+             .order_by(col(AccessLink.id).desc()))
     for link in session.exec(query):
         if link.department_id not in found and as_utc(link.expires_at) > now + timedelta(days=1):
             found[link.department_id] = link_url(sign(link))

@@ -103,7 +103,7 @@ _PREVIOUS = {False: _LATEST.where(col(StatusUpdate.round_id).is_(None)),  # the 
 def reportable_indicators(session: Session, task: Task) -> list[Indicator]:
     """The indicators a report on ``task`` may carry values for: the task's own, and the plan's indicators tied
     to no task (an annex's values, reportable by the units of the plan and the office)."""
-    return list(session.exec(_INDICATORS.order_by(Indicator.task_id.is_(None), Indicator.id),
+    return list(session.exec(_INDICATORS.order_by(col(Indicator.task_id).is_(None), col(Indicator.id)),
                              params={"task": task.id, "plan": task.plan_id}))
 
 
