@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from flows.console import command, console
+from flows.prefect_api import RUN_HELP
 from tasks.errors import ValidationFailed
 
 
@@ -35,16 +36,22 @@ def register(app: typer.Typer) -> None:
         formats: str = typer.Option("docx,xlsx,html", "--format", help="Comma-separated: docx, xlsx, html."),
         scoring: Path | None = typer.Option(None, "--scoring", help="Scoring file (default: config/scoring.yaml "
                                             "or DUBAN_SCORING_FILE)."),
-        as_flow: bool = typer.Option(False, "--flow", help="Run as a Prefect flow run (leaves artifacts)."),
+        as_flow: bool | None = typer.Option(None, "--flow/--no-flow", help=RUN_HELP + " A flow run leaves "
+                                            "summary artifacts."),
     ) -> None:
-        """Write a mid-term or final evaluation report (Word, Excel, HTML) as of a date."""
+        """Write a mid-term or final evaluation report (Word, Excel, HTML) as of a date.
+
+        Without PREFECT_API_URL it runs in-process (no Prefect server is started); with it, or with
+        --flow, it runs the evaluate_plan flow (judge, score, render tasks) as a recorded run.
+        """
+        from flows.prefect_api import records_runs
         from tasks.evaluation.reports import parse_formats
         from tasks.evaluation.reports.summary import report_title, summary_sentences
 
         day, wanted = _as_of(as_of), parse_formats(formats)
         if kind not in ("midterm", "final"):
             raise ValidationFailed(f"--kind {kind!r}: use midterm or final")
-        if as_flow:
+        if records_runs(as_flow):
             from flows.evaluation import evaluate_plan
             from flows.prefect_api import ensure_prefect_api
 

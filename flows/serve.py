@@ -1,13 +1,16 @@
 """``duban serve``: serve every duban flow on its schedule, on the configured or a local Prefect server.
 
-Flows join by adding a ``DeploymentSpec`` to ``DEPLOYMENTS`` (an explicit registry). Each flow
-decides itself whether today is a working day, so the schedules are plain daily crons.
+The flows are those of the registry in flows/deployments.py. ``duban serve`` is for one-machine
+installs; several machines use ``duban deploy --pool`` and Prefect workers (flows/deploy.py).
+Stopping ``duban serve`` leaves the deployments and their schedules on the server
+(``pause_on_shutdown=False``): another ``duban serve`` or a worker may be running them, and a paused
+deployment loses its scheduled runs. Without ``PREFECT_API_URL`` it starts a private local Prefect
+server and stops it on exit: fine for one ``duban serve``; more processes must share one server.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import signal
 import socket
@@ -15,7 +18,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -23,52 +25,10 @@ from sqlalchemy import make_url
 
 from config import get_settings
 from flows.console import console, err_console
+from flows.deployments import DEPLOYMENTS, DeploymentSpec, deployments, register
 from tasks.errors import ConfigError
 
-
-@dataclass(frozen=True)
-class DeploymentSpec:
-    """One scheduled deployment of a flow: ``flow`` is ``module:attribute``."""
-
-    flow: str
-    name: str
-    cron: str
-    parameters: dict[str, Any] = field(default_factory=dict)
-    description: str = ""
-    concurrency_limit: int | None = 1  # never two runs of one deployment at once (the ledger assumes it)
-
-
-DEPLOYMENTS: list[DeploymentSpec] = [
-    DeploymentSpec("flows.reminders:send_reminders", "daily-reminders",
-                   f"0 {get_settings().reminders.send_hour} * * *",
-                   description="Deadline reminders and escalations, every working day."),
-    DeploymentSpec("flows.evaluation:evaluate_due_plans", "yearly-evaluations", "0 8 15 1 *",
-                   description="Mid-term and final evaluation reports of the plans whose review year just ended."),
-    DeploymentSpec("flows.status:collect_status", "daily-status-collection", "30 9 * * *",
-                   description="Open each plan's due reporting round; chase only the units that have not reported."),
-]
-
-
-def register(spec: DeploymentSpec) -> None:
-    """Add a flow's deployment to ``duban serve`` (idempotent by name)."""
-    if all(existing.name != spec.name for existing in DEPLOYMENTS):
-        DEPLOYMENTS.append(spec)
-
-
-def deployments() -> list:
-    """The Prefect RunnerDeployments of every registered flow, in the office's timezone."""
-    from prefect.deployments.runner import EntrypointType
-    from prefect.schedules import Cron
-
-    built = []
-    for spec in DEPLOYMENTS:
-        module, attribute = spec.flow.split(":")
-        flow = getattr(importlib.import_module(module), attribute)
-        built.append(flow.to_deployment(name=spec.name, schedules=[Cron(spec.cron, timezone=get_settings().timezone)],
-                                        parameters=spec.parameters or None, description=spec.description or None,
-                                        concurrency_limit=spec.concurrency_limit,
-                                        entrypoint_type=EntrypointType.MODULE_PATH))
-    return built
+__all__ = ["DEPLOYMENTS", "DeploymentSpec", "deployments", "register", "serve_all"]
 
 
 def free_port() -> int:
@@ -123,6 +83,9 @@ def stop_process_group(process: subprocess.Popen, grace: float = 20.0) -> None:
         process.wait(timeout=10)
 
 
+STOPPED = "stopping: the deployments stay scheduled on the Prefect server (not paused)"
+
+
 def _terminate_as_interrupt(signum: int, _frame: Any) -> None:
     """SIGTERM ends ``duban serve`` the way Ctrl-C does."""
     raise KeyboardInterrupt
@@ -146,10 +109,9 @@ def serve_all() -> None:
                 console.print(f"Prefect server at {api_url}", highlight=False)
             os.environ["PREFECT_API_URL"] = api_url  # flow-run subprocesses inherit it
             _serve(api_url)
-            console.print("stopping: deployments paused" + ("" if configured else ", local server stopped"),
-                          highlight=False)
+            console.print(STOPPED + ("" if configured else "; local server stopped"), highlight=False)
     except KeyboardInterrupt:
-        err_console.print("stopping: deployments paused, local server (if any) stopped", highlight=False)
+        err_console.print(STOPPED + ("" if configured else "; local server stopped"), highlight=False)
     finally:
         signal.signal(signal.SIGTERM, previous)
         if not configured:
@@ -166,4 +128,5 @@ def _serve(api_url: str) -> None:
         names = ", ".join(f"{d.flow_name}/{d.name} ({spec.cron} {get_settings().timezone})"
                           for d, spec in zip(built, DEPLOYMENTS, strict=True))
         console.print(f"serving {names}", highlight=False)
-        serve(*built, print_starting_message=False)
+        # Never pause on exit: the deployments are shared with any other `duban serve` or worker.
+        serve(*built, print_starting_message=False, pause_on_shutdown=False)

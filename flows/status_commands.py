@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from flows.console import command, console
+from flows.prefect_api import RUN_HELP
 
 round_app = typer.Typer(help="Reporting rounds: open, status, chase.", no_args_is_help=True)
 link_app = typer.Typer(help="Print (or revoke) a unit's personal portal link.", invoke_without_command=True)
@@ -75,7 +76,8 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
                       f"deadline {r.deadline}; {len(result.departments)} units expected; "
                       f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}", highlight=False, soft_wrap=True)
         if d.no_channel:
-            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False, soft_wrap=True)
+            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False,
+                          soft_wrap=True)
     if d.failed:
         raise typer.Exit(7)
 
@@ -107,24 +109,34 @@ def round_status(round_ref: str | None = typer.Option(None, "--round", help=ROUN
 @command(round_app, "chase")
 def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
                 plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds."),
-                dry_run: bool = typer.Option(False, "--dry-run", help="Show who would be chased; send nothing.")) -> None:
-    """Remind only the units that have not reported every expected task (once a day at most)."""
+                dry_run: bool = typer.Option(False, "--dry-run", help="Show who would be chased; send nothing."),
+                flow: bool | None = typer.Option(None, "--flow/--no-flow", help=RUN_HELP)) -> None:
+    """Remind only the units that have not reported every expected task (once a day at most).
+
+    Without PREFECT_API_URL it runs in-process (no Prefect server is started); with it, or with
+    --flow, it runs the chase_rounds flow as a recorded run.
+    """
+    from flows.prefect_api import ensure_prefect_api, records_runs
+    from flows.status import chase_rounds, chase_rounds_now
     from models.db import migrate, session_scope
-    from tasks.rounds.requests import chase, open_rounds
+    from tasks.rounds.requests import open_rounds
 
     migrate()
-    failed = 0
     with session_scope() as session:
         rounds = [_round(session, round_ref)] if round_ref else open_rounds(session, _plan(session, plan) if plan
                                                                             else None)
-        for r in rounds:
-            result = chase(session, r, dry_run=dry_run)
-            d = result.delivery
-            failed += d.failed
-            verb = f"would send {d.would_send}" if dry_run else f"sent {d.sent}, failed {d.failed}"
-            console.print(f"round {r.period}: {len(result.departments)} units behind; {verb}, "
-                          f"already sent today {d.skipped}", highlight=False, soft_wrap=True)
-    if failed:
+        round_ids = [r.id for r in rounds]
+    if records_runs(flow):
+        ensure_prefect_api()
+        lines = chase_rounds(round_ids, dry_run)
+    else:
+        lines = chase_rounds_now(round_ids, dry_run)
+    for line in lines:
+        d = line.delivery
+        verb = f"would send {d.would_send}" if dry_run else f"sent {d.sent}, failed {d.failed}"
+        console.print(f"round {line.period}: {line.behind} units behind; {verb}, "
+                      f"already sent today {d.skipped}", highlight=False, soft_wrap=True)
+    if sum(line.delivery.failed for line in lines):
         raise typer.Exit(7)
 
 
@@ -151,7 +163,8 @@ def round_close(round_ref: str = typer.Option(..., "--round", help=ROUND_HELP)) 
 def link_print(ctx: typer.Context,
                department: str | None = typer.Option(None, "--department", help="Unit name or alias."),
                round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
-               days: int | None = typer.Option(None, help="Valid for this many days (default link_valid_days).")) -> None:
+               days: int | None = typer.Option(None,
+                                               help="Valid for this many days (default link_valid_days).")) -> None:
     """Print a new personal portal link for a unit (``duban link revoke`` withdraws links)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -215,7 +228,8 @@ def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False
     with session_scope() as session:
         dept = _department(session, department) if department else None
         updates = collect_form(session, path, department=dept)
-    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False, soft_wrap=True)
+    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False,
+                  soft_wrap=True)
 
 
 @command(user_app, "add")
