@@ -58,8 +58,7 @@ def register(app: typer.Typer) -> None:
             ensure_prefect_api()
             result = evaluate_plan(plan, kind, day, str(out) if out else None, wanted,
                                    str(scoring) if scoring else None)
-            outputs = result["outputs"]
-            console.print(f"evaluation as of {result['as_of']} (flow run)", highlight=False)
+            title, sentences, outputs = result["title"], result["sentences"], result["outputs"]
         else:
             from models.db import session_scope
             from tasks.evaluation.assessment import run_evaluation
@@ -67,9 +66,9 @@ def register(app: typer.Typer) -> None:
 
             with session_scope() as session:
                 figures, paths = run_evaluation(session, plan, kind, day, load_scoring(scoring), wanted, out)
-            outputs = [str(p) for p in paths]
-            console.print(report_title(figures), highlight=False)
-            for sentence in summary_sentences(figures):
-                console.print(f"  {sentence}", highlight=False)
+            title, sentences, outputs = report_title(figures), summary_sentences(figures), [str(p) for p in paths]
+        console.print(title, highlight=False)
+        for sentence in sentences:
+            console.print(f"  {sentence}", highlight=False)
         for path in outputs:
             console.print(f"written: {path}", highlight=False)
