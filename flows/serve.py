@@ -5,12 +5,14 @@ installs; several machines use ``duban deploy --pool`` and Prefect workers (flow
 Stopping ``duban serve`` leaves the deployments and their schedules on the server
 (``pause_on_shutdown=False``): another ``duban serve`` or a worker may be running them, and a paused
 deployment loses its scheduled runs. Without ``PREFECT_API_URL`` it starts a private local Prefect
-server and stops it on exit: fine for one ``duban serve``; more processes must share one server.
+server and stops it on exit: fine for one ``duban serve``; a second one on the same machine without
+``PREFECT_API_URL`` is refused (a lock in the data folder), since more processes must share one server.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import socket
@@ -69,6 +71,28 @@ def local_server(timeout: float = 120.0) -> Iterator[str]:
         stop_process_group(process)
 
 
+@contextlib.contextmanager
+def private_server_lock() -> Iterator[None]:
+    """Hold the machine's lock on "a `duban serve` runs a private Prefect server here" while serving.
+
+    Two such serves would each hold their own schedules and each run every sweep; the second is
+    refused (``ConfigError``, exit 2) and told to share one server through ``PREFECT_API_URL``.
+    """
+    path = get_settings().data_dir / "serve-private-prefect.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(f"another `duban serve` on this machine runs its own Prefect server ({path} is "
+                              "locked): two would each run every sweep. Run one `prefect server start` and set "
+                              "PREFECT_API_URL for every `duban serve` and worker") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def stop_process_group(process: subprocess.Popen, grace: float = 20.0) -> None:
     """SIGTERM the process group, then SIGKILL what is left after ``grace`` seconds."""
     if process.poll() is not None:
@@ -102,6 +126,7 @@ def serve_all() -> None:
                 shown = make_url(api_url).render_as_string(hide_password=True)
                 console.print(f"using the Prefect server at {shown}", highlight=False)
             else:
+                stack.enter_context(private_server_lock())
                 seconds = get_settings().prefect_startup_seconds
                 console.print(f"no PREFECT_API_URL: starting a local Prefect server (can take up to {seconds} s "
                               "on a busy machine)…", highlight=False)
