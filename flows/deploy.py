@@ -57,11 +57,10 @@ def deploy_all(work_pool: str, pool_type: str = "process", concurrency: int | No
     """Create or update the pool and one deployment per registered flow on the configured server."""
     from prefect.settings import PREFECT_API_URL
 
-    from flows.prefect_api import FIX
-
     if not PREFECT_API_URL.value():
-        raise ConfigError("duban deploy needs a running Prefect server that the workers share: set "
-                          f"PREFECT_API_URL (a temporary server would vanish with this command); {FIX}")
+        raise ConfigError("duban deploy needs the Prefect server that the workers share: start one "
+                          "(`prefect server start`) and set PREFECT_API_URL to its API, e.g. "
+                          "http://prefect-host:4200/api (a temporary server would vanish with this command)")
     ensure_work_pool(work_pool, pool_type, concurrency)
     done = []
     for deployment, spec in zip(deployments(work_pool, crons), DEPLOYMENTS, strict=True):
