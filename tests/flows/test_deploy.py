@@ -181,3 +181,12 @@ def test_workers_run_the_deployed_sweep_once_and_schedules_outlive_them(
         after = client.read_deployment(sweep.id)
     assert not after.paused and after.work_pool_name == POOL
     _until("the sweep stays scheduled", lambda: _scheduled_runs(sweep.id), timeout=300)
+
+
+def test_deploy_without_a_prefect_server_says_what_to_set(db_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "DUBAN_DATABASE_URL": db_url, "COLUMNS": "200"}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([str(DUBAN), "deploy", "--pool", POOL], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 2 and "PREFECT_API_URL" in done.stderr, done.stdout + done.stderr
+    assert not (tmp_path / "prefect" / "prefect.db").exists()
