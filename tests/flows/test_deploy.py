@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -107,11 +108,6 @@ def _online_workers() -> set[str]:
         return {w.name for w in client.read_workers_for_work_pool(POOL) if w.status == WorkerStatus.ONLINE}
 
 
-def _updated(deployment_id: Any) -> Any:
-    with _client() as client:
-        return client.read_deployment(deployment_id).updated
-
-
 def _final(run_id: Any) -> Any:
     with _client() as client:
         run = client.read_flow_run(run_id)
@@ -161,18 +157,21 @@ def test_workers_run_the_deployed_sweep_once_and_schedules_outlive_them(
             stop_process_group(worker)
 
     # A `duban serve` on the same server re-registers the deployments; when it stops, nothing is paused.
-    with _client() as client:
-        before = client.read_deployment(sweep.id).updated
+    started = datetime.now(UTC)  # the workers are gone: from now on only the serve's runner polls
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         serve = subprocess.Popen([str(DUBAN), "serve"], env={**prefect_env, "DUBAN_SCHEDULES__REMINDERS": "0 8 * * *"},
                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        def registered() -> bool:
+        def polled_after(moment: datetime) -> Any:
             assert serve.poll() is None, log.read_text()
-            return _updated(sweep.id) > before
+            with _client() as client:
+                polled = client.read_deployment(sweep.id).last_polled
+            return polled if polled is not None and polled > moment else None
 
-        _until("duban serve registers the sweep", registered)
+        # Two polls after the start (a worker's last poll may still land once): the runner is serving.
+        first = _until("duban serve polls for the sweep's runs", lambda: polled_after(started))
+        _until("duban serve polls again", lambda: polled_after(first))
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=120)
