@@ -36,6 +36,18 @@ class ImportLimits(BaseModel):
     max_seconds: float = 120.0  # reading and checking, before anything is stored
 
 
+class Schedules(BaseModel):
+    """Cron schedules (in ``timezone``) of the flows ``duban serve`` and ``duban deploy`` register.
+
+    Each flow decides itself whether today is a working day, so these are plain crons.
+    ``reminders`` unset means ``0 <reminders.send_hour> * * *``.
+    """
+
+    reminders: str | None = None
+    status: str = "30 9 * * *"
+    evaluations: str = "0 8 15 1 *"
+
+
 class Settings(BaseSettings):
     """Everything an office may configure, from the environment or a ``.env`` file."""
 
@@ -53,6 +65,10 @@ class Settings(BaseSettings):
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
     prefect_startup_seconds: int = Field(default=120, ge=1, description="how long to wait for Prefect's "
                                          "temporary local server to start (Prefect's own default is 20 s)")
+    schedules: Schedules = Field(default_factory=Schedules)
+    work_pool: str = Field(default="duban", description="the Prefect work pool `duban deploy` deploys to")
+    work_pool_concurrency: int | None = Field(default=None, ge=0, description="most flow runs the pool runs at "
+                                              "once (unset: leave the pool's limit as it is)")
     notify_retries: int = 3
     notify_backoff_seconds: float = 0.5
     notify_concurrency: int = 32

@@ -8,6 +8,7 @@ import typer
 
 from flows import (
     demo,
+    deploy,
     directory_commands,
     evaluation_commands,
     plan_commands,
@@ -40,7 +41,8 @@ def init_command() -> None:
     console.print(f"database ready: {display_url()}", highlight=False)
 
 
-for _module in (demo, plan_commands, directory_commands, reminder_commands, status_commands, evaluation_commands):
+for _module in (demo, deploy, plan_commands, directory_commands, reminder_commands, status_commands,
+                evaluation_commands):
     _module.register(app)
 
 

@@ -81,7 +81,8 @@ def evaluate_plan(plan_code: str, kind: str = "midterm", as_of: date | None = No
     create_table_artifact(department_rows(figures), key=artifact_key("departments", plan_code, kind),
                           description=f"{report_title(figures)}：部门得分与排名")
     logger.info("evaluation of %s (%s, as of %s) written: %s", plan_code, kind, figures["as_of"], ", ".join(outputs))
-    return {"as_of": figures["as_of"], "summary": figures["summary"], "outputs": outputs}
+    return {"as_of": figures["as_of"], "summary": figures["summary"], "outputs": outputs,
+            "title": report_title(figures), "sentences": summary_sentences(figures)}
 
 
 @flow(name="evaluate-due-plans")

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from flows.console import command, console, require_database
+from flows.prefect_api import RUN_HELP
 from tasks.errors import ValidationFailed
 
 
@@ -38,9 +39,15 @@ def register(app: typer.Typer) -> None:
         office: str | None = typer.Option(None, "--office", help="Issuing office for the letterhead and signature "
                                           "(default: DUBAN_REPORT_OFFICE, else the plan's issuing office)."),
         doc_number: str | None = typer.Option(None, "--doc-number", help="Document number (文号) of the report."),
-        as_flow: bool = typer.Option(False, "--flow", help="Run as a Prefect flow run (leaves artifacts)."),
+        as_flow: bool | None = typer.Option(None, "--flow/--no-flow", help=RUN_HELP + " A flow run leaves "
+                                            "summary artifacts."),
     ) -> None:
-        """Write a mid-term or final evaluation report (Word, Excel, HTML) as of a date."""
+        """Write a mid-term or final evaluation report (Word, Excel, HTML) as of a date.
+
+        Without PREFECT_API_URL it runs in-process (no Prefect server is started); with it, or with
+        --flow, it runs the evaluate_plan flow (judge, score, render tasks) as a recorded run.
+        """
+        from flows.prefect_api import records_runs
         from tasks.evaluation.reports import parse_formats
         from tasks.evaluation.reports.summary import report_title, summary_sentences
 
@@ -48,15 +55,14 @@ def register(app: typer.Typer) -> None:
         if kind not in ("midterm", "final"):
             raise ValidationFailed(f"--kind {kind!r}: use midterm or final")
         require_database()
-        if as_flow:
+        if records_runs(as_flow):
             from flows.evaluation import evaluate_plan
             from flows.prefect_api import ensure_prefect_api
 
             ensure_prefect_api()
             result = evaluate_plan(plan, kind, day, str(out) if out else None, wanted,
                                    str(scoring) if scoring else None, office, doc_number)
-            outputs = result["outputs"]
-            console.print(f"evaluation as of {result['as_of']} (flow run)", highlight=False)
+            title, sentences, outputs = result["title"], result["sentences"], result["outputs"]
         else:
             from models.db import session_scope
             from tasks.evaluation.assessment import run_evaluation
@@ -65,9 +71,9 @@ def register(app: typer.Typer) -> None:
             with session_scope() as session:
                 figures, paths = run_evaluation(session, plan, kind, day, load_scoring(scoring), wanted, out,
                                                 office, doc_number)
-            outputs = [str(p) for p in paths]
-            console.print(report_title(figures), highlight=False)
-            for sentence in summary_sentences(figures):
-                console.print(f"  {sentence}", highlight=False)
+            title, sentences, outputs = report_title(figures), summary_sentences(figures), [str(p) for p in paths]
+        console.print(title, highlight=False)
+        for sentence in sentences:
+            console.print(f"  {sentence}", highlight=False)
         for path in outputs:
             console.print(f"written: {path}", highlight=False)

@@ -48,30 +48,36 @@ def print_summary(summary: dict[str, Any]) -> None:
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the duban CLI."""
 
+    from flows.prefect_api import RUN_HELP
+
     @command(app, "remind")
     def remind(as_of: str | None = typer.Option(None, "--as-of", help="Sweep as if today were YYYY-MM-DD."),
                plan: str | None = typer.Option(None, "--plan", help="Only this plan (code)."),
                dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be sent; send nothing."),
-               no_flow: bool = typer.Option(False, "--no-flow",
-                                            help="Run the sweep directly, without Prefect (faster).")) -> None:
-        """Send today's deadline reminders and escalations (the send_reminders flow)."""
+               flow: bool | None = typer.Option(None, "--flow/--no-flow", help=RUN_HELP)) -> None:
+        """Send today's deadline reminders and escalations (what the send_reminders flow does).
+
+        Without PREFECT_API_URL it runs in-process (no Prefect server is started); with it, or with
+        --flow, it runs the send_reminders flow and leaves a recorded run with its summary artifact.
+        """
+        from flows.prefect_api import records_runs
         from tasks.errors import DeliveryFailed
 
         day = _day(as_of, "--as-of")
         require_database()
-        if no_flow:
+        if records_runs(flow):
+            from flows.prefect_api import ensure_prefect_api
+            from flows.reminders import send_reminders
+
+            ensure_prefect_api()
+            summary = send_reminders(as_of=day.isoformat() if day else None, plan_code=plan, dry_run=dry_run)
+        else:
             from models.db import session_scope
             from tasks.reminders.sweep import run_sweep, sweep_summary
             from tasks.workdays import local_today
 
             with session_scope() as session:
                 summary = sweep_summary(run_sweep(session, day or local_today(), plan_code=plan, dry_run=dry_run))
-        else:
-            from flows.prefect_api import ensure_prefect_api
-            from flows.reminders import send_reminders
-
-            ensure_prefect_api()
-            summary = send_reminders(as_of=day.isoformat() if day else None, plan_code=plan, dry_run=dry_run)
         print_summary(summary)
         if summary["failed"]:
             raise DeliveryFailed(f"{summary['failed']} message(s) could not be delivered; they are recorded in "

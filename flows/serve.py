@@ -1,13 +1,18 @@
 """``duban serve``: serve every duban flow on its schedule, on the configured or a local Prefect server.
 
-Flows join by adding a ``DeploymentSpec`` to ``DEPLOYMENTS`` (an explicit registry). Each flow
-decides itself whether today is a working day, so the schedules are plain daily crons.
+The flows are those of the registry in flows/deployments.py. ``duban serve`` is for one-machine
+installs; several machines use ``duban deploy --pool`` and Prefect workers (flows/deploy.py).
+Stopping ``duban serve`` leaves the deployments and their schedules on the server
+(``pause_on_shutdown=False``): another ``duban serve`` or a worker may be running them, and a paused
+deployment loses its scheduled runs. Without ``PREFECT_API_URL`` it starts a private local Prefect
+server and stops it on exit: fine for one ``duban serve``; a second one on the same machine without
+``PREFECT_API_URL`` is refused (a lock in the data folder), since more processes must share one server.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
+import fcntl
 import os
 import signal
 import socket
@@ -15,7 +20,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -23,52 +27,10 @@ from sqlalchemy import make_url
 
 from config import get_settings
 from flows.console import console, err_console
+from flows.deployments import DEPLOYMENTS, DeploymentSpec, deployments, register
 from tasks.errors import ConfigError
 
-
-@dataclass(frozen=True)
-class DeploymentSpec:
-    """One scheduled deployment of a flow: ``flow`` is ``module:attribute``."""
-
-    flow: str
-    name: str
-    cron: str
-    parameters: dict[str, Any] = field(default_factory=dict)
-    description: str = ""
-    concurrency_limit: int | None = 1  # never two runs of one deployment at once (the ledger assumes it)
-
-
-DEPLOYMENTS: list[DeploymentSpec] = [
-    DeploymentSpec("flows.reminders:send_reminders", "daily-reminders",
-                   f"0 {get_settings().reminders.send_hour} * * *",
-                   description="Deadline reminders and escalations, every working day."),
-    DeploymentSpec("flows.evaluation:evaluate_due_plans", "yearly-evaluations", "0 8 15 1 *",
-                   description="Mid-term and final evaluation reports of the plans whose review year just ended."),
-    DeploymentSpec("flows.status:collect_status", "daily-status-collection", "30 9 * * *",
-                   description="Open each plan's due reporting round; chase only the units that have not reported."),
-]
-
-
-def register(spec: DeploymentSpec) -> None:
-    """Add a flow's deployment to ``duban serve`` (idempotent by name)."""
-    if all(existing.name != spec.name for existing in DEPLOYMENTS):
-        DEPLOYMENTS.append(spec)
-
-
-def deployments() -> list:
-    """The Prefect RunnerDeployments of every registered flow, in the office's timezone."""
-    from prefect.deployments.runner import EntrypointType
-    from prefect.schedules import Cron
-
-    built = []
-    for spec in DEPLOYMENTS:
-        module, attribute = spec.flow.split(":")
-        flow = getattr(importlib.import_module(module), attribute)
-        built.append(flow.to_deployment(name=spec.name, schedules=[Cron(spec.cron, timezone=get_settings().timezone)],
-                                        parameters=spec.parameters or None, description=spec.description or None,
-                                        concurrency_limit=spec.concurrency_limit,
-                                        entrypoint_type=EntrypointType.MODULE_PATH))
-    return built
+__all__ = ["DEPLOYMENTS", "DeploymentSpec", "deployments", "register", "serve_all"]
 
 
 def free_port() -> int:
@@ -109,6 +71,28 @@ def local_server(timeout: float = 120.0) -> Iterator[str]:
         stop_process_group(process)
 
 
+@contextlib.contextmanager
+def private_server_lock() -> Iterator[None]:
+    """Hold the machine's lock on "a `duban serve` runs a private Prefect server here" while serving.
+
+    Two such serves would each hold their own schedules and each run every sweep; the second is
+    refused (``ConfigError``, exit 2) and told to share one server through ``PREFECT_API_URL``.
+    """
+    path = get_settings().data_dir / "serve-private-prefect.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(f"another `duban serve` on this machine runs its own Prefect server ({path} is "
+                              "locked): two would each run every sweep. Run one `prefect server start` and set "
+                              "PREFECT_API_URL for every `duban serve` and worker") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def stop_process_group(process: subprocess.Popen, grace: float = 20.0) -> None:
     """SIGTERM the process group, then SIGKILL what is left after ``grace`` seconds."""
     if process.poll() is not None:
@@ -121,6 +105,9 @@ def stop_process_group(process: subprocess.Popen, grace: float = 20.0) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+STOPPED = "stopping: the deployments stay scheduled on the Prefect server (not paused)"
 
 
 def _terminate_as_interrupt(signum: int, _frame: Any) -> None:
@@ -139,6 +126,7 @@ def serve_all() -> None:
                 shown = make_url(api_url).render_as_string(hide_password=True)
                 console.print(f"using the Prefect server at {shown}", highlight=False)
             else:
+                stack.enter_context(private_server_lock())
                 seconds = get_settings().prefect_startup_seconds
                 console.print(f"no PREFECT_API_URL: starting a local Prefect server (can take up to {seconds} s "
                               "on a busy machine)…", highlight=False)
@@ -146,10 +134,9 @@ def serve_all() -> None:
                 console.print(f"Prefect server at {api_url}", highlight=False)
             os.environ["PREFECT_API_URL"] = api_url  # flow-run subprocesses inherit it
             _serve(api_url)
-            console.print("stopping: deployments paused" + ("" if configured else ", local server stopped"),
-                          highlight=False)
+            console.print(STOPPED + ("" if configured else "; local server stopped"), highlight=False)
     except KeyboardInterrupt:
-        err_console.print("stopping: deployments paused, local server (if any) stopped", highlight=False)
+        err_console.print(STOPPED + ("" if configured else "; local server stopped"), highlight=False)
     finally:
         signal.signal(signal.SIGTERM, previous)
         if not configured:
@@ -166,4 +153,5 @@ def _serve(api_url: str) -> None:
         names = ", ".join(f"{d.flow_name}/{d.name} ({spec.cron} {get_settings().timezone})"
                           for d, spec in zip(built, DEPLOYMENTS, strict=True))
         console.print(f"serving {names}", highlight=False)
-        serve(*built, print_starting_message=False)
+        # Never pause on exit: the deployments are shared with any other `duban serve` or worker.
+        serve(*built, print_starting_message=False, pause_on_shutdown=False)

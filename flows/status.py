@@ -6,6 +6,7 @@ nor skips a request or a chase.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,11 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config import get_settings
+from models import ReportingRound
 from models.db import session_scope
+from tasks.reminders.notify import DeliveryReport
 from tasks.rounds.collection import chase_open_rounds, open_due_rounds
+from tasks.rounds.requests import chase
 from tasks.workdays import is_working_day, local_today
 
 
@@ -31,6 +35,41 @@ def chase_open_rounds_step(today: date, force: bool) -> list[dict[str, Any]]:
     """Chase the units behind in the open rounds."""
     with session_scope() as session:
         return chase_open_rounds(session, today, force)
+
+
+@dataclass(frozen=True)
+class ChaseLine:
+    """One round chased by ``duban round chase``: its period, the units behind and the delivery."""
+
+    period: str
+    behind: int
+    delivery: DeliveryReport
+
+
+def chase_rounds_now(round_ids: list[int], dry_run: bool) -> list[ChaseLine]:
+    """Chase the units behind in the given rounds (each unit once a day at most): no Prefect needed."""
+    lines = []
+    with session_scope() as session:
+        for round_id in round_ids:
+            round_ = session.get(ReportingRound, round_id)
+            result = chase(session, round_, dry_run=dry_run)
+            lines.append(ChaseLine(round_.period, len(result.departments), result.delivery))
+    return lines
+
+
+@task(name="chase-rounds", cache_policy=NO_CACHE)
+def chase_rounds_step(round_ids: list[int], dry_run: bool) -> list[ChaseLine]:
+    """``chase_rounds_now`` as a task (the ledger makes a retry or a re-run send nothing twice)."""
+    return chase_rounds_now(round_ids, dry_run)
+
+
+@flow(name="chase-rounds")
+def chase_rounds(round_ids: list[int], dry_run: bool = False) -> list[ChaseLine]:
+    """``duban round chase`` as a recorded flow run (used when a Prefect server is configured)."""
+    lines = chase_rounds_step(round_ids, dry_run)
+    get_run_logger().info("chase_rounds: %s", "; ".join(f"{x.period}: {x.behind} behind, sent {x.delivery.sent}, "
+                                                          f"failed {x.delivery.failed}" for x in lines) or "none")
+    return lines
 
 
 @flow(name="collect-status")

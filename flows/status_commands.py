@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from flows.console import DubanGroup, command, console, require_database
+from flows.prefect_api import RUN_HELP
 
 round_app = typer.Typer(cls=DubanGroup, help="Reporting rounds: open, status, chase, close.", no_args_is_help=True)
 link_app = typer.Typer(cls=DubanGroup, help="Print (or revoke) a unit's personal portal link.",
@@ -109,25 +110,34 @@ def round_status(round_ref: str | None = typer.Option(None, "--round", help=ROUN
 @command(round_app, "chase")
 def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
                 plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds."),
-                dry_run: bool = typer.Option(False, "--dry-run",
-                                             help="Show who would be chased; send nothing.")) -> None:
-    """Remind only the units that have not reported every expected task (once a day at most)."""
+                dry_run: bool = typer.Option(False, "--dry-run", help="Show who would be chased; send nothing."),
+                flow: bool | None = typer.Option(None, "--flow/--no-flow", help=RUN_HELP)) -> None:
+    """Remind only the units that have not reported every expected task (once a day at most).
+
+    Without PREFECT_API_URL it runs in-process (no Prefect server is started); with it, or with
+    --flow, it runs the chase_rounds flow as a recorded run.
+    """
+    from flows.prefect_api import ensure_prefect_api, records_runs
+    from flows.status import chase_rounds, chase_rounds_now
     from models.db import session_scope
-    from tasks.rounds.requests import chase, open_rounds
+    from tasks.rounds.requests import open_rounds
 
     require_database()
-    failed = 0
     with session_scope() as session:
         rounds = [_round(session, round_ref)] if round_ref else open_rounds(session, _plan(session, plan) if plan
                                                                             else None)
-        for r in rounds:
-            result = chase(session, r, dry_run=dry_run)
-            d = result.delivery
-            failed += d.failed
-            verb = f"would send {d.would_send}" if dry_run else f"sent {d.sent}, failed {d.failed}"
-            console.print(f"round {r.period}: {len(result.departments)} units behind; {verb}, "
-                          f"already sent today {d.skipped}", highlight=False, soft_wrap=True)
-    if failed:
+        round_ids = [r.id for r in rounds]
+    if records_runs(flow):
+        ensure_prefect_api()
+        lines = chase_rounds(round_ids, dry_run)
+    else:
+        lines = chase_rounds_now(round_ids, dry_run)
+    for line in lines:
+        d = line.delivery
+        verb = f"would send {d.would_send}" if dry_run else f"sent {d.sent}, failed {d.failed}"
+        console.print(f"round {line.period}: {line.behind} units behind; {verb}, "
+                      f"already sent today {d.skipped}", highlight=False, soft_wrap=True)
+    if sum(line.delivery.failed for line in lines):
         raise typer.Exit(7)
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -14,6 +18,8 @@ from tests.receivers import WebhookReceiver
 from tests.reminder_scenario import build_city
 
 pytestmark = pytest.mark.flow
+ROOT = Path(__file__).resolve().parents[2]
+DUBAN = Path(sys.executable).with_name("duban")
 
 
 async def _artifact(key: str) -> str:
@@ -78,3 +84,25 @@ def test_a_sweep_with_no_failure_warns_only_about_units_without_a_channel(
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert not [w for w in warnings if "failed" in w], warnings
     assert any("no channel" in w and "市残联" in w for w in warnings), warnings
+
+
+def test_duban_remind_without_a_prefect_server_runs_in_process(db_url: str, session: Session,
+                                                              webhook: WebhookReceiver, tmp_path: Path) -> None:
+    build_city(session, webhook)
+    home = tmp_path / "prefect"  # a Prefect server (temporary or not) keeps its database here
+    env = {**os.environ, "PREFECT_HOME": str(home), "DUBAN_DATABASE_URL": db_url, "COLUMNS": "200",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env.pop("PREFECT_API_URL", None)
+
+    def remind(*args: str) -> str:
+        done = subprocess.run([str(DUBAN), "remind", "--as-of", "2016-10-14", *args], env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    out = remind()
+    assert "sent 4" in out and sorted(h.path for h in webhook.hits) == ["/czj", "/gaj", "/mzj", "/wjw"]
+    assert "temporary" not in out and not (home / "prefect.db").exists()  # no Prefect server ever started
+    recorded = remind("--flow")  # forced: the same sweep as a flow run, on Prefect's temporary server
+    assert "already sent 4" in recorded and len(webhook.hits) == 4
+    assert "temporary local server" in recorded and (home / "prefect.db").exists()

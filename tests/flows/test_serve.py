@@ -106,3 +106,17 @@ def test_a_served_deployment_fires_and_sends(db_url: str, session: Session, webh
     port = int(api_url.rsplit(":", 1)[1].split("/")[0])
     with socket.socket() as sock:                 # the server duban started is gone with it
         assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_a_second_serve_with_its_own_server_on_one_machine_is_refused(db_url: str, tmp_path: Path) -> None:
+    from flows.serve import private_server_lock
+
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "DUBAN_DATABASE_URL": db_url, "COLUMNS": "200"}
+    env.pop("PREFECT_API_URL", None)
+    with private_server_lock():  # as a first `duban serve` that started its private server holds it
+        second = subprocess.run([str(DUBAN), "serve"], env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 2, second.stdout + second.stderr
+    assert "another `duban serve`" in second.stderr and "PREFECT_API_URL" in second.stderr
+    assert not (tmp_path / "prefect" / "prefect.db").exists()  # it started no server of its own
+    with private_server_lock():  # released again when its holder is done
+        pass
