@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     portal_base_url: str = "http://127.0.0.1:8000"
     portal_host: str = "127.0.0.1"
     portal_port: int = 8000
+    # uvicorn restarts a worker that does not answer its supervisor's ping in time (its default, 5 s, kills
+    # healthy workers on a loaded machine while they import or start)
+    portal_worker_healthcheck_seconds: int = 60
     year_column_due: str = Field(default="12-31", description="MM-DD a bare year column falls due")
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
     prefect_startup_seconds: int = Field(default=120, ge=1, description="how long to wait for Prefect's "

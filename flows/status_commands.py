@@ -269,7 +269,8 @@ def portal_command(host: str | None = typer.Option(None, help="Bind address (def
     secret_key(settings)  # generated (if not configured) before the workers start, so that they share it
     uvicorn.run("portal.app:create_app", factory=True, host=host or settings.portal_host,
                 port=port or settings.portal_port, workers=workers or min(2, os.cpu_count() or 1),
-                log_config=uvicorn_log_config(), proxy_headers=False)
+                log_config=uvicorn_log_config(), proxy_headers=False,
+                timeout_worker_healthcheck=settings.portal_worker_healthcheck_seconds)
 
 
 def register(app: typer.Typer) -> None:
