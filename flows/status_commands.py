@@ -75,7 +75,8 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
                       f"deadline {r.deadline}; {len(result.departments)} units expected; "
                       f"sent {d.sent}, already sent {d.skipped}, failed {d.failed}", highlight=False, soft_wrap=True)
         if d.no_channel:
-            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False, soft_wrap=True)
+            console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False,
+                          soft_wrap=True)
     if d.failed:
         raise typer.Exit(7)
 
@@ -107,7 +108,8 @@ def round_status(round_ref: str | None = typer.Option(None, "--round", help=ROUN
 @command(round_app, "chase")
 def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
                 plan: str | None = typer.Option(None, "--plan", help="Only this plan's open rounds."),
-                dry_run: bool = typer.Option(False, "--dry-run", help="Show who would be chased; send nothing.")) -> None:
+                dry_run: bool = typer.Option(False, "--dry-run",
+                                             help="Show who would be chased; send nothing.")) -> None:
     """Remind only the units that have not reported every expected task (once a day at most)."""
     from models.db import migrate, session_scope
     from tasks.rounds.requests import chase, open_rounds
@@ -151,7 +153,8 @@ def round_close(round_ref: str = typer.Option(..., "--round", help=ROUND_HELP)) 
 def link_print(ctx: typer.Context,
                department: str | None = typer.Option(None, "--department", help="Unit name or alias."),
                round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
-               days: int | None = typer.Option(None, help="Valid for this many days (default link_valid_days).")) -> None:
+               days: int | None = typer.Option(None,
+                                               help="Valid for this many days (default link_valid_days).")) -> None:
     """Print a new personal portal link for a unit (``duban link revoke`` withdraws links)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -215,13 +218,16 @@ def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False
     with session_scope() as session:
         dept = _department(session, department) if department else None
         updates = collect_form(session, path, department=dept)
-    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False, soft_wrap=True)
+    console.print(f"recorded {len(updates)} update(s) from {path.name}; waiting for review", highlight=False,
+                  soft_wrap=True)
 
 
 @command(user_app, "add")
 def user_add(name: str = typer.Argument(..., help="Login name."),
              password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
-             replace: bool = typer.Option(False, help="Set a new password for an existing user.")) -> None:
+             replace: bool = typer.Option(False, help="Set a new password for an existing user."),
+             role: str = typer.Option("admin", "--role", help="admin (管理员, everything) or viewer (查看, "
+                                      "read-only: dashboard, ledgers, reports).")) -> None:
     """Create an office user (password prompted, or read from stdin); only a bcrypt hash is stored."""
     from models.db import migrate, session_scope
     from tasks.accounts import add_user
@@ -230,8 +236,9 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
         typer.prompt("password", hide_input=True, confirmation_prompt=True)
     migrate()
     with session_scope() as session:
-        user = add_user(session, name, password, replace=replace)
-        console.print(f"user {user.username} {'updated' if replace else 'created'}", highlight=False, soft_wrap=True)
+        user = add_user(session, name, password, replace=replace, role=role)
+        console.print(f"user {user.username} ({user.role}) {'updated' if replace else 'created'}", highlight=False,
+                      soft_wrap=True)
 
 
 def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),

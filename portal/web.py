@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from anyio import CapacityLimiter
 from fastapi import Depends, Request
@@ -13,8 +15,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, select
 
+from config import get_settings
 from models import OfficeUser
+from models.base import as_utc
 from models.db import session_scope
+from tasks.accounts import ROLE_ADMIN
 from tasks.errors import AccessDenied
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +28,16 @@ LIGHTS = {"green": "绿", "yellow": "黄", "red": "红"}
 REVIEW_LABELS = {"pending": "待审核", "accepted": "已采纳", "returned": "已退回"}
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "责任"}
 CHANNEL_LABELS = {"portal": "网页", "form": "报送表", "api": "接口"}
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored UTC timestamp as the office reads it: Asia/Shanghai (settings.timezone), to the minute."""
+    if value is None:
+        return ""
+    return as_utc(value).astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local"] = local_time
 templates.env.globals.update(LIGHTS=LIGHTS, REVIEW_LABELS=REVIEW_LABELS, ROLE_LABELS=ROLE_LABELS,
                              CHANNEL_LABELS=CHANNEL_LABELS)
 
@@ -43,16 +58,30 @@ def db() -> Iterator[Session]:
         yield session
 
 
-def office_user(request: Request, session: Session = Depends(db)) -> str:
-    """The signed-in office user's name; LoginRequired (→ login page or 401) otherwise. The cookie must carry
-    the user's current session version: logout and a password change raise it, ending older cookies."""
+def current_user(request: Request, session: Session = Depends(db)) -> OfficeUser:
+    """The signed-in office account; LoginRequired (→ login page or 401) otherwise. The cookie must carry
+    the user's current session version: logout, a password change and disabling raise it, ending older cookies."""
     name, version = request.session.get("user"), request.session.get("sv")
     if not name:
         raise LoginRequired
     user = session.exec(select(OfficeUser).where(OfficeUser.username == str(name))).first()
-    if user is None or version != user.session_version:
+    if user is None or user.disabled or version != user.session_version:
         request.session.clear()
         raise LoginRequired
+    request.state.role = user.role  # pages show admin-only controls from it
+    return user
+
+
+def office_user(user: OfficeUser = Depends(current_user)) -> str:
+    """The signed-in office user's name (any role: read-only pages)."""
+    return user.username
+
+
+def require_admin(user: OfficeUser = Depends(current_user)) -> str:
+    """The signed-in user's name if the account is an admin (管理员); AccessDenied (403) for a viewer (查看).
+    Every state-changing office route and API endpoint depends on this."""
+    if user.role != ROLE_ADMIN:
+        raise AccessDenied("当前账号为“查看”角色（只读），无权进行此操作。")
     return user.username
 
 
@@ -86,6 +115,7 @@ def render(request: Request, name: str, status_code: int = 200, headers: dict[st
            **context: Any) -> HTMLResponse:
     """A server-rendered page with the CSRF token at hand."""
     context.setdefault("csrf", csrf_token(request))
+    context.setdefault("is_admin", getattr(request.state, "role", None) == ROLE_ADMIN)
     return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
 

@@ -117,8 +117,8 @@ def _report_row(spec: TaskSpec, names: dict[int, str]) -> dict[str, Any]:
     row: dict[str, Any] = {"code": spec.code, "section": spec.section, "text": spec.text, "ref": spec.source_ref}
     for role in ROLES:
         row[role] = [names[d] for r, d, _ in spec.assignments if r == role]
-    row["milestones"] = [{"label": m["label"], "due": m["due_date"], "recurrence": m["recurrence"],
-                          "soft": m["soft"]} for m in spec.milestones]
+    row["milestones"] = [{"label": m["label"], "text": m["text"], "due": m["due_date"],
+                          "recurrence": m["recurrence"], "soft": m["soft"]} for m in spec.milestones]
     return row
 
 
