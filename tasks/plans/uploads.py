@@ -24,6 +24,7 @@ from tasks.errors import NotFound, ValidationFailed
 ALLOWED_SUFFIXES = (".docx", ".xlsx", ".csv", ".txt")
 NOTE = ".upload.json"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_PLAN_CODE = re.compile(r"^[\w-]{1,100}$")
 _CHUNK = 64 * 1024
 
 
@@ -57,6 +58,9 @@ def stage(filename: str, stream: BinaryIO, uploaded_by: str, plan_code: str | No
     """Keep an uploaded plan document until it is confirmed or cancelled; refuses (keeping nothing) a file of
     another type, an empty one or one above settings.upload_max_bytes, with a Chinese message."""
     name = safe_name(filename)
+    plan_code = (plan_code or "").strip() or None
+    if plan_code is not None and not _PLAN_CODE.match(plan_code):
+        raise ValidationFailed(f"计划代码“{plan_code}”只能包含字母、数字、汉字、下划线和连字符（至多 100 个字符）。")
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationFailed(f"文件“{name}”的类型不支持：请上传 .docx、.xlsx、.csv 或 .txt 格式的计划文件"
@@ -64,7 +68,7 @@ def stage(filename: str, stream: BinaryIO, uploaded_by: str, plan_code: str | No
     limit = get_settings().upload_max_bytes
     token = secrets.token_hex(16)
     folder = private_dir(uploads_dir() / token)
-    upload = StagedUpload(token, name, (plan_code or "").strip() or None, uploaded_by)
+    upload = StagedUpload(token, name, plan_code, uploaded_by)
     try:
         size = 0
         with os.fdopen(create_private(upload.path), "wb") as out:

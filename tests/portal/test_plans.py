@@ -95,6 +95,7 @@ def test_reupload_shows_the_field_level_diff_before_confirming(client: TestClien
     ("plan.pdf", b"%PDF-1.4", "类型不支持"),
     ("plan.doc", b"\xd0\xcf\x11\xe0rest", "类型不支持"),
     ("empty.csv", b"", "空文件"),
+    ("../../etc/plan.exe", b"MZ", "类型不支持"),
 ])
 def test_wrong_type_or_empty_file_is_refused_and_nothing_kept(client: TestClient, world: World, session: Session,
                                                               name: str, content: bytes, message: str) -> None:
@@ -172,3 +173,32 @@ def test_unknown_plan_and_forged_form(client: TestClient, world: World) -> None:
     forged = client.post("/office/plans/demo/confirm", data={"csrf_token": "x"})
     assert forged.status_code == 403
     assert client.get("/office/plans/uploads/" + "0" * 32).status_code == 404
+
+
+def test_a_bad_plan_code_is_refused(client: TestClient, world: World, session: Session) -> None:
+    office_login(client)
+    response = _upload(client, "heat-line.csv", PLAN.encode("utf-8"), plan_code="../x")
+    assert response.status_code == 422 and "计划代码" in response.text
+    assert _uploads() == [] and _plans(session) == []
+
+
+def test_a_corrected_workbook_goes_through_the_same_preview(client: TestClient, world: World,
+                                                            session: Session) -> None:
+    office_login(client)
+    workbook = client.get("/office/plans/demo/workbook").content
+    sheet_book = load_workbook(io.BytesIO(workbook))
+    sheet = sheet_book.active
+    for row in sheet.iter_rows():
+        if row[0].value == "T2":
+            row[3].value = "落实并完善救助政策。"
+    corrected = io.BytesIO()
+    sheet_book.save(corrected)
+    page = client.get("/office/plans/demo")
+    preview = client.post("/office/plans/upload", data={"csrf_token": csrf_of(page.text), "plan_code": "demo"},
+                          files={"file": ("demo.xlsx", corrected.getvalue(), "application/octet-stream")})
+    assert preview.status_code == 200 and 'id="plan-code">demo<' in preview.text
+    assert "任务 T2" in preview.text and "落实并完善救助政策。" in preview.text
+    done = client.post(f"{preview.url.path}/confirm", data={"csrf_token": csrf_of(preview.text)})
+    assert done.status_code == 200
+    session.expire_all()
+    assert session.get(Task, world.s.tasks["T2"].id).text == "落实并完善救助政策。"
