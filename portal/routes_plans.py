@@ -38,10 +38,11 @@ def plans_page(request: Request, user: str = Depends(office_user), session: Sess
 
 @router.post("/upload")
 def upload(request: Request, file: UploadFile = File(...), plan_code: str = Form(""), csrf_token: str = Form(""),
-           user: str = Depends(require_admin)) -> RedirectResponse:
+           user: str = Depends(require_admin), session: Session = Depends(db)) -> RedirectResponse:
     """Keep the uploaded document aside (nothing imported yet) and show its preview."""
     check_csrf(request, csrf_token)
     staged = uploads.stage(file.filename or "", file.file, user, plan_code)
+    audit.record(session, user, "plan_upload", staged.plan_code or "", staged.filename)
     return RedirectResponse(f"/office/plans/uploads/{staged.token}", status_code=303)
 
 

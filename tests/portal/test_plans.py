@@ -62,7 +62,7 @@ def test_upload_preview_confirm_and_the_plan_is_listed(client: TestClient, world
     listing = client.get("/office/plans").text
     assert ">heat-line</a>" in listing
     actions = [e.action for e in session.exec(select(AuditEntry).where(AuditEntry.username == "office"))]
-    assert "plan_import" in actions
+    assert "plan_upload" in actions and "plan_import" in actions
     assert client.get(preview.url.path).status_code == 404  # confirmed: the upload is gone
 
 
