@@ -28,6 +28,11 @@ router = APIRouter(prefix="/office/plans", include_in_schema=False)
 PROBLEM_KINDS = {"unknown_unit": "未知单位", "undated": "无明确期限", "group_without_members": "群组无成员",
                  "duplicate_code": "任务编号重复", "format": "格式不支持", "corrupt": "文件损坏", "empty": "空文件",
                  "no_tasks": "未识别到任务", "missing": "文件缺失"}
+FIELD_LABELS = {"text": "任务内容", "section": "领域", "section_path": "层级", "remark": "备注", "position": "顺序",
+                "lead": "牵头单位", "support": "配合单位", "responsible": "责任单位", "milestones": "时间节点",
+                "title": "标题", "issuing_office": "发文单位", "doc_number": "文号", "issued_on": "印发日期",
+                "period_start": "规划期起", "period_end": "规划期止", "midterm_year": "中期评估年份",
+                "final_year": "终期评估年份", "addressees": "主送单位"}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -57,7 +62,7 @@ def _preview(request: Request, session: Session, user: str, staged: uploads.Stag
         errors, status_code = exc.problems or [str(exc).splitlines()[0]], 422
     problems = report.problems if report else []
     return render(request, "office_plan_preview.html", status_code=status_code, user=user, staged=staged,
-                  report=report, errors=errors, KINDS=PROBLEM_KINDS,
+                  report=report, errors=errors, KINDS=PROBLEM_KINDS, FIELDS=FIELD_LABELS,
                   undated=[p for p in problems if p.kind == "undated"],
                   provisional=[p for p in problems if p.kind in ("unknown_unit", "group_without_members")],
                   others=[p for p in problems if p.kind not in ("undated", "unknown_unit", "group_without_members")])

@@ -81,9 +81,14 @@ def test_reupload_shows_the_field_level_diff_before_confirming(client: TestClien
     first = _upload(client, "heat-line.csv", PLAN.encode("utf-8"))
     client.post(f"{first.url.path}/confirm", data={"csrf_token": csrf_of(first.text)})
     changed = PLAN.replace("建立全区心理援助热线。", "建立全市心理援助热线。")
+    changed = changed.replace("2016年6月底前开通。", "2016年9月底前开通。")
+    changed = changed.replace("市卫生计生委员会,,,", "市卫生计生委员会,市财政局,,")
     second = _upload(client, "heat-line.csv", changed.encode("utf-8"))
-    assert 'id="changes"' in second.text and "任务 A1" in second.text
-    assert "建立全区心理援助热线。" in second.text and "建立全市心理援助热线。" in second.text
+    assert 'id="changes"' in second.text and "任务 A1" in second.text and "任务 A2" in second.text
+    diff = second.text.split('id="changes"')[1].split("</section>")[0]
+    assert "<td>任务内容</td><td>建立全区心理援助热线。</td><td>建立全市心理援助热线。</td>" in diff
+    assert "2016-06-30" in diff and "2016-09-30" in diff  # the milestone's old and new deadline
+    assert "<td>配合单位</td><td>（空）</td><td>市财政局</td>" in diff
     session.expire_all()
     assert len(session.exec(select(PlanRevision)).all()) == 1  # previewed only
     client.post(f"{second.url.path}/confirm", data={"csrf_token": csrf_of(second.text)})
