@@ -13,7 +13,9 @@ import os
 import re
 import secrets
 import shutil
+import time
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,6 +28,7 @@ NOTE = ".upload.json"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _PLAN_CODE = re.compile(r"^[\w-]{1,100}$")
 _CHUNK = 64 * 1024
+FORGET_AFTER = timedelta(days=7)  # an upload neither confirmed nor cancelled this long is deleted
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def safe_name(filename: str) -> str:
 def stage(filename: str, stream: BinaryIO, uploaded_by: str, plan_code: str | None = None) -> StagedUpload:
     """Keep an uploaded plan document until it is confirmed or cancelled; refuses (keeping nothing) a file of
     another type, an empty one or one above settings.upload_max_bytes, with a Chinese message."""
+    forget_abandoned()
     name = safe_name(filename)
     plan_code = (plan_code or "").strip() or None
     if plan_code is not None and not _PLAN_CODE.match(plan_code):
@@ -102,3 +106,15 @@ def load(token: str) -> StagedUpload:
 def discard(upload: StagedUpload) -> None:
     """Delete the upload's folder (after it was confirmed or cancelled)."""
     shutil.rmtree(uploads_dir() / upload.token, ignore_errors=True)
+
+
+def forget_abandoned(older_than: timedelta = FORGET_AFTER) -> int:
+    """Delete uploads left neither confirmed nor cancelled for ``older_than`` (run at each new upload, so
+    abandoned documents do not pile up in the data folder); returns how many were deleted."""
+    cutoff = time.time() - older_than.total_seconds()
+    gone = 0
+    for folder in uploads_dir().iterdir():
+        if folder.is_dir() and _TOKEN.match(folder.name) and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone += 1
+    return gone

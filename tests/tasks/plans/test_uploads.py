@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
+import time
 
 import pytest
 
@@ -41,3 +43,14 @@ def test_refusals_leave_nothing_behind(db_url: str, monkeypatch: pytest.MonkeyPa
     with pytest.raises(ValidationFailed, match="计划代码"):
         uploads.stage("plan.csv", io.BytesIO(b"x"), "office", "a/b")
     assert list(uploads.uploads_dir().iterdir()) == []
+
+
+def test_uploads_abandoned_for_a_week_are_deleted_at_the_next_upload(db_url: str) -> None:
+    old = uploads.stage("old.csv", io.BytesIO(b"a"), "office")
+    recent = uploads.stage("recent.csv", io.BytesIO(b"b"), "office")
+    week_ago = time.time() - 8 * 24 * 3600
+    os.utime(old.path.parent, (week_ago, week_ago))
+    uploads.stage("new.csv", io.BytesIO(b"c"), "office")
+    with pytest.raises(NotFound):
+        uploads.load(old.token)
+    assert uploads.load(recent.token) == recent
