@@ -238,7 +238,9 @@ def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False
 @command(user_app, "add")
 def user_add(name: str = typer.Argument(..., help="Login name."),
              password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
-             replace: bool = typer.Option(False, help="Set a new password for an existing user.")) -> None:
+             replace: bool = typer.Option(False, help="Set a new password for an existing user."),
+             role: str = typer.Option("admin", "--role", help="admin (管理员, everything) or viewer (查看, "
+                                      "read-only: dashboard, ledgers, reports).")) -> None:
     """Create an office user (password prompted, or read from stdin); only a bcrypt hash is stored."""
     from models.db import session_scope
     from tasks.accounts import add_user
@@ -247,8 +249,10 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
         typer.prompt("password", hide_input=True, confirmation_prompt=True)
     require_database()
     with session_scope() as session:
-        username = add_user(session, name, password, replace=replace).username
-    console.print(f"user {username} {'updated' if replace else 'created'}", highlight=False, soft_wrap=True)
+        user = add_user(session, name, password, replace=replace, role=role)
+        username, role_name = user.username, user.role
+    console.print(f"user {username} ({role_name}) {'updated' if replace else 'created'}", highlight=False,
+                  soft_wrap=True)  # once committed
 
 
 def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),

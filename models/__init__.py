@@ -1,5 +1,6 @@
 """duban's tables (SQLModel) and the database engine."""
 
+from models.audit import AuditEntry
 from models.department import KIND_GROUP, KIND_OFFICE, KIND_UNIT, Department, DepartmentAlias, GroupMember
 from models.evaluation import Evaluation
 from models.indicator import Indicator, IndicatorReading, IndicatorTarget
@@ -33,7 +34,7 @@ from models.status import (
 __all__ = [
     "KIND_GROUP", "KIND_OFFICE", "KIND_UNIT", "PLAN_CONFIRMED", "PLAN_DRAFT", "ROLES", "ROLE_LEAD",
     "ROLE_RESPONSIBLE", "ROLE_SUPPORT",
-    "AccessLink", "Assignment", "Department", "DepartmentAlias", "Evaluation", "Evidence", "GroupMember",
+    "AccessLink", "Assignment", "AuditEntry", "Department", "DepartmentAlias", "Evaluation", "Evidence", "GroupMember",
     "Indicator", "IndicatorReading", "IndicatorTarget", "LoginThrottle", "Milestone", "MilestoneCompletion",
     "Notification", "OfficeUser", "Plan", "PlanRevision", "ReportingRound", "RoundExpectation", "StatusUpdate", "Task",
     "UnitCompletion", "UpdateReview",

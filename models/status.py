@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from models.base import json_field, timestamp_field
@@ -106,6 +107,8 @@ class OfficeUser(SQLModel, table=True):
     username: str = Field(unique=True, index=True)
     password_hash: str
     roles: list[str] = json_field()
+    role: str = Field(default="admin", sa_column_kwargs={"server_default": "admin"})  # admin | viewer (read-only)
+    disabled: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})  # cannot sign in
     # raised by logout and by a password change: every session cookie signed with an older value is refused
     session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = timestamp_field()

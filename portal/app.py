@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from config import get_settings
-from portal import access_log, api_docs, routes_api, routes_office, routes_units
+from portal import access_log, api_docs, routes_admin, routes_api, routes_office, routes_plans, routes_units
 from portal.headers import SecurityHeaders
 from portal.limits import BodyLimit
 from portal.web import HERE, LoginRequired, message_page
@@ -84,6 +84,8 @@ def create_app() -> FastAPI:
     app.include_router(routes_api.router)  # first: the API's calls (other systems, bursts) match soonest
     app.include_router(routes_units.router)
     app.include_router(routes_office.router)
+    app.include_router(routes_admin.router)
+    app.include_router(routes_plans.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

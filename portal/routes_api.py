@@ -12,7 +12,17 @@ from sqlmodel import Session, select
 
 from models import AccessLink, Department, ReportingRound, StatusUpdate
 from models.db import session_scope
-from portal.web import check_csrf, client_address, csrf_token, db, office_user, start_session, submitters
+from portal.web import (
+    check_csrf,
+    client_address,
+    csrf_token,
+    db,
+    office_user,
+    require_admin,
+    start_session,
+    submitters,
+)
+from tasks import audit
 from tasks.accounts import end_sessions, sign_in
 from tasks.errors import AccessDenied, NotFound
 from tasks.rounds.dashboard import round_rates, task_history, task_rows, unit_task_ids
@@ -161,6 +171,7 @@ def office_login(request: Request, body: LoginIn, session: Session = Depends(db)
     """Sign in; the session cookie authenticates later calls, ``csrf_token`` goes in X-CSRF-Token."""
     user = sign_in(session, body.username, body.password, client_address(request))
     start_session(request, user)
+    audit.record(session, user.username, "login", detail=f"API {client_address(request)}")
     return {"user": user.username, "csrf_token": csrf_token(request)}
 
 
@@ -170,6 +181,7 @@ def office_logout(request: Request, x_csrf_token: str = Header(""), user: str = 
     """Sign out: this session and every other session of the user stop working at once."""
     check_csrf(request, x_csrf_token)
     end_sessions(session, user)
+    audit.record(session, user, "logout", detail="API")
     request.session.clear()
     return {"user": user, "status": "signed out"}
 
@@ -201,8 +213,9 @@ def office_history(task_id: int, _: str = Depends(office_user), session: Session
 
 @router.post("/office/updates/{update_id}/review", tags=["office"])
 def office_review(request: Request, update_id: int, body: ReviewIn, x_csrf_token: str = Header(""),
-                  user: str = Depends(office_user), session: Session = Depends(db)) -> dict[str, str | int]:
-    """Accept or return (with a reason) an update; the unit is told."""
+                  user: str = Depends(require_admin), session: Session = Depends(db)) -> dict[str, str | int]:
+    """Accept or return (with a reason) an update; the unit is told. Admins only (a viewer gets 403)."""
     check_csrf(request, x_csrf_token)
     record, _ = review_update(session, update_id, body.decision, reason=body.reason, reviewer=user)
+    audit.record(session, user, "review", f"报送 #{update_id}", f"{record.decision} {body.reason}".strip())
     return {"update_id": update_id, "decision": record.decision}

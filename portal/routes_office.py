@@ -9,7 +9,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlmodel import Session, select
 
 from models import Department, Evidence, Milestone, Plan, ReportingRound, StatusUpdate, Task
-from portal.web import check_csrf, client_address, db, office_user, render, start_session
+from portal.web import check_csrf, client_address, db, office_user, render, require_admin, start_session
+from tasks import audit
 from tasks.accounts import end_sessions, sign_in
 from tasks.errors import AccessDenied, NotFound, TooManyAttempts
 from tasks.periods import parse_period
@@ -40,6 +41,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     except AccessDenied as exc:
         return render(request, "office_login.html", status_code=401, error=str(exc))
     start_session(request, user)
+    audit.record(session, user.username, "login", detail=client_address(request))
     return RedirectResponse("/office", status_code=303)
 
 
@@ -49,6 +51,7 @@ def logout(request: Request, csrf_token: str = Form(""), session: Session = Depe
     check_csrf(request, csrf_token)
     if request.session.get("user"):
         end_sessions(session, str(request.session["user"]))
+        audit.record(session, str(request.session["user"]), "logout")
     request.session.clear()
     return RedirectResponse("/office/login", status_code=303)
 
@@ -102,11 +105,12 @@ def task_page(request: Request, task_id: int, user: str = Depends(office_user),
 
 @router.post("/updates/{update_id}/review")
 def review(request: Request, update_id: int, decision: str = Form(""), reason: str = Form(""),
-           csrf_token: str = Form(""), user: str = Depends(office_user),
+           csrf_token: str = Form(""), user: str = Depends(require_admin),
            session: Session = Depends(db)) -> RedirectResponse:
     """Accept or return (退回, with a reason) an update; the unit is told."""
     check_csrf(request, csrf_token)
     record, _ = review_update(session, update_id, decision, reason=reason, reviewer=user)
+    audit.record(session, user, "review", f"报送 #{update_id}", f"{record.decision} {reason}".strip())
     task_id = session.get(StatusUpdate, record.update_id).task_id
     return RedirectResponse(f"/office/tasks/{task_id}", status_code=303)
 

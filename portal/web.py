@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from models import OfficeUser
 from models.base import as_utc
 from models.db import session_scope
+from tasks.accounts import ROLE_ADMIN
 from tasks.errors import AccessDenied
 from tasks.plans.milestone_titles import milestone_title
 from tasks.rounds.dashboard import COMPLETION_RULE
@@ -27,10 +28,14 @@ LIGHTS = {"green": "绿", "yellow": "黄", "red": "红"}
 REVIEW_LABELS = {"pending": "待审核", "accepted": "已采纳", "returned": "已退回"}
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "责任"}  # the one vocabulary (models.ROLE_LABELS)
 CHANNEL_LABELS = {"portal": "网页", "form": "报送表", "api": "接口"}
+
+
 templates.env.globals.update(LIGHTS=LIGHTS, REVIEW_LABELS=REVIEW_LABELS, ROLE_LABELS=ROLE_LABELS,
                              CHANNEL_LABELS=CHANNEL_LABELS, milestone_title=milestone_title,
                              COMPLETION_RULE=COMPLETION_RULE)
+# stored UTC moments as the office reads them: Asia/Shanghai (settings.timezone), to the minute
 templates.env.filters["local_time"] = lambda moment: local_time(as_utc(moment)) if moment else ""
+templates.env.filters["local"] = templates.env.filters["local_time"]
 
 
 # submissions run two at a time in worker threads; the rest wait their turn on the event loop, in order,
@@ -49,16 +54,30 @@ def db() -> Iterator[Session]:
         yield session
 
 
-def office_user(request: Request, session: Session = Depends(db)) -> str:
-    """The signed-in office user's name; LoginRequired (→ login page or 401) otherwise. The cookie must carry
-    the user's current session version: logout and a password change raise it, ending older cookies."""
+def current_user(request: Request, session: Session = Depends(db)) -> OfficeUser:
+    """The signed-in office account; LoginRequired (→ login page or 401) otherwise. The cookie must carry
+    the user's current session version: logout, a password change and disabling raise it, ending older cookies."""
     name, version = request.session.get("user"), request.session.get("sv")
     if not name:
         raise LoginRequired
     user = session.exec(select(OfficeUser).where(OfficeUser.username == str(name))).first()
-    if user is None or version != user.session_version:
+    if user is None or user.disabled or version != user.session_version:
         request.session.clear()
         raise LoginRequired
+    request.state.role = user.role  # pages show admin-only controls from it
+    return user
+
+
+def office_user(user: OfficeUser = Depends(current_user)) -> str:
+    """The signed-in office user's name (any role: read-only pages)."""
+    return user.username
+
+
+def require_admin(user: OfficeUser = Depends(current_user)) -> str:
+    """The signed-in user's name if the account is an admin (管理员); AccessDenied (403) for a viewer (查看).
+    Every state-changing office route and API endpoint depends on this."""
+    if user.role != ROLE_ADMIN:
+        raise AccessDenied("当前账号为“查看”角色（只读），无权进行此操作。")
     return user.username
 
 
@@ -92,6 +111,7 @@ def render(request: Request, name: str, status_code: int = 200, headers: dict[st
            **context: Any) -> HTMLResponse:
     """A server-rendered page with the CSRF token at hand."""
     context.setdefault("csrf", csrf_token(request))
+    context.setdefault("is_admin", getattr(request.state, "role", None) == ROLE_ADMIN)
     return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
 

@@ -105,6 +105,15 @@ def test_user_add_reads_password_from_stdin(session: Session) -> None:
     assert user.username == "zhang" and user.password_hash.startswith("$2") and "s3cret" not in user.password_hash
     assert runner.invoke(app, ["user", "add", "zhang", "--password-stdin"], input="another-pass\n").exit_code == 5
     assert runner.invoke(app, ["user", "add", "li", "--password-stdin"], input="short\n").exit_code == 5
+    assert user.role == "admin"
+
+
+def test_user_add_with_the_viewer_role(session: Session) -> None:
+    result = runner.invoke(app, ["user", "add", "wang", "--role", "viewer", "--password-stdin"], input="s3cret-pass\n")
+    assert result.exit_code == 0 and "(viewer)" in result.output
+    assert session.exec(select(OfficeUser)).one().role == "viewer"
+    bad = runner.invoke(app, ["user", "add", "zhao", "--role", "boss", "--password-stdin"], input="s3cret-pass\n")
+    assert bad.exit_code == 5 and "admin" in bad.output
 
 
 def test_portal_serves_from_several_worker_processes(session: Session, scenario) -> None:

@@ -111,3 +111,23 @@ def test_a_new_sqlite_database_and_its_wal_files_are_private(tmp_path: Path, usu
     finally:
         dispose_engines()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_migration_0005_makes_existing_accounts_admins(db_kind: str, tmp_path: Path) -> None:
+    if db_kind != "sqlite":
+        pytest.skip("the upgrade path is the same DDL on PostgreSQL; checked on a fresh SQLite file")
+    from alembic import command
+
+    from models.db import alembic_config, dispose_engines
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0004")
+    with get_engine(url).begin() as conn:
+        conn.execute(text("INSERT INTO officeuser (username, password_hash, roles, session_version, created_at) "
+                          "VALUES ('old', 'x', '[]', 1, '2026-01-01')"))
+    command.upgrade(cfg, "head")
+    with get_engine(url).connect() as conn:
+        assert conn.execute(text("SELECT role, disabled FROM officeuser")).one() == ("admin", 0)
+        assert conn.execute(text("SELECT count(*) FROM auditentry")).scalar() == 0
+    dispose_engines()

@@ -113,3 +113,43 @@ def test_api_docs_and_message_pages_work_under_the_csp(browser, live_server: Liv
     page.wait_for_url("**/office/login")
     context.close()
     assert violations == []
+
+
+def test_office_uploads_previews_and_confirms_a_plan_in_a_real_browser(browser, live_server: LiveServer,
+                                                                       world: World, tmp_path: Path) -> None:
+    from flows.demo_plan import write_example_plan
+
+    document = write_example_plan(tmp_path / "示例规划.xlsx")
+    office = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")  # the office PC
+    office.set_default_timeout(300_000)
+    office.set_default_navigation_timeout(300_000)
+    violations = _watch_csp(office)
+    desk = office.new_page()
+    desk.goto(f"{live_server.url}/office/login")
+    desk.fill("input[name=username]", "office")
+    desk.fill("input[name=password]", PASSWORD)
+    desk.click("button[type=submit]")
+    desk.wait_for_selector("text=任务总览")
+    desk.click("header a:text-is('计划')")
+    desk.wait_for_selector("#upload")
+    desk.set_input_files("#upload input[name=file]", str(document))
+    desk.click("#upload button[type=submit]")
+    desk.wait_for_selector("#preview-tasks")
+    assert "尚未保存任何内容" in desk.content()
+    code = desk.inner_text("#plan-code")
+    assert desk.locator("#preview-tasks tr").count() > 10  # the example plan's tasks, one row each
+    desk.click("#confirm button")
+    desk.wait_for_selector("#flash")
+    assert "已导入，当前为第 1 版" in desk.inner_text("#flash")
+    desk.click("header a:text-is('计划')")
+    desk.wait_for_selector(f"#plans a:text-is('{code}')")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone.add_cookies(office.cookies())
+    small = phone.new_page()
+    small.goto(f"{live_server.url}/office/plans")
+    assert small.locator(f"#plans a:text-is('{code}')").is_visible()
+    width = small.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1, width  # the page itself does not scroll sideways on a phone; wide tables do inside
+    phone.close()
+    office.close()
+    assert violations == []

@@ -8,8 +8,8 @@ import time
 import pytest
 from sqlmodel import Session
 
-from tasks.accounts import add_user, authenticate
-from tasks.errors import AccessDenied
+from tasks.accounts import add_user, authenticate, change_password, disable_user, list_users
+from tasks.errors import AccessDenied, ValidationFailed
 
 
 def _seconds(session: Session, username: str) -> float:
@@ -37,3 +37,25 @@ def test_a_new_password_ends_the_users_sessions(session: Session) -> None:
     add_user(session, "office", "another horse battery", replace=True)
     assert user.session_version == before + 1
     assert authenticate(session, "office", "another horse battery").username == "office"
+
+
+def test_roles_disable_and_own_password_change(session: Session) -> None:
+    admin = add_user(session, "office", "correct horse battery")
+    viewer = add_user(session, "reader", "correct horse battery", role="viewer")
+    assert (admin.role, viewer.role) == ("admin", "viewer")
+    with pytest.raises(ValidationFailed):
+        add_user(session, "boss", "correct horse battery", role="owner")
+    with pytest.raises(ValidationFailed):
+        disable_user(session, "office", by="office")  # not oneself
+    before = viewer.session_version
+    disable_user(session, "reader", by="office")
+    assert viewer.disabled and viewer.session_version == before + 1
+    with pytest.raises(AccessDenied, match="已停用"):
+        authenticate(session, "reader", "correct horse battery")
+    with pytest.raises(AccessDenied, match="当前密码不正确"):
+        change_password(session, "office", "wrong horse", "brand new horse")
+    version = admin.session_version
+    change_password(session, "office", "correct horse battery", "brand new horse")
+    assert admin.session_version == version + 1
+    assert authenticate(session, "office", "brand new horse").username == "office"
+    assert [u.username for u in list_users(session)] == ["office", "reader"]
