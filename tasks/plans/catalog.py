@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from models import Plan, PlanRevision, Task
+from models.base import id_of
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,9 @@ class PlanSummary:
 
 def plan_summaries(session: Session) -> list[PlanSummary]:
     """Every plan by code, with its number of active tasks."""
-    counts = dict(session.exec(select(Task.plan_id, func.count()).where(Task.active).group_by(Task.plan_id)).all())
-    return [PlanSummary(p, counts.get(p.id, 0)) for p in session.exec(select(Plan).order_by(Plan.code))]
+    counts = dict(session.exec(select(Task.plan_id, func.count()).where(col(Task.active))
+                               .group_by(col(Task.plan_id))).all())
+    return [PlanSummary(p, counts.get(id_of(p), 0)) for p in session.exec(select(Plan).order_by(col(Plan.code)))]
 
 
 def revisions(session: Session, plan: Plan) -> list[PlanRevision]:
