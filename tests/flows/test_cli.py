@@ -146,7 +146,9 @@ def test_a_missing_file_is_reported_once(db_url: str, tmp_path: Path) -> None:
 
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-SERVERS = {"portal", "serve"}  # they run until Ctrl-C: checked to start elsewhere, not run here
+# portal and serve run until Ctrl-C, deploy needs the Prefect server that workers share: each is checked for
+# real elsewhere (tests/flows/test_status_commands.py, test_serve.py, test_deploy.py), not run here
+SERVERS = {"portal", "serve", "deploy"}
 
 
 def readme_commands() -> list[list[str]]:
