@@ -140,14 +140,14 @@ def _status_round(inbox: LocalInbox) -> None:
     """Open round 2016Q2, let most units report, accept or return reports, chase the rest."""
     from models import Department
     from models.db import session_scope
-    from tasks.evaluation.snapshot import find_plan
+    from tasks.plans.lookup import plan_by_code
     from tasks.rounds.dashboard import round_rates
     from tasks.rounds.requests import chase, find_round, open_round
     from tasks.rounds.reviews import review_update
     from tasks.rounds.updates import UpdateData, submit_update
 
     with session_scope() as session:
-        plan = find_plan(session, PLAN)
+        plan = plan_by_code(session, PLAN)
         before = len(inbox.messages)
         result = open_round(session, plan, ROUND, today=date(2016, 7, 1))
         console.print(f"round {ROUND} opened (deadline {result.round.deadline}): requests sent to "

@@ -85,12 +85,10 @@ def register(app: typer.Typer) -> None:
              period: str = typer.Option("", "--period", help="Period of a recurring duty, e.g. 2016Q2."),
              occurrence: int = typer.Option(1, "--occurrence", help="Which time in the period (for 每年2次).")) -> None:
         """Mark a milestone (or one period of a recurring duty) done, so that its reminders stop."""
-        from sqlmodel import select
-
-        from models import Plan
         from models.db import session_scope
         from tasks.errors import NotFound, ValidationFailed
         from tasks.periods import parse_period
+        from tasks.plans.lookup import plan_codes
         from tasks.rounds.completions import find_milestone, mark_done
         from tasks.workdays import local_today
 
@@ -98,7 +96,7 @@ def register(app: typer.Typer) -> None:
         require_database()
         with session_scope() as session:
             if plan is None:
-                codes = session.exec(select(Plan.code).order_by(Plan.code)).all()
+                codes = plan_codes(session)
                 if len(codes) != 1:
                     raise (NotFound("no plan imported yet") if not codes else
                            ValidationFailed(f"several plans ({', '.join(codes)}): say which with --plan"))

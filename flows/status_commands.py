@@ -21,15 +21,9 @@ ROUND_HELP = "Round as PLAN/PERIOD (e.g. hangzhou/2016Q2) or its numeric id."
 
 
 def _plan(session: Any, code: str) -> Any:
-    from sqlmodel import select
+    from tasks.plans.lookup import plan_by_code
 
-    from models import Plan
-    from tasks.errors import NotFound
-
-    plan = session.exec(select(Plan).where(Plan.code == code)).first()
-    if plan is None:
-        raise NotFound(f"no plan with code {code!r} (see `duban plans`)")
-    return plan
+    return plan_by_code(session, code)
 
 
 def _department(session: Any, name: str) -> Any:

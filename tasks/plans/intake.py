@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from config import get_settings
-from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLE_RESPONSIBLE, ROLES, Department, Plan
+from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLE_RESPONSIBLE, ROLES, Department
 from models.base import id_of
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
@@ -27,6 +27,7 @@ from tasks.plans.duty_window import plan_window
 from tasks.plans.importers import read_document
 from tasks.plans.importers.limits import check_time, import_clock
 from tasks.plans.importers.responsibility import parse_marker
+from tasks.plans.lookup import find_plan_by_code
 from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan, ParsedTask
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec
 from tasks.plans.store import PLAN_FIELDS, store_plan
@@ -202,7 +203,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
                                 "no_tasks"))
     years = [y for t in parsed.tasks for m in t.milestones if (y := column_year(m.label))]
     code = plan_code or plan_code_for(file)
-    stored = session.exec(select(Plan).where(Plan.code == code)).first()  # `plans set` values count too
+    stored = find_plan_by_code(session, code)  # `plans set` values count too
     window = plan_window(parsed.issued_on or (stored.issued_on if stored else None),
                          parsed.period_start or (stored.period_start if stored else None),
                          parsed.period_end or (stored.period_end if stored else None))

@@ -28,6 +28,7 @@ from models import (
 )
 from models.base import id_of, utcnow
 from models.db import rows
+from tasks.plans.lookup import find_plan_by_code
 from tasks.plans.specs import IndicatorSpec, PlanSpec, StoredTask, TaskSpec
 from tasks.plans.writer import TASK_FIELDS, update_sources, write_indicators, write_tasks
 
@@ -114,7 +115,7 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
 
 def store_plan(session: Session, spec: PlanSpec) -> StoreResult:
     """Create or update the plan from ``spec``; a new revision only when something changed."""
-    plan = session.exec(select(Plan).where(Plan.code == spec.code)).first()
+    plan = find_plan_by_code(session, spec.code)
     created = plan is None
     if plan is None:
         title = spec.fields.get("title") or Path(spec.source_file).stem

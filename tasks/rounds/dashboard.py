@@ -5,8 +5,7 @@ ended (inside the duty's span) is not done — a task is green only when nothing
 yellow when the next open
 milestone is due within 7 working days, or the latest accepted update says 滞后 or 受阻;
 green otherwise (including closed tasks). A unit's expected task counts as *reported* in a
-round when its latest update there has not been sent back, and as *on time* when it is
-reported and its first update in the round was submitted on or before the round's deadline.
+round and as *on time* by the one rule of ``timeliness`` (the evaluation counts by it too).
 A task whose only reports still await review shows 待审核, not 未报送.
 """
 
@@ -31,12 +30,14 @@ from models import (
     Task,
     UpdateReview,
 )
-from models.base import as_utc, id_of
+from models.base import id_of
 from models.status import REVIEW_PENDING
 from tasks.errors import ValidationFailed
 from tasks.periods import period_containing
-from tasks.rounds.requests import expectations, reported_tasks
+from tasks.rounds.requests import expectations
 from tasks.rounds.reviews import reviews_of
+from tasks.rounds.timeliness import NOT_REPORTED as NOT_REPORTED_YET
+from tasks.rounds.timeliness import round_standings
 from tasks.rounds.updates import current_status
 from tasks.workdays import local_today, working_days_between
 
@@ -150,11 +151,11 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
                                                       col(Milestone.active).is_(True))):
             milestones[m.task_id].append(m)
         completions = session.exec(select(MilestoneCompletion.milestone_id, MilestoneCompletion.period).join(
-            Milestone, Milestone.id == MilestoneCompletion.milestone_id).where(Milestone.task_id.in_(ids))).all()
+            Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id).where(col(Milestone.task_id).in_(ids))).all()
         done = {mid for mid, _ in completions}
         periods_done = {(mid, period) for mid, period in completions}
         pending = set(session.exec(select(StatusUpdate.task_id).where(
-            StatusUpdate.task_id.in_(ids), StatusUpdate.review_state == REVIEW_PENDING)))
+            col(StatusUpdate.task_id).in_(ids), StatusUpdate.review_state == REVIEW_PENDING)))
         for task_id, name in session.exec(select(Assignment.task_id, Department.name).join(
                 Department, col(Department.id) == Assignment.department_id).where(
                 col(Assignment.task_id).in_(ids), col(Assignment.role).in_(["lead", "responsible"]))
@@ -162,12 +163,12 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
             leads[task_id].append(name)
     status = current_status(session, ids)
     rows = []
-    for t in tasks:
-        current = status.get(t.id)
-        row_state = current.state if current else AWAITING_REVIEW if t.id in pending else NOT_REPORTED
-        colour, reason, next_due = light_of(milestones[t.id], done, current.state if current else None, today,
+    for t, tid in zip(tasks, ids, strict=True):
+        current = status.get(tid)
+        row_state = current.state if current else AWAITING_REVIEW if tid in pending else NOT_REPORTED
+        colour, reason, next_due = light_of(milestones[tid], done, current.state if current else None, today,
                                             periods_done)
-        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[t.id])
+        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[tid])
         if (state and row.state != state) or (light and row.light != light):
             continue
         rows.append(row)
@@ -181,7 +182,7 @@ def unit_task_ids(session: Session, department_id: int) -> dict[int, str]:
     rank = {"lead": 0, "responsible": 1, "support": 2}
     roles: dict[int, str] = {}
     for task_id, role in session.exec(select(Assignment.task_id, Assignment.role).where(
-            Assignment.department_id.in_([department_id, *groups]))):
+            col(Assignment.department_id).in_([department_id, *groups]))):
         if rank.get(role, 3) < rank.get(roles.get(task_id, ""), 3):
             roles[task_id] = role
     return roles
@@ -198,17 +199,13 @@ def sections(session: Session, plan_id: int | None = None) -> list[str]:
 def round_rates(session: Session, round_: ReportingRound) -> list[DepartmentRate]:
     """Each expected unit's reporting and on-time counts in the round, by department name."""
     expected = expectations(session, round_)
-    reported = reported_tasks(session, round_)
-    first: dict[tuple[int, int], date] = {}
-    for u in session.exec(select(StatusUpdate).where(StatusUpdate.round_id == round_.id)
-                          .order_by(col(StatusUpdate.id))):
-        first.setdefault((u.department_id, u.task_id), local_today(as_utc(u.submitted_at)))
+    standing = round_standings(session, round_)
     depts = {d.id: d for d in session.exec(select(Department).where(col(Department.id).in_(list(expected))))}
     rates = []
     for dept_id, task_ids in expected.items():
-        done = [t for t in task_ids if t in reported.get(dept_id, set())]
-        on_time = [t for t in done if first[(dept_id, t)] <= round_.deadline]
-        rates.append(DepartmentRate(depts[dept_id], len(task_ids), len(done), len(on_time)))
+        mine = [standing.get((dept_id, t), NOT_REPORTED_YET) for t in task_ids]
+        rates.append(DepartmentRate(depts[dept_id], len(task_ids), sum(s.reported for s in mine),
+                                    sum(s.on_time for s in mine)))
     return sorted(rates, key=lambda r: r.department.name)
 
 

@@ -32,16 +32,15 @@ from models import (
     Plan,
     ReportingRound,
     RoundExpectation,
-    StatusUpdate,
     Task,
 )
 from models.base import as_utc, id_of, utcnow
-from models.status import REVIEW_RETURNED
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import Period, parse_period
 from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
 from tasks.rounds.links import current_link, link_url
+from tasks.rounds.timeliness import round_standings
 from tasks.workdays import add_working_days, is_working_day, local_today, working_days_between
 
 # (plan, round, unit, its tasks, its portal address, today) → the message to the unit
@@ -186,14 +185,10 @@ def expectations(session: Session, round_: ReportingRound) -> dict[int, list[int
 
 
 def reported_tasks(session: Session, round_: ReportingRound) -> dict[int, set[int]]:
-    """department id → tasks it has reported in the round (latest update of each not sent back)."""
-    latest: dict[tuple[int, int], StatusUpdate] = {}
-    for u in session.exec(select(StatusUpdate).where(StatusUpdate.round_id == round_.id)
-                          .order_by(col(StatusUpdate.id))):
-        latest[(u.department_id, u.task_id)] = u
+    """department id → tasks it has reported in the round (by the one rule of ``timeliness``)."""
     found: dict[int, set[int]] = defaultdict(set)
-    for (dept_id, task_id), u in latest.items():
-        if u.review_state != REVIEW_RETURNED:
+    for (dept_id, task_id), standing in round_standings(session, round_).items():
+        if standing.reported:
             found[dept_id].add(task_id)
     return dict(found)
 

@@ -1,0 +1,35 @@
+"""Finding plans: the one home of "the plan with this code, or NotFound" and of listing plans.
+
+Every layer (tasks, flows, portal) asks here, so that a missing plan reads the same everywhere and
+names the plans that do exist.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from models import Plan
+from tasks.errors import NotFound
+
+
+def plan_codes(session: Session) -> list[str]:
+    """Every plan's code, in order."""
+    return list(session.exec(select(Plan.code).order_by(col(Plan.code))))
+
+
+def all_plans(session: Session) -> list[Plan]:
+    """Every plan, by code."""
+    return list(session.exec(select(Plan).order_by(col(Plan.code))))
+
+
+def find_plan_by_code(session: Session, code: str) -> Plan | None:
+    """The plan with ``code``, or None (for callers that create it when missing)."""
+    return session.exec(select(Plan).where(col(Plan.code) == code)).first()
+
+
+def plan_by_code(session: Session, code: str) -> Plan:
+    """The plan with ``code``, or NotFound naming the plans there are."""
+    plan = find_plan_by_code(session, code)
+    if plan is None:
+        raise NotFound(f"no plan with code {code!r} (plans: {', '.join(plan_codes(session)) or 'none'})")
+    return plan
