@@ -16,11 +16,12 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from flows.console import command, console
+from flows.console import CommandSet, console
 from flows.demo_inbox import LocalInbox
 
 PLAN = "example"
 ROUND = "2016Q2"
+commands = CommandSet()
 
 
 def _slugs() -> dict[str, str]:
@@ -216,30 +217,27 @@ def _evaluation(out: Path) -> None:
         console.print(f"  written: {path}", highlight=False)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``duban demo`` to the CLI."""
+@commands.command("demo")
+def demo_command(out: Path = typer.Option(
+        Path("demo-output"), "--out",
+        help="Folder for the demo's database, plan, directory and reports: a new or empty folder, or one an "
+             "earlier demo wrote (only the demo's own files are replaced).")) -> None:
+    """Run the whole loop on the example plan: import, reminders, a status round, the mid-term report."""
+    from flows.prefect_api import ensure_prefect_api
 
-    @command(app, "demo")
-    def demo(out: Path = typer.Option(
-            Path("demo-output"), "--out",
-            help="Folder for the demo's database, plan, directory and reports: a new or empty folder, or one an "
-                 "earlier demo wrote (only the demo's own files are replaced).")) -> None:
-        """Run the whole loop on the example plan: import, reminders, a status round, the mid-term report."""
-        from flows.prefect_api import ensure_prefect_api
-
-        ensure_prefect_api()  # before anything is written: the flows of steps 2 and 4 need it
-        folder = _setup(out)
-        inbox = LocalInbox()
-        try:
-            _step("1. import the plan and the department directory")
-            _import(folder, inbox)
-            _step("2. deadline reminders (Prefect flow send_reminders)")
-            _reminders(inbox)
-            _step(f"3. status round {ROUND}: requests, reports, review, chase")
-            _status_round(inbox)
-            _step("4. mid-term evaluation (Prefect flow evaluate_plan)")
-            _evaluation(folder)
-        finally:
-            inbox.close()
-        console.print(f"\n[bold green]demo complete[/bold green]: {len(inbox.messages)} messages delivered to the "
-                      f"local inbox; everything is in {folder}/", highlight=False)
+    ensure_prefect_api()  # before anything is written: the flows of steps 2 and 4 need it
+    folder = _setup(out)
+    inbox = LocalInbox()
+    try:
+        _step("1. import the plan and the department directory")
+        _import(folder, inbox)
+        _step("2. deadline reminders (Prefect flow send_reminders)")
+        _reminders(inbox)
+        _step(f"3. status round {ROUND}: requests, reports, review, chase")
+        _status_round(inbox)
+        _step("4. mid-term evaluation (Prefect flow evaluate_plan)")
+        _evaluation(folder)
+    finally:
+        inbox.close()
+    console.print(f"\n[bold green]demo complete[/bold green]: {len(inbox.messages)} messages delivered to the "
+                  f"local inbox; everything is in {folder}/", highlight=False)
