@@ -58,7 +58,7 @@ def remind(as_of: str | None = typer.Option(None, "--as-of", help="Sweep as if t
         from flows.reminders import send_reminders
 
         ensure_prefect_api()
-        summary = send_reminders(as_of=day.isoformat() if day else None, plan_code=plan, dry_run=dry_run)
+        summary = send_reminders(as_of=day, plan_code=plan, dry_run=dry_run)
     print_summary(summary)
     if summary["failed"]:
         raise DeliveryFailed(f"{summary['failed']} message(s) could not be delivered; they are recorded in "

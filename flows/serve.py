@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,15 +32,25 @@ class DeploymentSpec:
 
     flow: str
     name: str
-    cron: str
+    schedule: str | Callable[[], str]  # a cron, or what gives it from the settings when the flows are served
     parameters: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     concurrency_limit: int | None = 1  # never two runs of one deployment at once (the ledger assumes it)
 
+    @property
+    def cron(self) -> str:
+        """The deployment's cron (settings are read now, never at import)."""
+        return self.schedule() if callable(self.schedule) else self.schedule
+
+
+def reminder_cron() -> str:
+    """Every day at the configured hour (settings.reminders.send_hour)."""
+    return f"0 {get_settings().reminders.send_hour} * * *"
+
 
 DEPLOYMENTS: list[DeploymentSpec] = [
     DeploymentSpec("flows.reminders:send_reminders", "daily-reminders",
-                   f"0 {get_settings().reminders.send_hour} * * *",
+                   reminder_cron,
                    description="Deadline reminders and escalations, every working day."),
     DeploymentSpec("flows.evaluation:evaluate_due_plans", "yearly-evaluations", "0 8 15 1 *",
                    description="Mid-term and final evaluation reports of the plans whose review year just ended."),

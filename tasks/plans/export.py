@@ -16,14 +16,14 @@ from sqlmodel import Session, col, select
 
 from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, Task
 from models.base import id_of
+from models.plan import PLAN_FACTS
 from tasks.errors import NotFound
 from tasks.plans.deadlines import column_year
 from tasks.plans.lookup import all_plans, plan_by_code
 from tasks.plans.template import write_workbook
 from tasks.plans.unit_names import split_units
 
-PLAN_KEYS = ("code", "title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-             "midterm_year", "final_year", "revision", "status", "addressees")
+PLAN_KEYS = ("code", *PLAN_FACTS, "revision", "status")
 
 
 def _iso(value: Any) -> Any:
