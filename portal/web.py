@@ -11,11 +11,12 @@ from anyio import CapacityLimiter
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models import OfficeUser
 from models.base import as_utc
 from models.db import session_scope
+from tasks.accounts import user_named
 from tasks.errors import AccessDenied
 from tasks.plans.milestone_titles import milestone_title
 from tasks.rounds.dashboard import COMPLETION_RULE
@@ -55,7 +56,7 @@ def office_user(request: Request, session: Session = Depends(db)) -> str:
     name, version = request.session.get("user"), request.session.get("sv")
     if not name:
         raise LoginRequired
-    user = session.exec(select(OfficeUser).where(OfficeUser.username == str(name))).first()
+    user = user_named(session, str(name))
     if user is None or version != user.session_version:
         request.session.clear()
         raise LoginRequired

@@ -151,7 +151,8 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
                                                       col(Milestone.active).is_(True))):
             milestones[m.task_id].append(m)
         completions = session.exec(select(MilestoneCompletion.milestone_id, MilestoneCompletion.period).join(
-            Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id).where(col(Milestone.task_id).in_(ids))).all()
+            Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id)
+            .where(col(Milestone.task_id).in_(ids))).all()
         done = {mid for mid, _ in completions}
         periods_done = {(mid, period) for mid, period in completions}
         pending = set(session.exec(select(StatusUpdate.task_id).where(
