@@ -13,6 +13,7 @@ from sqlmodel import Session
 from models import AccessLink, Department, ReportingRound, StatusUpdate
 from models.base import id_of
 from models.db import session_scope
+from models.status import STATES
 from portal.web import check_csrf, client_address, csrf_token, db, office_user, start_session, submitters
 from tasks.accounts import end_sessions, sign_in
 from tasks.errors import AccessDenied, NotFound
@@ -29,7 +30,7 @@ bearer = HTTPBearer(auto_error=False, description="the unit's link token (the pa
 class UpdateIn(BaseModel):
     """A status update as another system sends it; checked by the same rules as the portal."""
 
-    state: str = Field(description="未启动 / 推进中 / 已完成 / 滞后 / 受阻")
+    state: str = Field(description=" / ".join(STATES))
     percent: int | float | str | None = Field(default=None, description="0–100")
     progress: str = Field(default="", description="进展情况")
     problems: str = Field(default="", description="存在问题")

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from models import OfficeUser
 from models.base import as_utc
 from models.db import session_scope
+from models.status import DASHBOARD_STATES, NOT_REPORTED, REVIEW_LABELS, STATES
 from tasks.accounts import user_named
 from tasks.errors import AccessDenied
 from tasks.plans.milestone_titles import milestone_title
@@ -25,12 +26,12 @@ from tasks.workdays import local_time
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 LIGHTS = {"green": "绿", "yellow": "黄", "red": "红"}
-REVIEW_LABELS = {"pending": "待审核", "accepted": "已采纳", "returned": "已退回"}
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "责任"}  # the one vocabulary (models.ROLE_LABELS)
 CHANNEL_LABELS = {"portal": "网页", "form": "报送表", "api": "接口"}
 templates.env.globals.update(LIGHTS=LIGHTS, REVIEW_LABELS=REVIEW_LABELS, ROLE_LABELS=ROLE_LABELS,
                              CHANNEL_LABELS=CHANNEL_LABELS, milestone_title=milestone_title,
-                             COMPLETION_RULE=COMPLETION_RULE)
+                             COMPLETION_RULE=COMPLETION_RULE, STATES=STATES, NOT_REPORTED=NOT_REPORTED,
+                             DASHBOARD_STATES=DASHBOARD_STATES)
 templates.env.filters["local_time"] = lambda moment: local_time(as_utc(moment)) if moment else ""
 
 

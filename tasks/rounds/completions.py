@@ -129,7 +129,7 @@ def bound_units(session: Session, milestone: Milestone) -> BoundUnits:
     if milestone.unit_ids:
         rows = [(d, r) for d, r in rows if d in set(milestone.unit_ids)]
     kinds = dict(session.exec(select(Department.id, Department.kind).where(
-        Department.id.in_([d for d, _ in rows] or [0]))).all())
+        col(Department.id).in_([d for d, _ in rows] or [0]))).all())
     groups = [d for d, _ in rows if kinds.get(d) == KIND_GROUP]
     members = expand_members(session, groups) if groups else {}
     units: dict[int, str] = {}
@@ -158,21 +158,21 @@ def record_unit_done(session: Session, milestone: Milestone, department_id: int,
     needed = milestone.recurrence_count or 1 if milestone.recurrence else 1
     done = session.exec(select(UnitCompletion).where(
         UnitCompletion.milestone_id == milestone.id, UnitCompletion.period == period,
-        UnitCompletion.department_id == department_id).order_by(UnitCompletion.occurrence)).all()
+        UnitCompletion.department_id == department_id).order_by(col(UnitCompletion.occurrence))).all()
     if len(done) >= needed:
         return done[-1]
-    part = UnitCompletion(milestone_id=milestone.id, department_id=department_id, period=period,
+    part = UnitCompletion(milestone_id=id_of(milestone), department_id=department_id, period=period,
                           occurrence=len(done) + 1, completed_on=completed_on, source=source, update_id=update_id)
     session.add(part)
     session.flush()
     bound = bound_units(session, milestone)
     counts = dict(session.exec(select(UnitCompletion.department_id, func.count()).where(
         UnitCompletion.milestone_id == milestone.id, UnitCompletion.period == period)
-        .group_by(UnitCompletion.department_id)).all())
+        .group_by(col(UnitCompletion.department_id))).all())
     if bound.required and all(counts.get(u, 0) >= needed for u in bound.required):
         last = session.exec(select(func.max(UnitCompletion.completed_on)).where(
             UnitCompletion.milestone_id == milestone.id, UnitCompletion.period == period,
-            UnitCompletion.department_id.in_(sorted(bound.required)))).one()
+            col(UnitCompletion.department_id).in_(sorted(bound.required)))).one()
         for occurrence in range(1, needed + 1):
             mark_done(session, milestone, completed_on=last or completed_on, period=period, occurrence=occurrence,
                       source=source, update_id=update_id)

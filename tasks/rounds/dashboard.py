@@ -31,20 +31,16 @@ from models import (
     UpdateReview,
 )
 from models.base import id_of
-from models.status import REVIEW_PENDING
+from models.status import AWAITING_REVIEW, BEHIND_STATES, NOT_REPORTED, OVERDUE, REVIEW_PENDING, State
 from tasks.errors import ValidationFailed
 from tasks.periods import period_containing
 from tasks.rounds.requests import expectations
 from tasks.rounds.reviews import reviews_of
-from tasks.rounds.timeliness import NOT_REPORTED as NOT_REPORTED_YET
-from tasks.rounds.timeliness import round_standings
+from tasks.rounds.timeliness import NO_REPORT, round_standings
 from tasks.rounds.updates import current_status
 from tasks.workdays import local_today, working_days_between
 
 DUE_SOON_WORKING_DAYS = 7
-BEHIND_STATES = ("滞后", "受阻")
-NOT_REPORTED = "未报送"
-AWAITING_REVIEW = "待审核"
 COMPLETION_RULE = ("办结规则：多个单位共同承担的任务或里程碑，按单位分别办结——某单位的报送经审核采纳，即该单位办结；"
                    "有牵头单位的，牵头单位的报送经采纳即任务办结，配合单位报送各自承担的部分；"
                    "只有责任单位的，全部责任单位（含乡镇、街道等成员单位）均办结后任务办结。"
@@ -113,15 +109,15 @@ def light_of(milestones: list[Milestone], done: set[int], state: str | None, tod
     open_dated = sorted(m.due_date for m in milestones if m.due_date and m.id not in done and not m.recurrence)
     next_due = open_dated[0] if open_dated else None
     if next_due and next_due < today:
-        return "red", f"逾期（{next_due:%Y-%m-%d}到期未完成）", next_due
+        return "red", f"{OVERDUE}（{next_due:%Y-%m-%d}到期未完成）", next_due
     for m in milestones:
         if (key := _overdue_period(m, periods_done or set(), today)) is not None:
-            return "red", f"逾期（{key}期未完成）", next_due
+            return "red", f"{OVERDUE}（{key}期未完成）", next_due
     if next_due and working_days_between(today, next_due) <= DUE_SOON_WORKING_DAYS:
         return "yellow", f"临期（{next_due:%Y-%m-%d}到期）", next_due
     if state in BEHIND_STATES:
         return "yellow", f"进度{state}", next_due
-    return "green", "已办结" if not open_dated and state == "已完成" else "正常推进", next_due
+    return "green", "已办结" if not open_dated and state == State.DONE else "正常推进", next_due
 
 
 def task_rows(session: Session, *, plan_id: int | None = None, section: str | None = None,
@@ -204,7 +200,7 @@ def round_rates(session: Session, round_: ReportingRound) -> list[DepartmentRate
     depts = {d.id: d for d in session.exec(select(Department).where(col(Department.id).in_(list(expected))))}
     rates = []
     for dept_id, task_ids in expected.items():
-        mine = [standing.get((dept_id, t), NOT_REPORTED_YET) for t in task_ids]
+        mine = [standing.get((dept_id, t), NO_REPORT) for t in task_ids]
         rates.append(DepartmentRate(depts[dept_id], len(task_ids), sum(s.reported for s in mine),
                                     sum(s.on_time for s in mine)))
     return sorted(rates, key=lambda r: r.department.name)

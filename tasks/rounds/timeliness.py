@@ -37,7 +37,7 @@ class Standing:
     dated_by: datetime | None = None  # the submission the report is dated by (first not sent back), UTC
 
 
-NOT_REPORTED = Standing(reported=False, on_time=False)
+NO_REPORT = Standing(reported=False, on_time=False)
 
 
 def report_day(submitted_at: datetime) -> date:
@@ -50,7 +50,7 @@ def standings(updates: Iterable[tuple[K, datetime, str]], deadline_of: Callable[
 
     ``key`` is whatever the caller groups by (unit and task in one round, or round, unit and task across
     a plan); ``deadline_of`` gives the deadline of the key's round. Keys without updates are not in the
-    result: they stand as ``NOT_REPORTED``.
+    result: they stand as ``NO_REPORT``.
     """
     first_valid: dict[K, datetime] = {}
     latest_state: dict[K, str] = {}
