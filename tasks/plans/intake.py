@@ -180,7 +180,7 @@ def _report_row(spec: TaskSpec, names: dict[int, str]) -> dict[str, Any]:
 
 def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None = None, dry_run: bool = False,
                   source_hash: str | None = None, confirm: bool = False) -> ImportReport:
-    """Resolve, date and store a parsed plan in one transaction (committed unless ``dry_run``).
+    """Resolve, date and store a parsed plan in one operation (the caller commits it; a dry run rolls back).
 
     A plan read from prose (``parsed.draft``) is stored as a draft unless ``confirm``: no reminders
     until ``confirm_plan``. ``confirm`` also confirms an existing draft plan being re-imported.
@@ -253,7 +253,10 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             counts=_counts(specs, indicators, resolver), changes=result.changes, problems=problems,
             tasks=[_report_row(s, names) for s in specs], status=result.plan.status,
             draft=asdict(parsed.draft) if parsed.draft else None)
-        session.rollback() if dry_run else session.commit()
+        if dry_run:
+            session.rollback()  # a dry run leaves nothing behind
+        else:
+            session.flush()  # the caller's session_scope commits the import as one operation
         return report
     except BaseException:
         session.rollback()

@@ -169,8 +169,8 @@ def open_round(session: Session, plan: Plan, period_key: str, *, deadline: date 
     expected = expectations(session, round_)
     result = RoundResult(round=round_, created=created, departments=sorted(expected))
     messages = _messages(session, plan, round_, expected, today, _request) if send else []
-    session.commit()
-    if send:
+    session.flush()
+    if send:  # the ledger commits the round with its messages before the first one leaves (notify.deliver)
         result.delivery = deliver(session, messages)
     return result
 
@@ -239,7 +239,6 @@ def chase(session: Session, round_: ReportingRound, *, today: date | None = None
     missing = outstanding(session, round_)
     result = RoundResult(round=round_, created=False, departments=sorted(missing))
     messages = _messages(session, plan, round_, missing, today, _chase_message)
-    session.commit()
     result.delivery = deliver(session, messages, dry_run=dry_run)
     return result
 
@@ -261,7 +260,7 @@ def close_round(session: Session, round_: ReportingRound) -> tuple[bool, dict[in
     if newly:
         round_.closed_at = utcnow()
         session.add(round_)
-        session.commit()
+        session.flush()  # the caller's session_scope commits it
     return newly, missing
 
 
