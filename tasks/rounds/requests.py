@@ -35,6 +35,7 @@ from models import (
     Task,
 )
 from models.base import as_utc, id_of, utcnow
+from models.status import OVERDUE
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import Period, parse_period
@@ -205,12 +206,12 @@ def _chase_message(plan: Plan, round_: ReportingRound, dept: Department, tasks: 
                    today: date) -> Outgoing:
     label = parse_period(round_.period).label
     late = today > round_.deadline
-    lines = [f"{dept.name}：", f"《{plan.title}》{label}工作进展{'已逾期' if late else '尚未报送完毕'}"
+    lines = [f"{dept.name}：", f"《{plan.title}》{label}工作进展{'已' + OVERDUE if late else '尚未报送完毕'}"
              f"（截止{round_.deadline:%Y年%m月%d日}），以下{len(tasks)}项任务仍待报送："]
     lines += [f"  {t.code} {t.text[:40]}" for t in tasks]
     lines += ["", f"报送链接（本单位专用，请勿转发）：{url}"]
     return Outgoing(key=f"round_chase:{round_.id}:{dept.id}:{today.isoformat()}", kind="round_chase",
-                    day=today, subject=f"【催报】{label}工作进展{'已逾期' if late else '待报送'}",
+                    day=today, subject=f"【催报】{label}工作进展{'已' + OVERDUE if late else '待报送'}",
                     body="\n".join(lines), channels=list(dept.channels), department_id=dept.id,
                     plan_id=plan.id, items=[{"task": t.code} for t in tasks], recipient=dept.name)
 
