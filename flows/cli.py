@@ -15,7 +15,9 @@ from flows import (
     reminder_commands,
     status_commands,
 )
-from flows.console import DubanGroup, command, console
+from flows.console import CommandSet, DubanGroup, console
+
+commands = CommandSet()
 
 app = typer.Typer(
     cls=DubanGroup,
@@ -32,7 +34,7 @@ def root() -> None:
     """duban (督办): track multi-department government plans from import to evaluation."""
 
 
-@command(app, "init")
+@commands.command("init")
 def init_command() -> None:
     """Create or upgrade the database schema (safe to run again)."""
     from models.db import display_url, migrate
@@ -41,9 +43,9 @@ def init_command() -> None:
     console.print(f"database ready: {display_url()}", highlight=False)
 
 
-for _module in (demo, deploy, plan_commands, directory_commands, reminder_commands, status_commands,
-                evaluation_commands):
-    _module.register(app)
+for _commands in (commands, demo.commands, deploy.commands, plan_commands.commands, directory_commands.commands,
+                  reminder_commands.commands, status_commands.commands, evaluation_commands.commands):
+    _commands.add_to(app)
 
 
 def main() -> None:

@@ -1,9 +1,18 @@
-"""Rich consoles and the decorator that turns domain errors into exit codes."""
+"""Rich consoles, the one way commands join the CLI, and the one mapping of domain errors to exit codes.
+
+Every command module holds a ``CommandSet``: its top-level commands (``@commands.command("remind")``)
+and its command groups (``commands.group("round", ...)``, whose commands use ``@command(group, "open")``
+and whose callback uses ``@callback(group)``); ``flows.cli`` adds each set to the app. A ``DubanError``
+leaves every command as its class's ``exit_code`` (tasks/errors.py); ``--as-of`` and every other date
+option is read by ``parse_day``.
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from typing import Any, TypeVar
 
 import typer
@@ -77,31 +86,93 @@ def file_error(exc: OSError) -> DubanError:
     return ValidationFailed(f"{name}: {reason or exc.strerror or exc}")
 
 
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Turn a ``DubanError`` (or an unreadable file, or an unreachable database) into its message on stderr
+    and its class's exit code."""
+    try:
+        yield
+    except DubanError as exc:
+        report_error(exc)
+        raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:  # the reader went away (`| head -1`): not a mistake of the user's
+        raise
+    except OSError as exc:
+        error = file_error(exc)
+        report_error(error)
+        raise typer.Exit(error.exit_code) from None
+    except OperationalError as exc:  # the database is unreachable or refuses us
+        from models.db import display_url
+
+        error = ConfigError(f"cannot use the database {display_url()}: {str(exc.orig).strip()}")
+        report_error(error)
+        raise typer.Exit(error.exit_code) from None
+
+
+def _guarded(fn: F) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*a: Any, **k: Any) -> Any:
+        with exit_codes():
+            return fn(*a, **k)
+
+    return wrapper
+
+
 def command(app: typer.Typer, *args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """Register ``fn`` on ``app`` so that a ``DubanError`` becomes its exit code."""
+    """Register ``fn`` as a command of ``app`` (a group) so that a ``DubanError`` becomes its exit code."""
 
     def decorate(fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*a: Any, **k: Any) -> Any:
-            try:
-                return fn(*a, **k)
-            except DubanError as exc:
-                report_error(exc)
-                raise typer.Exit(exc.exit_code) from None
-            except BrokenPipeError:  # the reader went away (`| head -1`): not a mistake of the user's
-                raise
-            except OSError as exc:
-                error = file_error(exc)
-                report_error(error)
-                raise typer.Exit(error.exit_code) from None
-            except OperationalError as exc:  # the database is unreachable or refuses us
-                from models.db import display_url
-
-                error = ConfigError(f"cannot use the database {display_url()}: {str(exc.orig).strip()}")
-                report_error(error)
-                raise typer.Exit(error.exit_code) from None
-
-        app.command(*args, cls=kwargs.pop("cls", DubanCommand), **kwargs)(wrapper)
+        app.command(*args, cls=kwargs.pop("cls", DubanCommand), **kwargs)(_guarded(fn))
         return fn
 
     return decorate
+
+
+def callback(app: typer.Typer, **kwargs: Any) -> Callable[[F], F]:
+    """Register ``fn`` as the callback of a command group, with the same error mapping as a command."""
+
+    def decorate(fn: F) -> F:
+        app.callback(**kwargs)(_guarded(fn))
+        return fn
+
+    return decorate
+
+
+class CommandSet:
+    """One module's share of the CLI: top-level commands and command groups, added by ``add_to``."""
+
+    def __init__(self) -> None:
+        self._commands: list[tuple[str, Callable[..., Any], dict[str, Any]]] = []
+        self._groups: list[tuple[str, typer.Typer]] = []
+
+    def command(self, name: str, **kwargs: Any) -> Callable[[F], F]:
+        """Declare a top-level command ``duban <name>``."""
+
+        def decorate(fn: F) -> F:
+            self._commands.append((name, fn, kwargs))
+            return fn
+
+        return decorate
+
+    def group(self, name: str, help: str, **kwargs: Any) -> typer.Typer:
+        """Declare a command group ``duban <name> ...`` and return it for its commands."""
+        group = typer.Typer(cls=DubanGroup, help=help, **kwargs)
+        self._groups.append((name, group))
+        return group
+
+    def add_to(self, app: typer.Typer) -> None:
+        """Add every declared command and group to ``app``."""
+        for name, group in self._groups:
+            app.add_typer(group, name=name)
+        for name, fn, kwargs in self._commands:
+            command(app, name, **kwargs)(fn)
+
+
+def parse_day(value: str | None, option: str = "--as-of") -> date | None:
+    """A date option (YYYY-MM-DD) as a date, None when not given; ValidationFailed naming the option."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed(f"{option} {value!r}: not a date (use YYYY-MM-DD)") from None

@@ -16,11 +16,12 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from flows.console import command, console
+from flows.console import CommandSet, console
 from flows.demo_inbox import LocalInbox
 
 PLAN = "example"
 ROUND = "2016Q2"
+commands = CommandSet()
 
 
 def _slugs() -> dict[str, str]:
@@ -125,13 +126,13 @@ def _reminders(inbox: LocalInbox) -> None:
 
     day = _first_reminder_day()
     before = len(inbox.messages)
-    summary = send_reminders(as_of=day.isoformat(), plan_code=PLAN)
+    summary = send_reminders(as_of=day, plan_code=PLAN)
     arrived = inbox.messages[before:]
     console.print(f"sweep of {day}: {len(summary['departments'])} departments, {summary['items']} items, "
                   f"{summary['sent']} messages sent, {summary['failed']} failed", highlight=False)
     if arrived:
         console.print(Panel(arrived[0].get("message", ""), title=arrived[0].get("title", ""), expand=False))
-    again = send_reminders(as_of=day.isoformat(), plan_code=PLAN)
+    again = send_reminders(as_of=day, plan_code=PLAN)
     console.print(f"same sweep again: {again['sent']} sent, {again['skipped']} already sent (nothing repeated)",
                   highlight=False)
 
@@ -140,14 +141,14 @@ def _status_round(inbox: LocalInbox) -> None:
     """Open round 2016Q2, let most units report, accept or return reports, chase the rest."""
     from models import Department
     from models.db import session_scope
-    from tasks.evaluation.snapshot import find_plan
+    from tasks.plans.lookup import plan_by_code
     from tasks.rounds.dashboard import round_rates
     from tasks.rounds.requests import chase, find_round, open_round
     from tasks.rounds.reviews import review_update
     from tasks.rounds.updates import UpdateData, submit_update
 
     with session_scope() as session:
-        plan = find_plan(session, PLAN)
+        plan = plan_by_code(session, PLAN)
         before = len(inbox.messages)
         result = open_round(session, plan, ROUND, today=date(2016, 7, 1))
         console.print(f"round {ROUND} opened (deadline {result.round.deadline}): requests sent to "
@@ -216,30 +217,27 @@ def _evaluation(out: Path) -> None:
         console.print(f"  written: {path}", highlight=False)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``duban demo`` to the CLI."""
+@commands.command("demo")
+def demo_command(out: Path = typer.Option(
+        Path("demo-output"), "--out",
+        help="Folder for the demo's database, plan, directory and reports: a new or empty folder, or one an "
+             "earlier demo wrote (only the demo's own files are replaced).")) -> None:
+    """Run the whole loop on the example plan: import, reminders, a status round, the mid-term report."""
+    from flows.prefect_api import ensure_prefect_api
 
-    @command(app, "demo")
-    def demo(out: Path = typer.Option(
-            Path("demo-output"), "--out",
-            help="Folder for the demo's database, plan, directory and reports: a new or empty folder, or one an "
-                 "earlier demo wrote (only the demo's own files are replaced).")) -> None:
-        """Run the whole loop on the example plan: import, reminders, a status round, the mid-term report."""
-        from flows.prefect_api import ensure_prefect_api
-
-        ensure_prefect_api()  # before anything is written: the flows of steps 2 and 4 need it
-        folder = _setup(out)
-        inbox = LocalInbox()
-        try:
-            _step("1. import the plan and the department directory")
-            _import(folder, inbox)
-            _step("2. deadline reminders (Prefect flow send_reminders)")
-            _reminders(inbox)
-            _step(f"3. status round {ROUND}: requests, reports, review, chase")
-            _status_round(inbox)
-            _step("4. mid-term evaluation (Prefect flow evaluate_plan)")
-            _evaluation(folder)
-        finally:
-            inbox.close()
-        console.print(f"\n[bold green]demo complete[/bold green]: {len(inbox.messages)} messages delivered to the "
-                      f"local inbox; everything is in {folder}/", highlight=False)
+    ensure_prefect_api()  # before anything is written: the flows of steps 2 and 4 need it
+    folder = _setup(out)
+    inbox = LocalInbox()
+    try:
+        _step("1. import the plan and the department directory")
+        _import(folder, inbox)
+        _step("2. deadline reminders (Prefect flow send_reminders)")
+        _reminders(inbox)
+        _step(f"3. status round {ROUND}: requests, reports, review, chase")
+        _status_round(inbox)
+        _step("4. mid-term evaluation (Prefect flow evaluate_plan)")
+        _evaluation(folder)
+    finally:
+        inbox.close()
+    console.print(f"\n[bold green]demo complete[/bold green]: {len(inbox.messages)} messages delivered to the "
+                  f"local inbox; everything is in {folder}/", highlight=False)

@@ -27,8 +27,8 @@ from models import (
     StatusUpdate,
     Task,
 )
-from tasks.evaluation.snapshot import find_plan
 from tasks.evaluation.verdicts import RECURRENCE_FREQUENCY, periods
+from tasks.plans.lookup import plan_by_code
 
 # temperament: (on time, late) shares of milestones, chance to report, chance to report in time
 TEMPERAMENTS = {"diligent": (0.88, 0.08, 0.97, 0.9), "slow": (0.55, 0.3, 0.85, 0.6), "stuck": (0.25, 0.3, 0.7, 0.5)}
@@ -89,7 +89,7 @@ def _state(milestones: list[Milestone], done: dict[int, date], day: date, mood: 
 def generate_history(session: Session, plan_code: str, *, seed: int = 2016, until: date,
                      frequency: str = "half-yearly", start: date | None = None) -> dict[str, int]:
     """Write a plausible history of the plan up to ``until``; returns how many rows of each kind."""
-    plan = find_plan(session, plan_code)
+    plan = plan_by_code(session, plan_code)
     existing_rounds = set(session.exec(select(ReportingRound.period).where(ReportingRound.plan_id == plan.id)))
     rng = random.Random(seed)
     start = start or date(plan.period_start or 2016, 1, 1)

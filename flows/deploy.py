@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import typer
 
 from config import get_settings
-from flows.console import command, console
+from flows.console import CommandSet, console
 from flows.deployments import DEPLOYMENTS, deployments
 from tasks.errors import ConfigError
 
@@ -70,33 +70,33 @@ def deploy_all(work_pool: str, pool_type: str = "process", concurrency: int | No
     return done
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``duban deploy`` to the duban CLI."""
+commands = CommandSet()
 
-    @command(app, "deploy")
-    def deploy(pool: str | None = typer.Option(None, "--pool", help="Work pool name (default settings.work_pool, "
-                                               "DUBAN_WORK_POOL: duban)."),
-               pool_type: str = typer.Option("process", "--pool-type", help="Work pool type when it is created."),
-               concurrency: int | None = typer.Option(None, "--concurrency", min=0,
-                                                      help="Most flow runs the pool runs at once (default "
-                                                      "DUBAN_WORK_POOL_CONCURRENCY; unset: unchanged)."),
-               reminders_cron: str | None = typer.Option(None, "--reminders-cron", help="Reminder sweep cron "
-                                                         "(default DUBAN_SCHEDULES__REMINDERS: 0 9 * * *)."),
-               status_cron: str | None = typer.Option(None, "--status-cron", help="Status collection cron "
-                                                      "(default DUBAN_SCHEDULES__STATUS: 30 9 * * *)."),
-               evaluations_cron: str | None = typer.Option(None, "--evaluations-cron", help="Due evaluations cron "
-                                                           "(default DUBAN_SCHEDULES__EVALUATIONS: 0 8 15 1 *).")
-               ) -> None:
-        """Deploy every scheduled flow to a Prefect work pool (idempotent); workers on any machine run them.
 
-        Needs PREFECT_API_URL. Then, on each machine with duban installed and DUBAN_DATABASE_URL set:
-        `prefect worker start --pool NAME`. Schedules live on the server in settings.timezone.
-        """
-        settings = get_settings()
-        crons = {name: cron for name, cron in (("daily-reminders", reminders_cron), ("daily-status-collection",
-                 status_cron), ("yearly-evaluations", evaluations_cron)) if cron}
-        name = pool or settings.work_pool
-        limit = concurrency if concurrency is not None else settings.work_pool_concurrency
-        for d in deploy_all(name, pool_type, limit, crons):
-            console.print(f"deployed {d.name} on pool {d.work_pool} ({d.cron} {settings.timezone})", highlight=False)
-        console.print(f"start workers with: prefect worker start --pool {name}", highlight=False)
+@commands.command("deploy")
+def deploy(pool: str | None = typer.Option(None, "--pool", help="Work pool name (default settings.work_pool, "
+                                           "DUBAN_WORK_POOL: duban)."),
+           pool_type: str = typer.Option("process", "--pool-type", help="Work pool type when it is created."),
+           concurrency: int | None = typer.Option(None, "--concurrency", min=0,
+                                                  help="Most flow runs the pool runs at once (default "
+                                                  "DUBAN_WORK_POOL_CONCURRENCY; unset: unchanged)."),
+           reminders_cron: str | None = typer.Option(None, "--reminders-cron", help="Reminder sweep cron "
+                                                     "(default DUBAN_SCHEDULES__REMINDERS: 0 9 * * *)."),
+           status_cron: str | None = typer.Option(None, "--status-cron", help="Status collection cron "
+                                                  "(default DUBAN_SCHEDULES__STATUS: 30 9 * * *)."),
+           evaluations_cron: str | None = typer.Option(None, "--evaluations-cron", help="Due evaluations cron "
+                                                       "(default DUBAN_SCHEDULES__EVALUATIONS: 0 8 15 1 *).")
+           ) -> None:
+    """Deploy every scheduled flow to a Prefect work pool (idempotent); workers on any machine run them.
+
+    Needs PREFECT_API_URL. Then, on each machine with duban installed and DUBAN_DATABASE_URL set:
+    `prefect worker start --pool NAME`. Schedules live on the server in settings.timezone.
+    """
+    settings = get_settings()
+    crons = {name: cron for name, cron in (("daily-reminders", reminders_cron), ("daily-status-collection",
+             status_cron), ("yearly-evaluations", evaluations_cron)) if cron}
+    name = pool or settings.work_pool
+    limit = concurrency if concurrency is not None else settings.work_pool_concurrency
+    for d in deploy_all(name, pool_type, limit, crons):
+        console.print(f"deployed {d.name} on pool {d.work_pool} ({d.cron} {settings.timezone})", highlight=False)
+    console.print(f"start workers with: prefect worker start --pool {name}", highlight=False)

@@ -7,22 +7,18 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from flows.console import DubanGroup, command, console, report_error, require_database
-from tasks.errors import DubanError
+from flows.console import CommandSet, callback, command, console, require_database
 
-departments_app = typer.Typer(cls=DubanGroup, help="The department directory (units, aliases, groups, channels).",
-                              invoke_without_command=True, no_args_is_help=False)
+commands = CommandSet()
+departments_app = commands.group("departments", "The department directory (units, aliases, groups, channels).",
+                                 invoke_without_command=True, no_args_is_help=False)
 
 
-@departments_app.callback()
+@callback(departments_app)
 def departments_root(ctx: typer.Context) -> None:
     """List the department directory (or run a subcommand such as ``load``)."""
     if ctx.invoked_subcommand is None:
-        try:
-            list_command()
-        except DubanError as exc:
-            report_error(exc)
-            raise typer.Exit(exc.exit_code) from None
+        list_command()
 
 
 @command(departments_app, "list")
@@ -64,8 +60,3 @@ def load_command(path: Path = typer.Argument(..., help="The directory YAML file.
                       highlight=False)
     if summary.not_in_file:
         console.print("kept (not in this file): " + "、".join(summary.not_in_file), highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the duban CLI."""
-    app.add_typer(departments_app, name="departments")

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from flows.console import DubanGroup, command, console, err_console, report_error, require_database
-from tasks.errors import DubanError, ValidationFailed
+from flows.console import CommandSet, callback, command, console, err_console, parse_day, require_database
+from tasks.errors import ValidationFailed
 
-plans_app = typer.Typer(cls=DubanGroup, help="The imported plans: list them, or set a plan's period and review years.",
-                        invoke_without_command=True, no_args_is_help=False)
+commands = CommandSet()
+plans_app = commands.group("plans", "The imported plans: list them, or set a plan's period and review years.",
+                           invoke_without_command=True, no_args_is_help=False)
 
 
-@plans_app.callback()
+@callback(plans_app)
 def plans_root(ctx: typer.Context) -> None:
     """List the imported plans (or run a subcommand such as ``set``)."""
     if ctx.invoked_subcommand is None:
-        try:
-            list_plans()
-        except DubanError as exc:
-            report_error(exc)
-            raise typer.Exit(exc.exit_code) from None
+        list_plans()
 
 
 def list_plans() -> None:
@@ -64,12 +60,7 @@ def set_command(
     from tasks.plans.info import parse_period, update_plan_info
 
     start, end = parse_period(period) if period else (None, None)
-    issued = None
-    if issued_on:
-        try:
-            issued = date.fromisoformat(issued_on.strip())
-        except ValueError as exc:
-            raise ValidationFailed(f"--issued-on {issued_on!r}: use a date such as 2024-05-27") from exc
+    issued = parse_day(issued_on, "--issued-on")
     require_database()
     with session_scope() as session:
         row = update_plan_info(session, plan, title=title, period_start=start, period_end=end,
@@ -141,85 +132,78 @@ def _print_report(report: Any) -> None:
         err_console.print(f"[yellow]{problem.severity}:[/yellow] {problem}", highlight=False)
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the duban CLI."""
-    app.add_typer(plans_app, name="plans")
+@commands.command("import")
+def import_command(
+    path: Path = typer.Argument(..., help="The plan document (.xlsx, .csv, .docx or text)."),
+    plan: str | None = typer.Option(None, "--plan", help="Plan code (default: from the file name)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read and check everything, write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+    confirm: bool = typer.Option(False, "--confirm", help="Confirm a plan read from prose at once "
+                                 "(otherwise it stays a draft without reminders until `duban plans confirm`)."),
+) -> None:
+    """Import a plan's division-of-labour table; re-importing updates it as a new revision."""
+    from models.db import session_scope
+    from tasks.plans.intake import import_plan
 
-    @command(app, "import")
-    def import_command(
-        path: Path = typer.Argument(..., help="The plan document (.xlsx, .csv, .docx or text)."),
-        plan: str | None = typer.Option(None, "--plan", help="Plan code (default: from the file name)."),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Read and check everything, write nothing."),
-        as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
-        confirm: bool = typer.Option(False, "--confirm", help="Confirm a plan read from prose at once "
-                                     "(otherwise it stays a draft without reminders until `duban plans confirm`)."),
-    ) -> None:
-        """Import a plan's division-of-labour table; re-importing updates it as a new revision."""
-        from models.db import session_scope
-        from tasks.plans.intake import import_plan
+    require_database()
+    with session_scope() as session:
+        report = import_plan(session, path, plan_code=plan, dry_run=dry_run, confirm=confirm)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
 
-        require_database()
-        with session_scope() as session:
-            report = import_plan(session, path, plan_code=plan, dry_run=dry_run, confirm=confirm)
-        if as_json:
-            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            _print_report(report)
+@commands.command("tasks")
+def tasks_command(
+    plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
+    department: str | None = typer.Option(None, "--department", help="Only tasks of this unit (or its groups)."),
+    due_before: str | None = typer.Option(None, "--due-before", help="Milestone due on or before YYYY-MM-DD."),
+) -> None:
+    """List active tasks with their units and next due date."""
+    from models.db import session_scope
+    from tasks.plans.export import list_tasks
 
-    @command(app, "tasks")
-    def tasks_command(
-        plan: str | None = typer.Option(None, "--plan", help="Only this plan."),
-        department: str | None = typer.Option(None, "--department", help="Only tasks of this unit (or its groups)."),
-        due_before: str | None = typer.Option(None, "--due-before", help="Milestone due on or before YYYY-MM-DD."),
-    ) -> None:
-        """List active tasks with their units and next due date."""
-        from models.db import session_scope
-        from tasks.plans.export import list_tasks
+    before = parse_day(due_before, "--due-before")
+    require_database()
+    with session_scope() as session:
+        rows = list_tasks(session, plan_code=plan, department=department, due_before=before)
+    table = Table("plan", "code", "section", "task", "牵头 lead", "配合 support", "责任 responsible", "next due")
+    for row in rows:  # one role vocabulary everywhere: 牵头 / 配合 / 责任, as the portal shows them
+        table.add_row(row["plan"], row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
+                      "、".join(row["support"]), "、".join(row["responsible"]), row["next_due"] or "—")
+    console.print(table)
+    console.print(f"{len(rows)} task(s)", highlight=False)
 
-        try:
-            before = date.fromisoformat(due_before) if due_before else None
-        except ValueError:
-            raise ValidationFailed(f"--due-before: '{due_before}' is not a date (YYYY-MM-DD)") from None
-        require_database()
-        with session_scope() as session:
-            rows = list_tasks(session, plan_code=plan, department=department, due_before=before)
-        table = Table("plan", "code", "section", "task", "牵头 lead", "配合 support", "责任 responsible", "next due")
-        for row in rows:  # one role vocabulary everywhere: 牵头 / 配合 / 责任, as the portal shows them
-            table.add_row(row["plan"], row["code"], row["section"], row["text"][:40], "、".join(row["lead"]),
-                          "、".join(row["support"]), "、".join(row["responsible"]), row["next_due"] or "—")
-        console.print(table)
-        console.print(f"{len(rows)} task(s)", highlight=False)
+@commands.command("export")
+def export_command(
+    plan: str = typer.Option(..., "--plan", help="Plan code."),
+    fmt: str = typer.Option("json", "--format", help="json or xlsx."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Output file (json: default stdout)."),
+) -> None:
+    """Export a plan as JSON (the stable machine interface) or as a re-importable .xlsx."""
+    from models.db import session_scope
+    from tasks.plans.export import export_plan, export_xlsx
 
-    @command(app, "export")
-    def export_command(
-        plan: str = typer.Option(..., "--plan", help="Plan code."),
-        fmt: str = typer.Option("json", "--format", help="json or xlsx."),
-        output: Path | None = typer.Option(None, "-o", "--output", help="Output file (json: default stdout)."),
-    ) -> None:
-        """Export a plan as JSON (the stable machine interface) or as a re-importable .xlsx."""
-        from models.db import session_scope
-        from tasks.plans.export import export_plan, export_xlsx
+    if fmt not in ("json", "xlsx"):
+        raise ValidationFailed(f"--format must be json or xlsx, not '{fmt}'")
+    require_database()
+    with session_scope() as session:
+        if fmt == "xlsx":
+            target = export_xlsx(session, plan, output or Path(f"{plan}.xlsx"))
+            console.print(f"wrote {target}", highlight=False)
+            return
+        text = json.dumps(export_plan(session, plan), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"wrote {output}", highlight=False)
+    else:
+        typer.echo(text)
 
-        if fmt not in ("json", "xlsx"):
-            raise ValidationFailed(f"--format must be json or xlsx, not '{fmt}'")
-        require_database()
-        with session_scope() as session:
-            if fmt == "xlsx":
-                target = export_xlsx(session, plan, output or Path(f"{plan}.xlsx"))
-                console.print(f"wrote {target}", highlight=False)
-                return
-            text = json.dumps(export_plan(session, plan), ensure_ascii=False, indent=2)
-        if output:
-            output.write_text(text + "\n", encoding="utf-8")
-            console.print(f"wrote {output}", highlight=False)
-        else:
-            typer.echo(text)
+@commands.command("template")
+def template_command(
+    output: Path = typer.Option(Path("plan.xlsx"), "-o", "--output", help="Where to write the template."),
+) -> None:
+    """Write the canonical .xlsx template (header, an example row, instructions)."""
+    from tasks.plans.template import write_template
 
-    @command(app, "template")
-    def template_command(
-        output: Path = typer.Option(Path("plan.xlsx"), "-o", "--output", help="Where to write the template."),
-    ) -> None:
-        """Write the canonical .xlsx template (header, an example row, instructions)."""
-        from tasks.plans.template import write_template
-
-        console.print(f"wrote {write_template(output)}", highlight=False)
+    console.print(f"wrote {write_template(output)}", highlight=False)

@@ -51,10 +51,10 @@ def summary_markdown(summary: dict[str, Any]) -> str:
 
 
 @flow(name="send-reminders")
-def send_reminders(as_of: str | None = None, plan_code: str | None = None, dry_run: bool = False) -> dict[str, Any]:
+def send_reminders(as_of: date | None = None, plan_code: str | None = None, dry_run: bool = False) -> dict[str, Any]:
     """The daily reminder sweep (skips non-working days); returns the sweep summary."""
     logger = get_run_logger()
-    day = date.fromisoformat(as_of) if as_of else local_today()
+    day = as_of or local_today()
     outgoing, report = compute_reminders(day, plan_code)  # nothing on a non-working day
     report.dry_run = dry_run
     if report.working_day:

@@ -73,10 +73,10 @@ def chase_rounds(round_ids: list[int], dry_run: bool = False) -> list[ChaseLine]
 
 
 @flow(name="collect-status")
-def collect_status(today: date | None = None, chase_now: bool = False) -> dict[str, Any]:
+def collect_status(as_of: date | None = None, chase_now: bool = False) -> dict[str, Any]:
     """Open the due round of each plan (settings.round_frequency) and chase only who has not reported."""
     logger = get_run_logger()
-    today = today or local_today()
+    today = as_of or local_today()
     if not is_working_day(today):  # rounds open and chasing happens on the next working day
         logger.info("collect_status %s: not a working day, nothing to do", today)
         return {"opened": [], "chased": []}

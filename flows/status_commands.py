@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
+import copy
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from flows.console import DubanGroup, command, console, require_database
+from flows.console import CommandSet, callback, command, console, parse_day, require_database
 from flows.prefect_api import RUN_HELP
+from tasks.errors import DeliveryFailed
 
-round_app = typer.Typer(cls=DubanGroup, help="Reporting rounds: open, status, chase, close.", no_args_is_help=True)
-link_app = typer.Typer(cls=DubanGroup, help="Print (or revoke) a unit's personal portal link.",
-                       invoke_without_command=True)
-user_app = typer.Typer(cls=DubanGroup, help="Coordination-office accounts for the dashboard.", no_args_is_help=True)
+commands = CommandSet()
+round_app = commands.group("round", "Reporting rounds: open, status, chase, close.", no_args_is_help=True)
+link_app = commands.group("link", "Print (or revoke) a unit's personal portal link.", invoke_without_command=True)
+user_app = commands.group("user", "Coordination-office accounts for the dashboard.", no_args_is_help=True)
+
+# the portal is launched by name, never imported (flows sit beside the portal, not above it)
+PORTAL_APP = "portal.app:create_app"
+PORTAL_LOG_FILTER = "portal.access_log.MaskTokens"
 
 ROUND_HELP = "Round as PLAN/PERIOD (e.g. hangzhou/2016Q2) or its numeric id."
 
 
 def _plan(session: Any, code: str) -> Any:
-    from sqlmodel import select
+    from tasks.plans.lookup import plan_by_code
 
-    from models import Plan
-    from tasks.errors import NotFound
-
-    plan = session.exec(select(Plan).where(Plan.code == code)).first()
-    if plan is None:
-        raise NotFound(f"no plan with code {code!r} (see `duban plans`)")
-    return plan
+    return plan_by_code(session, code)
 
 
 def _department(session: Any, name: str) -> Any:
@@ -71,7 +70,7 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
     require_database()
     with session_scope() as session:
         result = open_round(session, _plan(session, plan), period,
-                            deadline=date.fromisoformat(deadline) if deadline else None, send=send)
+                            deadline=parse_day(deadline, "--deadline"), send=send)
         r, d = result.round, result.delivery
         head = (f"round {r.period} (id {r.id}) {'opened' if result.created else 'already open'}; "
                 f"deadline {r.deadline}; {len(result.departments)} units expected; "
@@ -80,7 +79,7 @@ def round_open(plan: str = typer.Option(..., "--plan", help="Plan code."),
     if d.no_channel:
         console.print("no channel (tell them yourself): " + "、".join(d.no_channel), highlight=False, soft_wrap=True)
     if d.failed:
-        raise typer.Exit(7)
+        raise typer.Exit(DeliveryFailed.exit_code)
 
 
 @command(round_app, "status")
@@ -138,7 +137,7 @@ def round_chase(round_ref: str | None = typer.Option(None, "--round", help=ROUND
         console.print(f"round {line.period}: {line.behind} units behind; {verb}, "
                       f"already sent today {d.skipped}", highlight=False, soft_wrap=True)
     if sum(line.delivery.failed for line in lines):
-        raise typer.Exit(7)
+        raise typer.Exit(DeliveryFailed.exit_code)
 
 
 @command(round_app, "close")
@@ -160,7 +159,7 @@ def round_close(round_ref: str = typer.Option(..., "--round", help=ROUND_HELP)) 
                       + (": " + "、".join(sorted(names.values())) if names else ""), highlight=False, soft_wrap=True)
 
 
-@link_app.callback()
+@callback(link_app)
 def link_print(ctx: typer.Context,
                department: str | None = typer.Option(None, "--department", help="Unit name or alias."),
                round_ref: str | None = typer.Option(None, "--round", help=ROUND_HELP),
@@ -169,26 +168,21 @@ def link_print(ctx: typer.Context,
     """Print a new personal portal link for a unit (``duban link revoke`` withdraws links)."""
     if ctx.invoked_subcommand is not None:
         return
-    from flows.console import report_error
     from models.db import session_scope
-    from tasks.errors import DubanError, ValidationFailed
+    from tasks.errors import ValidationFailed
     from tasks.rounds.links import issue_link, link_url
 
-    try:
-        if not department:
-            raise ValidationFailed("--department is required")
-        require_database()
-        with session_scope() as session:
-            dept = _department(session, department)
-            link, token = issue_link(session, dept, _round(session, round_ref) if round_ref else None, days)
-            name, expires = dept.name, link.expires_at
-        # printed only once the link is committed: a reader (``| head -1``) never gets an unsaved link
-        console.print(link_url(token), highlight=False, soft_wrap=True)
-        console.print(f"for {name}, valid until {expires:%Y-%m-%d %H:%M} UTC", style="dim",
-                      highlight=False, soft_wrap=True)
-    except DubanError as exc:
-        report_error(exc)
-        raise typer.Exit(exc.exit_code) from None
+    if not department:
+        raise ValidationFailed("--department is required")
+    require_database()
+    with session_scope() as session:
+        dept = _department(session, department)
+        link, token = issue_link(session, dept, _round(session, round_ref) if round_ref else None, days)
+        name, expires = dept.name, link.expires_at
+    # printed only once the link is committed: a reader (``| head -1``) never gets an unsaved link
+    console.print(link_url(token), highlight=False, soft_wrap=True)
+    console.print(f"for {name}, valid until {expires:%Y-%m-%d %H:%M} UTC", style="dim",
+                  highlight=False, soft_wrap=True)
 
 
 @command(link_app, "revoke")
@@ -206,6 +200,7 @@ def link_revoke(department: str = typer.Option(..., "--department", help="Unit n
     console.print(f"revoked {count} link(s) of {dept.name}", highlight=False, soft_wrap=True)
 
 
+@commands.command("form")
 def form_command(department: str = typer.Option(..., "--department", help="Unit name or alias."),
                  round_ref: str = typer.Option(..., "--round", help=ROUND_HELP),
                  output: Path = typer.Option(..., "-o", "--output", help="Where to write the .xlsx form.")) -> None:
@@ -220,6 +215,7 @@ def form_command(department: str = typer.Option(..., "--department", help="Unit 
     console.print(f"wrote {output} ({rows} tasks for {dept.name})", highlight=False, soft_wrap=True)
 
 
+@commands.command("collect")
 def collect_command(path: Path = typer.Argument(..., exists=True, dir_okay=False, help="A filled .xlsx form."),
                     department: str | None = typer.Option(None, "--department",
                                                           help="Refuse the form unless it is this unit's.")) -> None:
@@ -255,6 +251,7 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
                   soft_wrap=True)  # once committed
 
 
+@commands.command("portal")
 def portal_command(host: str | None = typer.Option(None, help="Bind address (default settings.portal_host)."),
                    port: int | None = typer.Option(None, help="Port (default settings.portal_port)."),
                    workers: int | None = typer.Option(None, min=1, help="Uvicorn worker processes (default: 2 "
@@ -265,23 +262,27 @@ def portal_command(host: str | None = typer.Option(None, help="Bind address (def
     import uvicorn
 
     from config import get_settings
-    from portal.access_log import uvicorn_log_config
     from tasks.rounds.links import secret_key
 
     settings = get_settings()
     require_database()
     secret_key(settings)  # generated (if not configured) before the workers start, so that they share it
-    uvicorn.run("portal.app:create_app", factory=True, host=host or settings.portal_host,
+    uvicorn.run(PORTAL_APP, factory=True, host=host or settings.portal_host,
                 port=port or settings.portal_port, workers=workers or min(2, os.cpu_count() or 1),
                 log_config=uvicorn_log_config(), proxy_headers=False,
                 timeout_worker_healthcheck=settings.portal_worker_healthcheck_seconds)
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the duban CLI."""
-    app.add_typer(round_app, name="round")
-    app.add_typer(link_app, name="link")
-    app.add_typer(user_app, name="user")
-    command(app, "form")(form_command)
-    command(app, "collect")(collect_command)
-    command(app, "portal")(portal_command)
+def uvicorn_log_config() -> dict[str, Any]:
+    """uvicorn's default logging configuration with the portal's token-masking filter on every handler.
+
+    The filter is named by its dotted path (as uvicorn names the app): the CLI launches the portal and
+    never imports it.
+    """
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["mask_tokens"] = {"()": PORTAL_LOG_FILTER}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("mask_tokens")
+    return config

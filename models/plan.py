@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,26 @@ ROLE_RESPONSIBLE = "responsible"
 ROLES = (ROLE_LEAD, ROLE_SUPPORT, ROLE_RESPONSIBLE)
 PLAN_DRAFT = "draft"          # read from prose: the office checks it; no reminders yet
 PLAN_CONFIRMED = "confirmed"  # runs: reminders, rounds, evaluation
+
+
+@dataclass(kw_only=True)
+class PlanFacts:
+    """What a plan document states about itself: the one declaration of these fields. The importers'
+    ``ParsedPlan`` inherits them, the store and the export copy exactly ``PLAN_FACTS``, and ``Plan``
+    keeps each in a column of the same name (tests/models/test_plan.py checks it)."""
+
+    title: str | None = None
+    issuing_office: str | None = None
+    doc_number: str | None = None
+    issued_on: date | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    midterm_year: int | None = None
+    final_year: int | None = None
+    addressees: list[str] | None = None  # 主送机关 of a prose plan (drafts), when the document names them
+
+
+PLAN_FACTS = tuple(f.name for f in fields(PlanFacts))
 
 
 class Plan(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import false as sa_false
@@ -10,10 +11,27 @@ from sqlmodel import Field, SQLModel
 
 from models.base import json_field, timestamp_field
 
-STATES = ("未启动", "推进中", "已完成", "滞后", "受阻")
+
+class State(StrEnum):
+    """A unit's own word for where a task stands (a status update's ``state``)."""
+
+    NOT_STARTED = "未启动"
+    IN_PROGRESS = "推进中"
+    DONE = "已完成"
+    LAGGING = "滞后"
+    BLOCKED = "受阻"
+
+
+STATES = tuple(State)  # in the order units choose from
+NOT_REPORTED = "未报送"  # the dashboard's word for a task with no accepted update yet (a filter beside STATES)
+AWAITING_REVIEW = "待审核"  # ... whose only reports still await the office's review
+BEHIND_STATES = (State.LAGGING, State.BLOCKED)  # a task behind schedule by its unit's own word
+DASHBOARD_STATES = (NOT_REPORTED, AWAITING_REVIEW, *STATES)  # the dashboard's state filter, in its order
+OVERDUE = "逾期"  # the dashboard's (red) word for a dated milestone or a duty period past due and not done
 REVIEW_PENDING = "pending"
 REVIEW_ACCEPTED = "accepted"
 REVIEW_RETURNED = "returned"
+REVIEW_LABELS = {REVIEW_PENDING: AWAITING_REVIEW, REVIEW_ACCEPTED: "已采纳", REVIEW_RETURNED: "已退回"}
 
 
 class ReportingRound(SQLModel, table=True):

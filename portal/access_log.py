@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import logging
-from typing import Any
 
 from tasks.rounds.links import mask_tokens
 
@@ -26,14 +24,3 @@ def install() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, MaskTokens) for f in logger.filters):
             logger.addFilter(MaskTokens())
-
-
-def uvicorn_log_config() -> dict[str, Any]:
-    """uvicorn's default logging configuration with the masking filter on every handler."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config.setdefault("filters", {})["mask_tokens"] = {"()": "portal.access_log.MaskTokens"}
-    for handler in config["handlers"].values():
-        handler.setdefault("filters", []).append("mask_tokens")
-    return config

@@ -8,10 +8,12 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models import AccessLink, Department, ReportingRound, StatusUpdate
+from models.base import id_of
 from models.db import session_scope
+from models.status import STATES
 from portal.web import (
     check_csrf,
     client_address,
@@ -27,6 +29,7 @@ from tasks.accounts import end_sessions, sign_in
 from tasks.errors import AccessDenied, NotFound
 from tasks.rounds.dashboard import round_rates, task_history, task_rows, unit_task_ids
 from tasks.rounds.links import resolve, resolve_unit
+from tasks.rounds.records import unit_updates as updates_of_unit
 from tasks.rounds.reviews import review_update
 from tasks.rounds.updates import UpdateData, find_task, submit_update
 
@@ -37,7 +40,7 @@ bearer = HTTPBearer(auto_error=False, description="the unit's link token (the pa
 class UpdateIn(BaseModel):
     """A status update as another system sends it; checked by the same rules as the portal."""
 
-    state: str = Field(description="未启动 / 推进中 / 已完成 / 滞后 / 受阻")
+    state: str = Field(description=" / ".join(STATES))
     percent: int | float | str | None = Field(default=None, description="0–100")
     progress: str = Field(default="", description="进展情况")
     problems: str = Field(default="", description="存在问题")
@@ -161,9 +164,7 @@ def _submit(task_id: int, body: UpdateIn, credentials: HTTPAuthorizationCredenti
 def unit_updates(task_id: int, dept: Department = Depends(unit), session: Session = Depends(db)) -> list[UpdateOut]:
     """The unit's own updates on one of its tasks, newest last."""
     task = find_task(session, dept, task_id)
-    rows = session.exec(select(StatusUpdate).where(StatusUpdate.task_id == task.id,
-                                                   StatusUpdate.department_id == dept.id).order_by(StatusUpdate.id))
-    return [_out(session, u) for u in rows]
+    return [_out(session, u) for u in updates_of_unit(session, id_of(dept), id_of(task))]
 
 
 @router.post("/office/login", tags=["office"])

@@ -6,16 +6,20 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from models import Department, Evidence, Milestone, Plan, ReportingRound, StatusUpdate, Task
+from models import Evidence, Plan, ReportingRound, StatusUpdate, Task
+from models.base import id_of
 from portal.web import check_csrf, client_address, db, office_user, render, require_admin, start_session
 from tasks import audit
 from tasks.accounts import end_sessions, sign_in
+from tasks.directory.departments import list_units
 from tasks.errors import AccessDenied, NotFound, TooManyAttempts
 from tasks.periods import parse_period
+from tasks.plans.lookup import all_plans, plan_tasks, task_milestones
 from tasks.rounds import evidence as evidence_files
 from tasks.rounds.dashboard import round_rates, sections, task_history, task_rows, totals
+from tasks.rounds.records import all_rounds
 from tasks.rounds.requests import outstanding
 from tasks.rounds.reviews import review_update
 
@@ -63,10 +67,9 @@ def dashboard(request: Request, plan_id: int | None = None, section: str = "", d
     """Every task with its light, filtered; and every round with its overall rates."""
     rows = task_rows(session, plan_id=plan_id, section=section or None, department_id=department_id,
                      state=state or None, light=light or None)
-    plans = list(session.exec(select(Plan).order_by(Plan.code)))
-    rounds = list(session.exec(select(ReportingRound).order_by(ReportingRound.period_start.desc())))
-    summary = [(r, parse_period(r.period).label, totals(round_rates(session, r))) for r in rounds]
-    depts = list(session.exec(select(Department).where(Department.kind == "unit").order_by(Department.name)))
+    plans = all_plans(session)
+    summary = [(r, parse_period(r.period).label, totals(round_rates(session, r))) for r in all_rounds(session)]
+    depts = list_units(session)
     counts = {c: sum(1 for r in rows if r.light == c) for c in ("green", "yellow", "red")}
     return render(request, "office_dashboard.html", user=user, rows=rows, plans=plans, rounds=summary,
                   sections=sections(session, plan_id), depts=depts, counts=counts,
@@ -84,7 +87,7 @@ def round_page(request: Request, round_id: int, user: str = Depends(office_user)
     rates = round_rates(session, round_)
     missing = outstanding(session, round_)
     names = {r.department.id: r.department.name for r in rates}
-    tasks = {t.id: t for t in session.exec(select(Task).where(Task.plan_id == round_.plan_id))}
+    tasks = plan_tasks(session, round_.plan_id)
     return render(request, "office_round.html", user=user, round=round_, label=parse_period(round_.period).label,
                   plan=session.get(Plan, round_.plan_id), rates=rates, total=totals(rates),
                   missing=[(names.get(d, str(d)), [tasks[t].code for t in ids]) for d, ids in missing.items()])
@@ -97,7 +100,7 @@ def task_page(request: Request, task_id: int, user: str = Depends(office_user),
     task = session.get(Task, task_id)
     if task is None:
         raise NotFound("任务不存在。")
-    milestones = session.exec(select(Milestone).where(Milestone.task_id == task.id).order_by(Milestone.position))
+    milestones = task_milestones(session, id_of(task))
     history = list(reversed(task_history(session, task.id)))
     return render(request, "office_task.html", user=user, task=task, plan=session.get(Plan, task.plan_id),
                   milestones=list(milestones), history=history)

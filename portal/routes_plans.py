@@ -20,9 +20,10 @@ from tasks import audit
 from tasks.errors import ImportFailed, ValidationFailed
 from tasks.plans import uploads
 from tasks.plans.catalog import plan_summaries, revisions
-from tasks.plans.export import export_xlsx, get_plan
+from tasks.plans.export import export_xlsx
 from tasks.plans.info import confirm_plan, parse_period, update_plan_info
 from tasks.plans.intake import ImportReport, import_plan
+from tasks.plans.lookup import plan_by_code
 
 router = APIRouter(prefix="/office/plans", include_in_schema=False)
 PROBLEM_KINDS = {"unknown_unit": "未知单位", "undated": "无明确期限", "group_without_members": "群组无成员",
@@ -106,7 +107,7 @@ def cancel_upload(request: Request, token: str, csrf_token: str = Form(""), user
 
 def _plan_page(request: Request, session: Session, user: str, code: str, error: str = "", status_code: int = 200,
                done: str = "") -> HTMLResponse:
-    plan = get_plan(session, code)
+    plan = plan_by_code(session, code)
     return render(request, "office_plan.html", status_code=status_code, user=user, plan=plan,
                   revisions=revisions(session, plan), error=error, done=done)
 

@@ -8,18 +8,21 @@ from urllib.parse import quote
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from models import Department, Evidence, Milestone, Plan, ReportingRound, RoundExpectation, StatusUpdate
+from models import Department, Plan, ReportingRound
+from models.base import id_of
 from models.db import session_scope
 from portal.web import check_csrf, db, render, submitters
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import parse_period
+from tasks.plans.lookup import task_milestones
 from tasks.rounds import forms
 from tasks.rounds.dashboard import task_rows, unit_task_ids
 from tasks.rounds.links import resolve_unit
+from tasks.rounds.records import evidence_of, latest_updates, rounds_expecting, unit_updates
 from tasks.rounds.reviews import reviews_of
 from tasks.rounds.updates import UpdateData, find_task, reportable_indicators, submit_update
 
@@ -37,10 +40,7 @@ def unit_rounds(session: Session, department: Department, round_id: int | None) 
     """Open rounds expecting the unit (or just the link's round)."""
     if round_id is not None:
         return [r for r in [session.get(ReportingRound, round_id)] if r]
-    ids = select(RoundExpectation.round_id).where(RoundExpectation.department_id == department.id)
-    return list(session.exec(select(ReportingRound).where(ReportingRound.id.in_(ids),
-                                                          ReportingRound.closed_at.is_(None))
-                             .order_by(ReportingRound.period_start.desc())))
+    return rounds_expecting(session, id_of(department))
 
 
 @router.get("/u/{token}", response_class=HTMLResponse)
@@ -49,10 +49,7 @@ def unit_home(request: Request, token: str, session: Session = Depends(db)) -> H
     dept, round_id = unit_of(session, token)
     roles = unit_task_ids(session, dept.id)
     rows = task_rows(session, task_ids=list(roles))
-    latest: dict[int, StatusUpdate] = {}
-    for u in session.exec(select(StatusUpdate).where(StatusUpdate.department_id == dept.id)
-                          .order_by(StatusUpdate.id)):
-        latest[u.task_id] = u
+    latest = latest_updates(session, id_of(dept))
     reviews = reviews_of(session, [u.id for u in latest.values()])
     rounds = [(r, parse_period(r.period).label) for r in unit_rounds(session, dept, round_id)]
     return render(request, "unit_home.html", dept=dept, token=token, rows=rows, roles=roles, latest=latest,
@@ -65,15 +62,10 @@ def unit_task(request: Request, token: str, task_id: int, ok: int = 0,
     """One of the unit's tasks: milestones, indicators, its own history and the report form."""
     dept, _ = unit_of(session, token)
     task = find_task(session, dept, task_id)
-    milestones = session.exec(select(Milestone).where(Milestone.task_id == task.id, Milestone.active.is_(True))
-                              .order_by(Milestone.position)).all()
+    milestones = task_milestones(session, id_of(task), active_only=True)
     indicators = reportable_indicators(session, task)
-    mine = list(session.exec(select(StatusUpdate).where(StatusUpdate.task_id == task.id,
-                                                        StatusUpdate.department_id == dept.id)
-                             .order_by(StatusUpdate.id.desc())))
-    files: dict[int, list[Evidence]] = {u.id: [] for u in mine}
-    for e in session.exec(select(Evidence).where(Evidence.update_id.in_(list(files)))):
-        files[e.update_id].append(e)
+    mine = unit_updates(session, id_of(dept), id_of(task), newest_first=True)
+    files = evidence_of(session, [id_of(u) for u in mine])
     return render(request, "unit_task.html", dept=dept, token=token, task=task, milestones=milestones,
                   indicators=indicators, mine=mine, files=files, reviews=reviews_of(session, list(files)),
                   plan=session.get(Plan, task.plan_id), ok=ok, last=mine[0] if mine else None)

@@ -11,12 +11,13 @@ from anyio import CapacityLimiter
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models import OfficeUser
 from models.base import as_utc
 from models.db import session_scope
-from tasks.accounts import ROLE_ADMIN
+from models.status import DASHBOARD_STATES, NOT_REPORTED, REVIEW_LABELS, STATES
+from tasks.accounts import ROLE_ADMIN, user_named
 from tasks.errors import AccessDenied
 from tasks.plans.milestone_titles import milestone_title
 from tasks.rounds.dashboard import COMPLETION_RULE
@@ -25,14 +26,14 @@ from tasks.workdays import local_time
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 LIGHTS = {"green": "绿", "yellow": "黄", "red": "红"}
-REVIEW_LABELS = {"pending": "待审核", "accepted": "已采纳", "returned": "已退回"}
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "责任"}  # the one vocabulary (models.ROLE_LABELS)
 CHANNEL_LABELS = {"portal": "网页", "form": "报送表", "api": "接口"}
 
 
 templates.env.globals.update(LIGHTS=LIGHTS, REVIEW_LABELS=REVIEW_LABELS, ROLE_LABELS=ROLE_LABELS,
                              CHANNEL_LABELS=CHANNEL_LABELS, milestone_title=milestone_title,
-                             COMPLETION_RULE=COMPLETION_RULE)
+                             COMPLETION_RULE=COMPLETION_RULE, STATES=STATES, NOT_REPORTED=NOT_REPORTED,
+                             DASHBOARD_STATES=DASHBOARD_STATES)
 # stored UTC moments as the office reads them: Asia/Shanghai (settings.timezone), to the minute
 templates.env.filters["local_time"] = lambda moment: local_time(as_utc(moment)) if moment else ""
 templates.env.filters["local"] = templates.env.filters["local_time"]
@@ -60,7 +61,7 @@ def current_user(request: Request, session: Session = Depends(db)) -> OfficeUser
     name, version = request.session.get("user"), request.session.get("sv")
     if not name:
         raise LoginRequired
-    user = session.exec(select(OfficeUser).where(OfficeUser.username == str(name))).first()
+    user = user_named(session, str(name))
     if user is None or user.disabled or version != user.session_version:
         request.session.clear()
         raise LoginRequired

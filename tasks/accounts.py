@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 
 import bcrypt
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import OfficeUser
 from tasks import lockouts
@@ -90,6 +90,11 @@ def sign_in(session: Session, username: str, password: str, address: str, now: d
         raise
     lockouts.record_success(session, attempt)
     return user
+
+
+def user_named(session: Session, username: str) -> OfficeUser | None:
+    """The office user with this login name, or None."""
+    return session.exec(select(OfficeUser).where(col(OfficeUser.username) == username)).first()
 
 
 def end_sessions(session: Session, username: str) -> None:

@@ -58,4 +58,6 @@ def import_county_plan(session: Session, folder: Path, text: str = PLAN_TEXT, co
     session.commit()
     path = folder / "青岚县社区心理服务提升行动方案.txt"
     path.write_text(text, encoding="utf-8")
-    return import_plan(session, path, plan_code=code)
+    report = import_plan(session, path, plan_code=code)
+    session.commit()  # the caller commits the import (README: where commits happen)
+    return report

@@ -239,6 +239,12 @@ def list_departments(session: Session) -> list[Department]:
     return sorted(session.exec(select(Department)), key=lambda d: (d.provisional, order.get(d.kind, 3), d.name))
 
 
+def list_units(session: Session) -> list[Department]:
+    """Every unit (not groups nor the office), by name: the dashboard's department filter."""
+    return list(session.exec(select(Department).where(col(Department.kind) == KIND_UNIT)
+                             .order_by(col(Department.name))))
+
+
 def aliases_of(session: Session) -> dict[int, list[str]]:
     """Aliases by department id (for listings)."""
     out: dict[int, list[str]] = {}

@@ -10,6 +10,7 @@ import apprise
 import yaml
 
 from models import KIND_GROUP, KIND_OFFICE, KIND_UNIT
+from tasks.directory.channels import mask_url
 from tasks.errors import ConfigError
 
 
@@ -62,8 +63,6 @@ def _entry(raw: Any, kind: str, where: str) -> DirectoryEntry:
         raise ConfigError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     channels = _strings(raw.get("channels"), where, "channels")
     head = _strings(raw.get("head_channels"), where, "head_channels")
-    from tasks.reminders.notify import mask_url  # here: notify itself imports the directory
-
     name = raw["name"].strip()
     for url in channels + head:
         if "://" not in url:

@@ -32,8 +32,9 @@ from models import (
 )
 from models.base import as_utc, id_of
 from models.db import rows
-from models.status import REVIEW_ACCEPTED, REVIEW_RETURNED
+from models.status import REVIEW_ACCEPTED
 from tasks.errors import NotFound
+from tasks.rounds.timeliness import standings
 
 
 def day_end_utc(day: date) -> datetime:
@@ -175,13 +176,17 @@ def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
     expectations = [(r, d, t) for r, d, t in session.exec(
         select(RoundExpectation.round_id, RoundExpectation.department_id, RoundExpectation.task_id)
         .join(ReportingRound).where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of))]
-    submissions = {(r, d, t): as_utc(at) for r, d, t, at in session.exec(
-        select(col(StatusUpdate.round_id), StatusUpdate.department_id, StatusUpdate.task_id,
-               func.min(col(StatusUpdate.submitted_at))).join(ReportingRound)
-        .where(ReportingRound.plan_id == pid, ReportingRound.deadline <= as_of,
-               StatusUpdate.review_state != REVIEW_RETURNED, StatusUpdate.submitted_at <= cutoff)
-        .group_by(col(StatusUpdate.round_id), col(StatusUpdate.department_id), col(StatusUpdate.task_id)))
-        if r is not None}  # joined to its round: never None
+    # reported, and dated, by the one rule the dashboard counts by too (tasks.rounds.timeliness): a report counts
+    # when its latest update was not sent back, dated by its first update not sent back (on time: by the deadline day)
+    updates = rows(session, sa_select(
+        col(StatusUpdate.round_id), col(StatusUpdate.department_id), col(StatusUpdate.task_id),
+        col(StatusUpdate.submitted_at), col(StatusUpdate.review_state)).join(ReportingRound)
+        .where(col(ReportingRound.plan_id) == pid, col(ReportingRound.deadline) <= as_of,
+               col(StatusUpdate.submitted_at) <= cutoff)
+        .order_by(col(StatusUpdate.submitted_at), col(StatusUpdate.id)))
+    reporting = standings((((r, d, t), at, state) for r, d, t, at, state in updates if r is not None),
+                          lambda key: deadlines[key[0]])  # joined to its round: never None
+    submissions = {key: s.dated_by for key, s in reporting.items() if s.reported and s.dated_by is not None}
     snapshot = PlanSnapshot(
         plan=plan, as_of=as_of, tasks=list(tasks), assignments=dict(assignments), departments=departments,
         members=dict(members), milestones=dict(milestones), completions=dict(completions), latest=latest,

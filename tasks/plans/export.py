@@ -16,22 +16,14 @@ from sqlmodel import Session, col, select
 
 from models import Assignment, Department, Indicator, IndicatorTarget, Milestone, Plan, Task
 from models.base import id_of
+from models.plan import PLAN_FACTS
 from tasks.errors import NotFound
 from tasks.plans.deadlines import column_year
+from tasks.plans.lookup import all_plans, plan_by_code
 from tasks.plans.template import write_workbook
 from tasks.plans.unit_names import split_units
 
-PLAN_KEYS = ("code", "title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-             "midterm_year", "final_year", "revision", "status", "addressees")
-
-
-def get_plan(session: Session, code: str) -> Plan:
-    """The plan with ``code``, or NotFound naming the known codes."""
-    plan = session.exec(select(Plan).where(Plan.code == code)).first()
-    if plan is None:
-        known = ", ".join(session.exec(select(Plan.code).order_by(col(Plan.code)))) or "none"
-        raise NotFound(f"no plan with code '{code}' (known: {known})")
-    return plan
+PLAN_KEYS = ("code", *PLAN_FACTS, "revision", "status")
 
 
 def _iso(value: Any) -> Any:
@@ -92,7 +84,7 @@ def _indicators(session: Session, plan: Plan) -> list[dict[str, Any]]:
 
 def export_plan(session: Session, code: str) -> dict[str, Any]:
     """The plan as the stable JSON shape: plan, active tasks (canonical unit names), indicators."""
-    plan = get_plan(session, code)
+    plan = plan_by_code(session, code)
     return {"plan": {k: _iso(getattr(plan, k)) for k in PLAN_KEYS}, "tasks": _tasks(session, plan),
             "indicators": _indicators(session, plan)}
 
@@ -153,7 +145,7 @@ def list_tasks(session: Session, *, plan_code: str | None = None, department: st
     milestone due on or before ``due_before``."""
     from tasks.directory.departments import UnitResolver, groups_containing
 
-    plans = [get_plan(session, plan_code)] if plan_code else list(session.exec(select(Plan).order_by(Plan.code)))
+    plans = [plan_by_code(session, plan_code)] if plan_code else all_plans(session)
     names: set[str] | None = None
     if department:
         dept = UnitResolver(session).lookup(department)

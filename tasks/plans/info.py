@@ -14,8 +14,8 @@ from sqlmodel import Session
 from models import PLAN_CONFIRMED, PLAN_DRAFT, Plan
 from models.base import utcnow
 from tasks.errors import ValidationFailed
-from tasks.evaluation.snapshot import find_plan
 from tasks.plans.duty_window import redate_duties
+from tasks.plans.lookup import plan_by_code
 
 EDITABLE_FIELDS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
                    "midterm_year", "final_year")
@@ -50,7 +50,7 @@ def _check(plan_code: str, values: dict[str, Any]) -> None:
 
 def confirm_plan(session: Session, code: str) -> tuple[Plan, bool]:
     """Confirm a draft plan (read from prose) so that its reminders start; (plan, whether it was a draft)."""
-    plan = find_plan(session, code)
+    plan = plan_by_code(session, code)
     was_draft = plan.status == PLAN_DRAFT
     if was_draft:
         plan.status = PLAN_CONFIRMED
@@ -65,7 +65,7 @@ def update_plan_info(session: Session, code: str, **fields: Any) -> Plan:
     unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationFailed(f"cannot set {', '.join(unknown)} of a plan: use {', '.join(EDITABLE_FIELDS)}")
-    plan = find_plan(session, code)
+    plan = plan_by_code(session, code)
     given = {k: v for k, v in fields.items() if v is not None}
     for key in ("period_start", "period_end", "midterm_year", "final_year"):
         if key in given and (isinstance(given[key], bool) or not isinstance(given[key], int)):

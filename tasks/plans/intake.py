@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from config import get_settings
-from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLE_RESPONSIBLE, ROLES, Department, Plan
+from models import PLAN_CONFIRMED, PLAN_DRAFT, ROLE_RESPONSIBLE, ROLES, Department
 from models.base import id_of
 from tasks.directory.departments import UnitResolver
 from tasks.errors import ImportFailed, Problem
@@ -27,6 +27,7 @@ from tasks.plans.duty_window import plan_window
 from tasks.plans.importers import read_document
 from tasks.plans.importers.limits import check_time, import_clock
 from tasks.plans.importers.responsibility import parse_marker
+from tasks.plans.lookup import find_plan_by_code
 from tasks.plans.parsed import ParsedIndicator, ParsedMilestone, ParsedPlan, ParsedTask
 from tasks.plans.specs import IndicatorSpec, PlanSpec, TaskSpec
 from tasks.plans.store import PLAN_FIELDS, store_plan
@@ -179,7 +180,7 @@ def _report_row(spec: TaskSpec, names: dict[int, str]) -> dict[str, Any]:
 
 def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None = None, dry_run: bool = False,
                   source_hash: str | None = None, confirm: bool = False) -> ImportReport:
-    """Resolve, date and store a parsed plan in one transaction (committed unless ``dry_run``).
+    """Resolve, date and store a parsed plan in one operation (the caller commits it; a dry run rolls back).
 
     A plan read from prose (``parsed.draft``) is stored as a draft unless ``confirm``: no reminders
     until ``confirm_plan``. ``confirm`` also confirms an existing draft plan being re-imported.
@@ -202,7 +203,7 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
                                 "no_tasks"))
     years = [y for t in parsed.tasks for m in t.milestones if (y := column_year(m.label))]
     code = plan_code or plan_code_for(file)
-    stored = session.exec(select(Plan).where(Plan.code == code)).first()  # `plans set` values count too
+    stored = find_plan_by_code(session, code)  # `plans set` values count too
     window = plan_window(parsed.issued_on or (stored.issued_on if stored else None),
                          parsed.period_start or (stored.period_start if stored else None),
                          parsed.period_end or (stored.period_end if stored else None))
@@ -252,7 +253,10 @@ def import_parsed(session: Session, parsed: ParsedPlan, *, plan_code: str | None
             counts=_counts(specs, indicators, resolver), changes=result.changes, problems=problems,
             tasks=[_report_row(s, names) for s in specs], status=result.plan.status,
             draft=asdict(parsed.draft) if parsed.draft else None)
-        session.rollback() if dry_run else session.commit()
+        if dry_run:
+            session.rollback()  # a dry run leaves nothing behind
+        else:
+            session.flush()  # the caller's session_scope commits the import as one operation
         return report
     except BaseException:
         session.rollback()

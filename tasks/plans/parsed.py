@@ -7,8 +7,8 @@ one shared pipeline then resolves unit names, dates the milestones and stores it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
+from models.plan import PlanFacts
 from tasks.errors import Problem
 
 
@@ -77,21 +77,14 @@ class DraftSummary:
 
 
 @dataclass
-class ParsedPlan:
-    """Everything an importer recognised in one document."""
+class ParsedPlan(PlanFacts):
+    """Everything an importer recognised in one document: where it came from, the plan's facts (title,
+    issuing office, period, review years, addressees: ``models.plan.PlanFacts``, keyword-only), tasks
+    and indicators."""
 
     source_file: str
     source_format: str
-    title: str | None = None
-    issuing_office: str | None = None
-    doc_number: str | None = None
-    issued_on: date | None = None
-    period_start: int | None = None
-    period_end: int | None = None
-    midterm_year: int | None = None
-    final_year: int | None = None
     tasks: list[ParsedTask] = field(default_factory=list)
     indicators: list[ParsedIndicator] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    addressees: list[str] | None = None
     draft: DraftSummary | None = None

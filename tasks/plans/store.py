@@ -28,11 +28,12 @@ from models import (
 )
 from models.base import id_of, utcnow
 from models.db import rows
+from models.plan import PLAN_FACTS
+from tasks.plans.lookup import find_plan_by_code
 from tasks.plans.specs import IndicatorSpec, PlanSpec, StoredTask, TaskSpec
 from tasks.plans.writer import TASK_FIELDS, update_sources, write_indicators, write_tasks
 
-PLAN_FIELDS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-               "midterm_year", "final_year", "addressees")
+PLAN_FIELDS = PLAN_FACTS  # declared once (models.plan.PlanFacts)
 MILESTONE_FIELDS = ("key", "label", "text", "due_date", "soft", "ongoing_after", "recurrence", "recurrence_count",
                     "recurrence_start", "recurrence_end", "recurrence_day", "undated_reason", "unit_ids")
 INDICATOR_FIELDS = ("name", "category", "unit", "direction", "statement", "task_code")
@@ -114,7 +115,7 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
 
 def store_plan(session: Session, spec: PlanSpec) -> StoreResult:
     """Create or update the plan from ``spec``; a new revision only when something changed."""
-    plan = session.exec(select(Plan).where(Plan.code == spec.code)).first()
+    plan = find_plan_by_code(session, spec.code)
     created = plan is None
     if plan is None:
         title = spec.fields.get("title") or Path(spec.source_file).stem

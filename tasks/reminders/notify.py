@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import apprise
 from sqlmodel import Session, col, select
@@ -20,10 +19,10 @@ from config import get_settings
 from models import Department, Notification
 from models.base import utcnow
 from models.notification import STATUS_FAILED, STATUS_PENDING, STATUS_SENT
+from tasks.directory.channels import _scrubber, mask_url  # the one home of channel masking
 
 log = logging.getLogger("duban.notify")
 NO_CHANNEL = "(none)"
-_SECRETISH = re.compile(r"^(?=.*\d)[A-Za-z0-9_\-]{16,}$")
 
 
 @dataclass
@@ -52,68 +51,6 @@ class DeliveryReport:
     no_channel: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (masked channel, error)
     would_send: int = 0  # dry run: messages that a real run would send
-
-
-class _Scrubber(logging.Filter):
-    """Hides known channel secrets in what apprise and urllib3 log, and in the errors the ledger records."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def scrub(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, "****")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            record.msg, record.args = self.scrub(record.getMessage()), ()
-        return True
-
-    def guard(self) -> None:
-        """Attach to the loggers that may print a channel URL (at debug level); once, on first use, not at import."""
-        for name in ("apprise", "urllib3.connectionpool"):
-            logger = logging.getLogger(name)
-            if self not in logger.filters:
-                logger.addFilter(self)
-
-
-_scrubber = _Scrubber()
-
-
-def _secrets_of(url: str) -> set[str]:
-    """The parts of ``url`` that must never appear in a log line."""
-    parts = urlsplit(url)
-    found = {parts.password or ""} | {p for p in parts.path.split("/") if _SECRETISH.match(p)}
-    found |= {v for v in re.findall(r"=([^&]+)", parts.query) if len(v) >= 6}
-    if _SECRETISH.match(parts.hostname or ""):
-        found.add(parts.hostname or "")
-    return {s for s in found if len(s) >= 4}
-
-
-def _shorten_secret(part: str, always: bool = False) -> str:
-    """``abcdef…xyz`` → ``a...z`` for a part that looks like a token (or any longer part if ``always``)."""
-    hide = len(part) >= 6 if always else bool(_SECRETISH.match(part))
-    return f"{part[0]}...{part[-1]}" if hide else part
-
-
-def mask_url(url: str) -> str:
-    """The channel URL with passwords, tokens, keys and webhook ids hidden (safe for logs and output)."""
-    _scrubber.guard()
-    _scrubber.secrets |= _secrets_of(url)  # apprise logs the URL while parsing it
-    try:
-        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
-    except Exception:
-        plugin = None
-    parts = urlsplit(plugin.url(privacy=True) if plugin else url)
-    if plugin:  # apprise knows which parts are secret; we also shorten token-like path segments
-        netloc, path = parts.netloc, "/".join(_shorten_secret(p) for p in parts.path.split("/"))
-    else:  # unknown scheme: hide every credential, host and path part that could be a key
-        host = parts.netloc.rsplit("@", 1)[-1]
-        netloc = ("****@" if "@" in parts.netloc else "") + _shorten_secret(host, always=True)
-        path = "/".join(_shorten_secret(p, always=True) for p in parts.path.split("/"))
-    return f"{parts.scheme}://{netloc}{path.rstrip('/') if path != '/' else ''}"
 
 
 def channel_hash(url: str) -> str:

@@ -29,7 +29,6 @@ from models import (
     Department,
     Milestone,
     MilestoneCompletion,
-    Plan,
     StatusUpdate,
     Task,
     UnitCompletion,
@@ -38,6 +37,7 @@ from models.base import as_utc, id_of
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import parse_period, period_containing
+from tasks.plans.lookup import plan_by_code
 from tasks.workdays import local_today
 
 _EXAMPLES = {"weekly": "2016W05", "monthly": "2016-04", "bimonthly": "2016B2", "quarterly": "2016Q2",
@@ -46,10 +46,7 @@ _EXAMPLES = {"weekly": "2016W05", "monthly": "2016-04", "bimonthly": "2016B2", "
 
 def find_milestone(session: Session, plan_code: str, task_code: str, label: str) -> Milestone:
     """The milestone ``label`` (its label or key, e.g. ``2016年``) of task ``task_code`` in plan ``plan_code``."""
-    plan = session.exec(select(Plan).where(Plan.code == plan_code)).first()
-    if plan is None:
-        known = ", ".join(session.exec(select(Plan.code).order_by(Plan.code)).all()) or "none"
-        raise NotFound(f"no plan with code {plan_code!r} (plans: {known})")
+    plan = plan_by_code(session, plan_code)
     task = session.exec(select(Task).where(Task.plan_id == plan.id, Task.code == task_code)).first()
     if task is None:
         raise NotFound(f"plan {plan_code!r} has no task {task_code!r}")

@@ -5,8 +5,7 @@ ended (inside the duty's span) is not done — a task is green only when nothing
 yellow when the next open
 milestone is due within 7 working days, or the latest accepted update says 滞后 or 受阻;
 green otherwise (including closed tasks). A unit's expected task counts as *reported* in a
-round when its latest update there has not been sent back, and as *on time* when it is
-reported and its first update in the round was submitted on or before the round's deadline.
+round and as *on time* by the one rule of ``timeliness`` (the evaluation counts by it too).
 A task whose only reports still await review shows 待审核, not 未报送.
 """
 
@@ -31,19 +30,17 @@ from models import (
     Task,
     UpdateReview,
 )
-from models.base import as_utc, id_of
-from models.status import REVIEW_PENDING
+from models.base import id_of
+from models.status import AWAITING_REVIEW, BEHIND_STATES, NOT_REPORTED, OVERDUE, REVIEW_PENDING, State
 from tasks.errors import ValidationFailed
 from tasks.periods import period_containing
-from tasks.rounds.requests import expectations, reported_tasks
+from tasks.rounds.requests import expectations
 from tasks.rounds.reviews import reviews_of
+from tasks.rounds.timeliness import NO_REPORT, round_standings
 from tasks.rounds.updates import current_status
 from tasks.workdays import local_today, working_days_between
 
 DUE_SOON_WORKING_DAYS = 7
-BEHIND_STATES = ("滞后", "受阻")
-NOT_REPORTED = "未报送"
-AWAITING_REVIEW = "待审核"
 COMPLETION_RULE = ("办结规则：多个单位共同承担的任务或里程碑，按单位分别办结——某单位的报送经审核采纳，即该单位办结；"
                    "有牵头单位的，牵头单位的报送经采纳即任务办结，配合单位报送各自承担的部分；"
                    "只有责任单位的，全部责任单位（含乡镇、街道等成员单位）均办结后任务办结。"
@@ -112,15 +109,15 @@ def light_of(milestones: list[Milestone], done: set[int], state: str | None, tod
     open_dated = sorted(m.due_date for m in milestones if m.due_date and m.id not in done and not m.recurrence)
     next_due = open_dated[0] if open_dated else None
     if next_due and next_due < today:
-        return "red", f"逾期（{next_due:%Y-%m-%d}到期未完成）", next_due
+        return "red", f"{OVERDUE}（{next_due:%Y-%m-%d}到期未完成）", next_due
     for m in milestones:
         if (key := _overdue_period(m, periods_done or set(), today)) is not None:
-            return "red", f"逾期（{key}期未完成）", next_due
+            return "red", f"{OVERDUE}（{key}期未完成）", next_due
     if next_due and working_days_between(today, next_due) <= DUE_SOON_WORKING_DAYS:
         return "yellow", f"临期（{next_due:%Y-%m-%d}到期）", next_due
     if state in BEHIND_STATES:
         return "yellow", f"进度{state}", next_due
-    return "green", "已办结" if not open_dated and state == "已完成" else "正常推进", next_due
+    return "green", "已办结" if not open_dated and state == State.DONE else "正常推进", next_due
 
 
 def task_rows(session: Session, *, plan_id: int | None = None, section: str | None = None,
@@ -150,11 +147,12 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
                                                       col(Milestone.active).is_(True))):
             milestones[m.task_id].append(m)
         completions = session.exec(select(MilestoneCompletion.milestone_id, MilestoneCompletion.period).join(
-            Milestone, Milestone.id == MilestoneCompletion.milestone_id).where(Milestone.task_id.in_(ids))).all()
+            Milestone, col(Milestone.id) == MilestoneCompletion.milestone_id)
+            .where(col(Milestone.task_id).in_(ids))).all()
         done = {mid for mid, _ in completions}
         periods_done = {(mid, period) for mid, period in completions}
         pending = set(session.exec(select(StatusUpdate.task_id).where(
-            StatusUpdate.task_id.in_(ids), StatusUpdate.review_state == REVIEW_PENDING)))
+            col(StatusUpdate.task_id).in_(ids), StatusUpdate.review_state == REVIEW_PENDING)))
         for task_id, name in session.exec(select(Assignment.task_id, Department.name).join(
                 Department, col(Department.id) == Assignment.department_id).where(
                 col(Assignment.task_id).in_(ids), col(Assignment.role).in_(["lead", "responsible"]))
@@ -162,12 +160,12 @@ def task_rows(session: Session, *, plan_id: int | None = None, section: str | No
             leads[task_id].append(name)
     status = current_status(session, ids)
     rows = []
-    for t in tasks:
-        current = status.get(t.id)
-        row_state = current.state if current else AWAITING_REVIEW if t.id in pending else NOT_REPORTED
-        colour, reason, next_due = light_of(milestones[t.id], done, current.state if current else None, today,
+    for t, tid in zip(tasks, ids, strict=True):
+        current = status.get(tid)
+        row_state = current.state if current else AWAITING_REVIEW if tid in pending else NOT_REPORTED
+        colour, reason, next_due = light_of(milestones[tid], done, current.state if current else None, today,
                                             periods_done)
-        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[t.id])
+        row = TaskRow(t, colour, reason, next_due, row_state, current.percent if current else None, leads[tid])
         if (state and row.state != state) or (light and row.light != light):
             continue
         rows.append(row)
@@ -181,7 +179,7 @@ def unit_task_ids(session: Session, department_id: int) -> dict[int, str]:
     rank = {"lead": 0, "responsible": 1, "support": 2}
     roles: dict[int, str] = {}
     for task_id, role in session.exec(select(Assignment.task_id, Assignment.role).where(
-            Assignment.department_id.in_([department_id, *groups]))):
+            col(Assignment.department_id).in_([department_id, *groups]))):
         if rank.get(role, 3) < rank.get(roles.get(task_id, ""), 3):
             roles[task_id] = role
     return roles
@@ -198,17 +196,13 @@ def sections(session: Session, plan_id: int | None = None) -> list[str]:
 def round_rates(session: Session, round_: ReportingRound) -> list[DepartmentRate]:
     """Each expected unit's reporting and on-time counts in the round, by department name."""
     expected = expectations(session, round_)
-    reported = reported_tasks(session, round_)
-    first: dict[tuple[int, int], date] = {}
-    for u in session.exec(select(StatusUpdate).where(StatusUpdate.round_id == round_.id)
-                          .order_by(col(StatusUpdate.id))):
-        first.setdefault((u.department_id, u.task_id), local_today(as_utc(u.submitted_at)))
+    standing = round_standings(session, round_)
     depts = {d.id: d for d in session.exec(select(Department).where(col(Department.id).in_(list(expected))))}
     rates = []
     for dept_id, task_ids in expected.items():
-        done = [t for t in task_ids if t in reported.get(dept_id, set())]
-        on_time = [t for t in done if first[(dept_id, t)] <= round_.deadline]
-        rates.append(DepartmentRate(depts[dept_id], len(task_ids), len(done), len(on_time)))
+        mine = [standing.get((dept_id, t), NO_REPORT) for t in task_ids]
+        rates.append(DepartmentRate(depts[dept_id], len(task_ids), sum(s.reported for s in mine),
+                                    sum(s.on_time for s in mine)))
     return sorted(rates, key=lambda r: r.department.name)
 
 

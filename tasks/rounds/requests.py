@@ -32,16 +32,16 @@ from models import (
     Plan,
     ReportingRound,
     RoundExpectation,
-    StatusUpdate,
     Task,
 )
 from models.base import as_utc, id_of, utcnow
-from models.status import REVIEW_RETURNED
+from models.status import OVERDUE
 from tasks.directory.departments import expand_members
 from tasks.errors import NotFound, ValidationFailed
 from tasks.periods import Period, parse_period
 from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
 from tasks.rounds.links import current_link, link_url
+from tasks.rounds.timeliness import round_standings
 from tasks.workdays import add_working_days, is_working_day, local_today, working_days_between
 
 # (plan, round, unit, its tasks, its portal address, today) → the message to the unit
@@ -170,8 +170,8 @@ def open_round(session: Session, plan: Plan, period_key: str, *, deadline: date 
     expected = expectations(session, round_)
     result = RoundResult(round=round_, created=created, departments=sorted(expected))
     messages = _messages(session, plan, round_, expected, today, _request) if send else []
-    session.commit()
-    if send:
+    session.flush()
+    if send:  # the ledger commits the round with its messages before the first one leaves (notify.deliver)
         result.delivery = deliver(session, messages)
     return result
 
@@ -186,14 +186,10 @@ def expectations(session: Session, round_: ReportingRound) -> dict[int, list[int
 
 
 def reported_tasks(session: Session, round_: ReportingRound) -> dict[int, set[int]]:
-    """department id → tasks it has reported in the round (latest update of each not sent back)."""
-    latest: dict[tuple[int, int], StatusUpdate] = {}
-    for u in session.exec(select(StatusUpdate).where(StatusUpdate.round_id == round_.id)
-                          .order_by(col(StatusUpdate.id))):
-        latest[(u.department_id, u.task_id)] = u
+    """department id → tasks it has reported in the round (by the one rule of ``timeliness``)."""
     found: dict[int, set[int]] = defaultdict(set)
-    for (dept_id, task_id), u in latest.items():
-        if u.review_state != REVIEW_RETURNED:
+    for (dept_id, task_id), standing in round_standings(session, round_).items():
+        if standing.reported:
             found[dept_id].add(task_id)
     return dict(found)
 
@@ -210,12 +206,12 @@ def _chase_message(plan: Plan, round_: ReportingRound, dept: Department, tasks: 
                    today: date) -> Outgoing:
     label = parse_period(round_.period).label
     late = today > round_.deadline
-    lines = [f"{dept.name}：", f"《{plan.title}》{label}工作进展{'已逾期' if late else '尚未报送完毕'}"
+    lines = [f"{dept.name}：", f"《{plan.title}》{label}工作进展{'已' + OVERDUE if late else '尚未报送完毕'}"
              f"（截止{round_.deadline:%Y年%m月%d日}），以下{len(tasks)}项任务仍待报送："]
     lines += [f"  {t.code} {t.text[:40]}" for t in tasks]
     lines += ["", f"报送链接（本单位专用，请勿转发）：{url}"]
     return Outgoing(key=f"round_chase:{round_.id}:{dept.id}:{today.isoformat()}", kind="round_chase",
-                    day=today, subject=f"【催报】{label}工作进展{'已逾期' if late else '待报送'}",
+                    day=today, subject=f"【催报】{label}工作进展{'已' + OVERDUE if late else '待报送'}",
                     body="\n".join(lines), channels=list(dept.channels), department_id=dept.id,
                     plan_id=plan.id, items=[{"task": t.code} for t in tasks], recipient=dept.name)
 
@@ -244,7 +240,6 @@ def chase(session: Session, round_: ReportingRound, *, today: date | None = None
     missing = outstanding(session, round_)
     result = RoundResult(round=round_, created=False, departments=sorted(missing))
     messages = _messages(session, plan, round_, missing, today, _chase_message)
-    session.commit()
     result.delivery = deliver(session, messages, dry_run=dry_run)
     return result
 
@@ -266,7 +261,7 @@ def close_round(session: Session, round_: ReportingRound) -> tuple[bool, dict[in
     if newly:
         round_.closed_at = utcnow()
         session.add(round_)
-        session.commit()
+        session.flush()  # the caller's session_scope commits it
     return newly, missing
 
 

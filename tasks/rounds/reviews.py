@@ -87,7 +87,7 @@ def review_update(session: Session, update_id: int, decision: str, *, reason: st
     if verdict == REVIEW_ACCEPTED and update.milestone_id is not None:
         _complete_milestone(session, update)
     messages = [_message(session, update, review, today or local_today())] if notify else []
-    session.commit()
+    session.flush()  # the ledger commits the decision with its message before sending (notify.deliver)
     return review, deliver(session, messages) if messages else DeliveryReport()
 
 

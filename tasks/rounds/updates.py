@@ -33,7 +33,7 @@ from models import (
 )
 from models.base import as_utc, id_of, utcnow
 from models.db import lock_for_transaction, serialized_writes
-from models.status import REVIEW_ACCEPTED, STATES
+from models.status import REVIEW_ACCEPTED, STATES, State
 from tasks.errors import AccessDenied, NotFound, Problems, ValidationFailed
 from tasks.rounds import evidence as evidence_files
 from tasks.rounds.report_fields import completion_day, indicator_reading, percent_value
@@ -158,15 +158,15 @@ def check(session: Session, department: Department, task: Task, data: UpdateData
     if state not in STATES:
         problems.error(ref, f"状态“{state}”无效，应为：{'、'.join(STATES)}。")
     percent = percent_value(data.percent, problems, ref)
-    if state == "已完成" and percent is not None and percent < 100:
-        problems.error(ref, f"状态为“已完成”时完成百分比应为100（收到{percent}）。")
-    if state == "已完成" and percent is None:
+    if state == State.DONE and percent is not None and percent < 100:
+        problems.error(ref, f"状态为“{State.DONE}”时完成百分比应为100（收到{percent}）。")
+    if state == State.DONE and percent is None:
         percent = 100
     texts = ((data.progress or "").strip(), (data.problems or "").strip(), (data.next_steps or "").strip())
     for label, text in zip(("进展情况", "存在问题", "下一步工作"), texts, strict=True):
         if len(text) > MAX_TEXT:
             problems.error(ref, f"{label}超过{MAX_TEXT}字。")
-    if state and state != "未启动" and not texts[0]:
+    if state and state != State.NOT_STARTED and not texts[0]:
         problems.error(ref, "请填写进展情况。")
     indicators = (list(session.exec(_INDICATORS, params={"task": task.id, "plan": task.plan_id}))
                   if data.indicators else [])

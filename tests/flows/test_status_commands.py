@@ -48,6 +48,7 @@ def test_round_open_status_and_chase(session: Session, scenario, webhook_receive
 
 def test_round_close_ends_chasing_and_names_who_never_reported(session: Session, scenario) -> None:
     open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
+    session.commit()  # the caller commits (README: where commits happen)
     closed = runner.invoke(app, ["round", "close", "--round", "demo/2016Q2"], terminal_width=400)
     assert closed.exit_code == 0, closed.output
     assert "round 2016Q2 closed; 5 units never reported" in closed.output and "市民政局" in closed.output
@@ -77,6 +78,7 @@ def test_link_prints_a_working_url_and_revoke_kills_it(session: Session, scenari
 
 def test_form_and_collect_round_trip(session: Session, scenario, tmp_path: Path) -> None:
     open_round(session, scenario.plan, "2016Q2", today=date(2016, 7, 1), send=False)
+    session.commit()
     path = tmp_path / "form.xlsx"
     made = runner.invoke(app, ["form", "--department", "市民政局", "--round", "demo/2016Q2", "-o", str(path)])
     assert made.exit_code == 0 and "1 tasks" in made.output

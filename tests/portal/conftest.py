@@ -71,7 +71,7 @@ class LiveServer:
     def __init__(self) -> None:
         import uvicorn
 
-        from portal.access_log import uvicorn_log_config
+        from flows.status_commands import uvicorn_log_config
 
         # The listening socket is bound here and handed to uvicorn: no window in which another process
         # on a busy machine could take a port found free a moment earlier.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.plan import PLAN_FACTS
 from tasks.errors import ImportFailed, Problems
 from tasks.plans.importers.draft_plan import add_obligations
 from tasks.plans.importers.indicator_table import table_indicators
@@ -19,8 +20,7 @@ from tasks.plans.metadata import PlanMetadata, extract_metadata
 from tasks.plans.parsed import ParsedPlan
 from tasks.plans.prose_targets import extract_prose_indicators
 
-_METADATA_KEYS = ("title", "issuing_office", "doc_number", "issued_on", "period_start", "period_end",
-                  "midterm_year", "final_year", "addressees")
+_METADATA_KEYS = PLAN_FACTS  # the plan's facts, declared once (models.plan.PlanFacts)
 
 
 @dataclass
