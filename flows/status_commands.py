@@ -239,7 +239,7 @@ def user_add(name: str = typer.Argument(..., help="Login name."),
                                       "read-only: dashboard, ledgers, reports).")) -> None:
     """Create an office user (password prompted, or read from stdin); only a bcrypt hash is stored."""
     from models.db import session_scope
-    from tasks.accounts import add_user
+    from tasks.office.accounts import add_user
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else \
         typer.prompt("password", hide_input=True, confirmation_prompt=True)

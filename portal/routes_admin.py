@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from models import OfficeUser
 from portal.web import check_csrf, current_user, db, office_user, render, require_admin, start_session
-from tasks import audit
-from tasks.accounts import ACCOUNT_ROLES, add_user, change_password, disable_user, list_users
 from tasks.errors import DubanError, ValidationFailed
+from tasks.office import audit
+from tasks.office.accounts import ACCOUNT_ROLES, add_user, change_password, disable_user, list_users
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 

@@ -24,9 +24,9 @@ from portal.web import (
     start_session,
     submitters,
 )
-from tasks import audit
-from tasks.accounts import end_sessions, sign_in
 from tasks.errors import AccessDenied, NotFound
+from tasks.office import audit
+from tasks.office.accounts import end_sessions, sign_in
 from tasks.rounds.dashboard import round_rates, task_history, task_rows, unit_task_ids
 from tasks.rounds.links import resolve, resolve_unit
 from tasks.rounds.records import unit_updates as updates_of_unit

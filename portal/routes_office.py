@@ -11,10 +11,10 @@ from sqlmodel import Session
 from models import Evidence, Plan, ReportingRound, StatusUpdate, Task
 from models.base import id_of
 from portal.web import check_csrf, client_address, db, office_user, render, require_admin, start_session
-from tasks import audit
-from tasks.accounts import end_sessions, sign_in
 from tasks.directory.departments import list_units
 from tasks.errors import AccessDenied, NotFound, TooManyAttempts
+from tasks.office import audit
+from tasks.office.accounts import end_sessions, sign_in
 from tasks.periods import parse_period
 from tasks.plans.lookup import all_plans, plan_tasks, task_milestones
 from tasks.rounds import evidence as evidence_files

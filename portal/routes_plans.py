@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from portal.web import check_csrf, db, office_user, render, require_admin
-from tasks import audit
 from tasks.errors import ImportFailed, ValidationFailed
+from tasks.office import audit
 from tasks.plans import uploads
 from tasks.plans.catalog import plan_summaries, revisions
 from tasks.plans.export import export_xlsx

@@ -17,8 +17,8 @@ from models import OfficeUser
 from models.base import as_utc
 from models.db import session_scope
 from models.status import DASHBOARD_STATES, NOT_REPORTED, REVIEW_LABELS, STATES
-from tasks.accounts import ROLE_ADMIN, user_named
 from tasks.errors import AccessDenied
+from tasks.office.accounts import ROLE_ADMIN, user_named
 from tasks.plans.milestone_titles import milestone_title
 from tasks.rounds.dashboard import COMPLETION_RULE
 from tasks.workdays import local_time

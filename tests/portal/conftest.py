@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from portal import create_app
-from tasks.accounts import add_user
+from tasks.office.accounts import add_user
 from tasks.rounds.links import issue_link
 from tasks.rounds.requests import open_round
 from tests.status_factories import Scenario, make_status_scenario

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from models import AuditEntry, OfficeUser
 from portal import create_app
-from tasks.accounts import add_user
+from tasks.office.accounts import add_user
 from tests.portal.conftest import PASSWORD, World, csrf_of, office_login
 
 

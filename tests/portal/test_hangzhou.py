@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from models import Assignment, Department, Milestone, Plan, StatusUpdate, Task
-from tasks.accounts import add_user
+from tasks.office.accounts import add_user
 from tasks.plans.intake import import_plan
 from tasks.rounds.dashboard import task_history
 from tasks.rounds.forms import HEADER_ROW, SHEET, collect_form, write_form

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models import LoginThrottle
-from tasks.accounts import add_user
+from tasks.office.accounts import add_user
 from tests.portal.conftest import PASSWORD, World, csrf_of, office_login
 
 

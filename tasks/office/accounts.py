@@ -9,8 +9,8 @@ import bcrypt
 from sqlmodel import Session, col, select
 
 from models import OfficeUser
-from tasks import lockouts
 from tasks.errors import AccessDenied, NotFound, ValidationFailed
+from tasks.office import lockouts
 
 MIN_PASSWORD = 8
 ROLE_OFFICE = "office"

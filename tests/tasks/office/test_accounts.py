@@ -8,8 +8,8 @@ import time
 import pytest
 from sqlmodel import Session
 
-from tasks.accounts import add_user, authenticate, change_password, disable_user, list_users
 from tasks.errors import AccessDenied, ValidationFailed
+from tasks.office.accounts import add_user, authenticate, change_password, disable_user, list_users
 
 
 def _seconds(session: Session, username: str) -> float:

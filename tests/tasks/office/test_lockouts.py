@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import Session, select
 
 from models import LoginThrottle
-from tasks.accounts import add_user, sign_in
 from tasks.errors import AccessDenied, TooManyAttempts
+from tasks.office.accounts import add_user, sign_in
 
 PASSWORD = "correct horse battery"
 T0 = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -20,7 +20,7 @@ T0 = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 @pytest.fixture
 def office(session: Session, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr("tasks.accounts.BCRYPT_COST", 4)  # the lock logic, not bcrypt, is under test here
+    monkeypatch.setattr("tasks.office.accounts.BCRYPT_COST", 4)  # the lock logic, not bcrypt, is under test here
     add_user(session, "office", PASSWORD)
     return "office"
 
@@ -90,7 +90,7 @@ def test_counts_idle_for_a_day_are_forgotten(session: Session, office: str) -> N
 _OTHER_PROCESS = """
 import sys
 from models.db import session_scope
-from tasks.accounts import sign_in
+from tasks.office.accounts import sign_in
 from tasks.errors import TooManyAttempts
 with session_scope(sys.argv[1]) as session:
     try:
@@ -105,7 +105,7 @@ with session_scope(sys.argv[1]) as session:
 def test_another_worker_process_sees_the_lock(session: Session, office: str, db_url: str) -> None:
     now = datetime.now(UTC)
     _fail(session, 5, now=now)
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     done = subprocess.run([sys.executable, "-c", _OTHER_PROCESS, db_url, PASSWORD], cwd=root, capture_output=True,
                           text=True, timeout=120, env={**__import__("os").environ, "PYTHONPATH": str(root)})
     assert done.stdout.startswith("locked"), done.stdout + done.stderr
