@@ -55,8 +55,8 @@ def register(app: typer.Typer) -> None:
             ensure_prefect_api()
             result = evaluate_plan(plan, kind, day, str(out) if out else None, wanted,
                                    str(scoring) if scoring else None, office, doc_number)
-            outputs = result["outputs"]
-            console.print(f"evaluation as of {result['as_of']} (flow run)", highlight=False)
+            outputs = result.outputs
+            console.print(f"evaluation as of {result.as_of} (flow run)", highlight=False)
         else:
             from models.db import session_scope
             from tasks.evaluation.assessment import run_evaluation

@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import json_field, timestamp_field
 
-STATES = ("未启动", "推进中", "已完成", "滞后", "受阻")
+
+class State(StrEnum):
+    """A unit's own word for where a task stands (a status update's ``state``)."""
+
+    NOT_STARTED = "未启动"
+    IN_PROGRESS = "推进中"
+    DONE = "已完成"
+    LAGGING = "滞后"
+    BLOCKED = "受阻"
+
+
+class Verdict(StrEnum):
+    """The evaluation's word for a task (verdicts.task_verdict), scored by the scoring file."""
+
+    DONE = "已完成"
+    MOSTLY_DONE = "基本完成"
+    NOT_DONE = "未完成"
+    LAGGING = "滞后"
+    NOT_DUE = "未到期"  # nothing due yet: not judged, not scored
+
+
+class IndicatorVerdict(StrEnum):
+    """The evaluation's word for a quantified indicator against its target."""
+
+    MET = "达标"
+    MOSTLY_MET = "基本达标"
+    NOT_MET = "未达标"
+    NO_DATA = "无数据"
+
+
+STATES = tuple(State)  # in the order units choose from
+NOT_REPORTED = "未报送"  # the dashboard's word for a task with no accepted update yet (a filter beside STATES)
+BEHIND_STATES = (State.LAGGING, State.BLOCKED)  # a task behind schedule by its unit's own word
+JUDGED_VERDICTS = (Verdict.DONE, Verdict.MOSTLY_DONE, Verdict.NOT_DONE, Verdict.LAGGING)  # scored verdicts
+DONE_VERDICTS = (Verdict.DONE, Verdict.MOSTLY_DONE)  # what the completion rate counts
 REVIEW_PENDING = "pending"
 REVIEW_ACCEPTED = "accepted"
 REVIEW_RETURNED = "returned"

@@ -57,7 +57,7 @@ def write_html(content: ReportContent, out_dir: Path) -> Path:
     if "change" in tables:
         sections.append(part("change", "附件4 与中期评估相比的变化", [], (), ("change",)))
     html = _env.get_template("report.html.j2").render(
-        title=content.title, figures=content.figures, as_of_text=chinese_date(content.figures["as_of"]),
+        title=content.title, figures=content.figures, as_of_text=chinese_date(content.figures.as_of),
         sections=sections)
     path = out_dir / f"{content.stem}.html"
     with replacing(path) as temporary:
