@@ -4,10 +4,9 @@ every narrative sentence (叙述来源) and the provenance of the figures (来�
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from tasks.evaluation.figures import EvaluationFigures, IndicatorResult
-from tasks.evaluation.reports.tables import LIGHT_INDICATOR, ReportTable, cell_text
+from tasks.evaluation.reports.tables import LIGHT_INDICATOR, Cell, ReportTable, cell_text
 
 
 def display_width(text: str) -> int:
@@ -52,7 +51,7 @@ def _attainment(row: IndicatorResult) -> str:
 
 def indicator_brief_table(figures: EvaluationFigures) -> ReportTable:
     """三、指标完成情况 in the Word body: indicator, baseline, the plan's own target, value, attainment."""
-    rows: list[list[Any]] = []
+    rows: list[list[Cell]] = []
     for i, x in enumerate(figures.indicators):
         target = x.target + (f"（{x.target_column}）" if x.target_scope else "") if x.target else None
         rows.append([i + 1, x.name + (f"（{x.unit}）" if x.unit else ""), x.baseline, target, x.value,
@@ -65,7 +64,7 @@ def narrative_source_table(figures: EvaluationFigures) -> ReportTable:
     """叙述来源: every narrative sentence with its part, section, task codes and report ids."""
     parts = {"achievements": "主要成效", "problems": "存在问题", "next_steps": "下一步工作"}
     narrative = figures.narrative
-    rows: list[list[Any]] = [[label, s.section, s.text, "、".join(s.task_codes),
+    rows: list[list[Cell]] = [[label, s.section, s.text, "、".join(s.task_codes),
                               "、".join(str(r) for r in s.report_ids), s.source]
                              for part, label in parts.items() for s in getattr(narrative, part)]
     return ReportTable("叙述来源", "报告叙述的来源", ["部分", "领域", "句子", "任务编号", "报送编号", "依据"], rows)

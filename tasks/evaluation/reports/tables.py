@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from models.status import IndicatorVerdict, Verdict
 from tasks.evaluation.figures import EvaluationFigures
 from tasks.evaluation.reports.charts import Chart
 from tasks.evaluation.reports.letterhead import Letterhead
 from tasks.evaluation.scoring import ReportRules
+
+Cell = str | int | float | None  # a table cell's raw value: formatted by cell_text, coloured by light
 
 # How a cell is coloured (绿/黄/红): by a score, a task verdict or an indicator verdict.
 LIGHT_SCORE, LIGHT_VERDICT, LIGHT_INDICATOR = "score", "verdict", "indicator"
@@ -27,7 +28,7 @@ class ReportTable:
     key: str
     title: str
     columns: list[str]
-    rows: list[list[Any]]
+    rows: list[list[Cell]]
     formats: dict[int, str] = field(default_factory=dict)  # column -> pct | num | text
     lights: dict[int, str] = field(default_factory=dict)  # column -> score | verdict | indicator
     widths: dict[int, int] = field(default_factory=dict)  # column -> width in characters (Excel)
@@ -52,11 +53,13 @@ class ReportContent:
         return f"{self.figures.plan.code}-{self.figures.kind}-{self.figures.as_of}"
 
 
-def light(kind: str, value: Any, green: float, amber: float) -> str | None:
+def light(kind: str, value: Cell, green: float, amber: float) -> str | None:
     """green / amber / red for a cell value, None when it has no light."""
     if value is None or value == "":
         return None
     if kind == LIGHT_SCORE:
+        if isinstance(value, str):
+            return None  # a score column holds numbers; text has no light
         return "green" if value >= green else "amber" if value >= amber else "red"
     if value in GREEN_WORDS:
         return "green"
@@ -67,11 +70,11 @@ def light(kind: str, value: Any, green: float, amber: float) -> str | None:
     return None
 
 
-def cell_text(value: Any, fmt: str | None) -> str:
+def cell_text(value: Cell, fmt: str | None) -> str:
     """A value as it reads in Word and HTML: 85.0%, 84.11, — for nothing."""
     if value is None or value == "":
         return "—"
-    if fmt == "pct":
+    if fmt == "pct" and not isinstance(value, str):
         return f"{value * 100:.1f}%"
     if fmt == "num" and isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -84,7 +87,7 @@ def _names(units: list[str]) -> str:
 
 def section_table(figures: EvaluationFigures) -> ReportTable:
     """Completion by section (领域)."""
-    rows: list[list[Any]] = [[i + 1, s.name, s.tasks, s.judged, *(s.counts.get(v, 0) for v in Verdict),
+    rows: list[list[Cell]] = [[i + 1, s.name, s.tasks, s.judged, *(s.counts.get(v, 0) for v in Verdict),
                               s.completion_rate, s.score, s.rank] for i, s in enumerate(figures.sections)]
     return ReportTable("分领域", "分领域任务完成情况",
                        ["序号", "领域", "任务数", "已到期", *(str(v) for v in Verdict), "完成率", "平均得分", "排名"],
@@ -94,7 +97,7 @@ def section_table(figures: EvaluationFigures) -> ReportTable:
 
 def department_table(figures: EvaluationFigures) -> ReportTable:
     """Department scores with their dense rank."""
-    rows: list[list[Any]] = [[d.rank, d.name, d.lead, d.support, d.responsible, d.task_score, d.expected,
+    rows: list[list[Cell]] = [[d.rank, d.name, d.lead, d.support, d.responsible, d.task_score, d.expected,
                               d.received, d.timely, d.completeness, d.timeliness, d.score]
                              for d in figures.departments]
     return ReportTable("部门排名", "分部门评价表",
@@ -106,7 +109,7 @@ def department_table(figures: EvaluationFigures) -> ReportTable:
 
 def indicator_table(figures: EvaluationFigures) -> ReportTable:
     """Each indicator's latest value against its target."""
-    rows: list[list[Any]] = [[i + 1, x.name, x.unit, x.target, x.target_column or x.target_year, x.baseline,
+    rows: list[list[Cell]] = [[i + 1, x.name, x.unit, x.target, x.target_column or x.target_year, x.baseline,
                               x.value, x.value_as_of, x.attainment, x.verdict, x.note]
                              for i, x in enumerate(figures.indicators)]
     return ReportTable("指标", "主要指标完成情况",
@@ -118,7 +121,7 @@ def indicator_table(figures: EvaluationFigures) -> ReportTable:
 
 def risk_table(figures: EvaluationFigures) -> ReportTable:
     """Overdue and at-risk tasks with their lead units and the problems they reported."""
-    rows: list[list[Any]] = []
+    rows: list[list[Cell]] = []
     for t in figures.tasks:
         if not (t.overdue or t.at_risk):
             continue
@@ -133,7 +136,7 @@ def risk_table(figures: EvaluationFigures) -> ReportTable:
 
 def task_table(figures: EvaluationFigures) -> ReportTable:
     """The appendix: every task's verdict."""
-    rows: list[list[Any]] = [[t.code, t.section, t.text, _names(t.leads), t.due, t.on_time, t.late, t.not_done,
+    rows: list[list[Cell]] = [[t.code, t.section, t.text, _names(t.leads), t.due, t.on_time, t.late, t.not_done,
                               t.verdict, t.state or "暂无报送", "；".join(t.recurring + t.notes)]
                              for t in figures.tasks]
     return ReportTable("任务明细", "分任务进展表",
@@ -147,7 +150,7 @@ def change_table(figures: EvaluationFigures) -> ReportTable | None:
     change = figures.change
     if not change:
         return None
-    rows: list[list[Any]] = [[d.name, d.midterm_score, d.midterm_rank, d.score, d.rank, d.delta]
+    rows: list[list[Cell]] = [[d.name, d.midterm_score, d.midterm_rank, d.score, d.rank, d.delta]
                              for d in change.departments]
     return ReportTable("与中期比较", "与中期考核相比的变化",
                        ["部门", "中期得分", "中期排名", "终期得分", "终期排名", "得分变化"], rows,
