@@ -8,6 +8,8 @@ word (``Verdict``/``IndicatorVerdict`` in models/status.py) stay maps: they coun
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, Field
 
 
@@ -24,8 +26,10 @@ class PlanInfo(BaseModel):
     doc_number: str | None = None
 
 
-class ReportCounts(BaseModel):
-    """One unit's reports in the rounds due by the as-of date: expected, received, received in time."""
+@dataclass(slots=True)
+class ReportCounts:
+    """One unit's reports in the rounds due by the as-of date: expected, received, received in time (counted
+    per expectation while judging, so a plain slotted dataclass; DepartmentScore carries the numbers)."""
 
     expected: int = 0
     received: int = 0
