@@ -132,7 +132,7 @@ def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> 
     pending = False
     milestones = snapshot.milestones.get(task.id, [])
     for m in milestones:
-        done = snapshot.completions.get(m.id, [])
+        done = snapshot.completions.get(id_of(m), [])
         name = milestone_name(m)
         if m.recurrence:
             recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes, overdue))
@@ -251,7 +251,7 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
     rules = scoring.config.indicators
     plan = snapshot.plan
     final = plan.final_year or plan.period_end or year
-    targets = snapshot.targets.get(indicator.id, [])
+    targets = snapshot.targets.get(id_of(indicator), [])
     scope = own_scope(plan, {t.scope for t in targets}, rules.jurisdiction)
     own = [t for t in targets if t.scope == scope]
     if scope is not None and any(t.kind == "target" for t in own):  # the plan's own column, never another's
