@@ -126,8 +126,8 @@ def measure(url: str, out_dir: str) -> None:
         timings[name], peaks[name] = time.perf_counter() - t, _rss()
     total = time.perf_counter() - t0
     peak = _rss()
-    print(f"tasks judged: {figures['summary']['tasks_total']}, departments: {len(figures['departments'])}, "
-          f"updates: {figures['completeness']['updates_total']}")
+    print(f"tasks judged: {figures.summary.tasks_total}, departments: {len(figures.departments)}, "
+          f"updates: {figures.completeness.updates_total}")
     print(f"baseline (bare SQL aggregates over updates and expectations): {baseline:.3f} s")
     for name, seconds in timings.items():
         print(f"  {name:<32} {seconds:7.3f} s   peak RSS so far {peaks[name]:5.0f} MB")

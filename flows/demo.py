@@ -209,11 +209,11 @@ def _evaluation(out: Path) -> None:
         counts = generate_history(session, PLAN, seed=2016, until=date(2017, 12, 31), frequency="quarterly")
     console.print(f"history to 2017-12-31 (seeded sample): {counts}", highlight=False)
     result = evaluate_plan(PLAN, "midterm", out_dir=str(out / "reports"))
-    summary = result["summary"]
-    console.print(f"mid-term as of {result['as_of']}: {summary['tasks_judged']} tasks judged, verdicts "
-                  f"{summary['verdicts']}, mean department score {summary['mean_department_score']}",
+    summary = result.summary
+    console.print(f"mid-term as of {result.as_of}: {summary.tasks_judged} tasks judged, verdicts "
+                  f"{summary.verdicts}, mean department score {summary.mean_department_score}",
                   highlight=False)
-    for path in result["outputs"]:
+    for path in result.outputs:
         console.print(f"  written: {path}", highlight=False)
 
 

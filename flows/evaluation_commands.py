@@ -50,7 +50,7 @@ def evaluate_command(
         ensure_prefect_api()
         result = evaluate_plan(plan, kind, day, str(out) if out else None, wanted,
                                str(scoring) if scoring else None, office, doc_number)
-        title, sentences, outputs = result["title"], result["sentences"], result["outputs"]
+        title, sentences, outputs = result.title, result.sentences, result.outputs
     else:
         from models.db import session_scope
         from tasks.evaluation.assessment import run_evaluation

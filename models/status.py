@@ -22,12 +22,33 @@ class State(StrEnum):
     BLOCKED = "受阻"
 
 
+class Verdict(StrEnum):
+    """The evaluation's word for a task (verdicts.task_verdict), scored by the scoring file."""
+
+    DONE = "已完成"
+    MOSTLY_DONE = "基本完成"
+    NOT_DONE = "未完成"
+    LAGGING = "滞后"
+    NOT_DUE = "未到期"  # nothing due yet: not judged, not scored
+
+
+class IndicatorVerdict(StrEnum):
+    """The evaluation's word for a quantified indicator against its target."""
+
+    MET = "达标"
+    MOSTLY_MET = "基本达标"
+    NOT_MET = "未达标"
+    NO_DATA = "无数据"
+
+
 STATES = tuple(State)  # in the order units choose from
 NOT_REPORTED = "未报送"  # the dashboard's word for a task with no accepted update yet (a filter beside STATES)
 AWAITING_REVIEW = "待审核"  # ... whose only reports still await the office's review
 BEHIND_STATES = (State.LAGGING, State.BLOCKED)  # a task behind schedule by its unit's own word
 DASHBOARD_STATES = (NOT_REPORTED, AWAITING_REVIEW, *STATES)  # the dashboard's state filter, in its order
 OVERDUE = "逾期"  # the dashboard's (red) word for a dated milestone or a duty period past due and not done
+JUDGED_VERDICTS = (Verdict.DONE, Verdict.MOSTLY_DONE, Verdict.NOT_DONE, Verdict.LAGGING)  # scored verdicts
+DONE_VERDICTS = (Verdict.DONE, Verdict.MOSTLY_DONE)  # what the completion rate counts
 REVIEW_PENDING = "pending"
 REVIEW_ACCEPTED = "accepted"
 REVIEW_RETURNED = "returned"

@@ -7,24 +7,29 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from config import get_settings
+from models.status import BEHIND_STATES, DONE_VERDICTS, JUDGED_VERDICTS, IndicatorVerdict, Verdict
 from tasks.errors import ConfigError
+from tasks.evaluation.figures import DepartmentScore, ReportCounts, SectionScore, TaskResult
 
-VERDICTS = ("已完成", "基本完成", "未完成", "滞后")
-NOT_DUE = "未到期"
-DONE_VERDICTS = ("已完成", "基本完成")
+VERDICTS = JUDGED_VERDICTS
+NOT_DUE = Verdict.NOT_DUE
+
+
+# The verdicts an evaluator may give an indicator with a text target (no data is not a judgement).
+Judged = Literal[IndicatorVerdict.MET, IndicatorVerdict.MOSTLY_MET, IndicatorVerdict.NOT_MET]
 
 
 class VerdictRules(BaseModel):
     """How a task's due items become a verdict."""
 
     basic_done_share: float = Field(0.8, ge=0, le=1)
-    lagging_states: list[str] = Field(default_factory=lambda: ["滞后", "受阻"])
+    lagging_states: list[str] = Field(default_factory=lambda: [str(s) for s in BEHIND_STATES])
     soft_late_counts_as_on_time: bool = False
     at_risk_days: int = Field(90, ge=0)
 
@@ -38,7 +43,7 @@ class IndicatorRules(BaseModel):
     # The place whose annex column is the plan's own (e.g. 本县); empty: found from the plan's issuer.
     jurisdiction: str | None = None
     # An evaluator's verdict on an indicator whose target is text (by indicator code).
-    evaluator_verdicts: dict[str, Literal["达标", "基本达标", "未达标"]] = Field(default_factory=dict)
+    evaluator_verdicts: dict[str, Judged] = Field(default_factory=dict)
 
 
 class RankingRules(BaseModel):
@@ -56,7 +61,7 @@ class ReportRules(BaseModel):
 
 
 def _default_verdict_points() -> dict[str, float]:
-    return {"已完成": 100, "基本完成": 80, "未完成": 40, "滞后": 20}
+    return {str(Verdict.DONE): 100, str(Verdict.MOSTLY_DONE): 80, str(Verdict.NOT_DONE): 40, str(Verdict.LAGGING): 20}
 
 
 class ScoringConfig(BaseModel):
@@ -107,24 +112,36 @@ def load_scoring(path: Path | str | None = None) -> Scoring:
     return Scoring(config=config, path=str(file.resolve()), sha256=hashlib.sha256(raw).hexdigest())
 
 
-def dense_rank(rows: list[dict[str, Any]], key: str = "score", decimals: int = 1,
-               name: str = "name", tier: str | None = None) -> list[dict[str, Any]]:
+class Ranked(Protocol):
+    """A scored row: a name, a score (None: not scored) and the rank dense_rank sets."""
+
+    name: str
+    score: float | None
+    rank: int | None
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def dense_rank(rows: list[R], decimals: int = 1, tier: Callable[[R], bool] | None = None) -> list[R]:
     """Sort rows by score (desc, then name) and set ``rank`` densely on the rounded score.
 
-    With ``tier``, rows whose ``tier`` field is false rank after every row whose field is true
+    With ``tier``, rows for which ``tier(row)`` is false rank after every row for which it is true
     (a unit that never reported cannot rank above one that did), whatever their scores."""
-    scored = [r for r in rows if r.get(key) is not None]
-    unscored = [r for r in rows if r.get(key) is None]
-    scored.sort(key=lambda r: (0 if tier is None or r.get(tier) else 1, -round(r[key], decimals), r[name]))
+    def level(row: R) -> tuple[int, float]:
+        return (0 if tier is None or tier(row) else 1, -round(row.score or 0.0, decimals))
+
+    scored = sorted((r for r in rows if r.score is not None), key=lambda r: (*level(r), r.name))
+    unscored = sorted((r for r in rows if r.score is None), key=lambda r: r.name)
     rank, previous = 0, None
     for row in scored:
-        value = (0 if tier is None or row.get(tier) else 1, round(row[key], decimals))
+        value = level(row)
         if value != previous:
             rank, previous = rank + 1, value
-        row["rank"] = rank
-    for row in sorted(unscored, key=lambda r: r[name]):
-        row["rank"] = None
-    return scored + sorted(unscored, key=lambda r: r[name])
+        row.rank = rank
+    for row in unscored:
+        row.rank = None
+    return scored + unscored
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -132,31 +149,27 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def score_sections(tasks: list[dict[str, Any]], scoring: Scoring) -> list[dict[str, Any]]:
+def score_sections(tasks: list[TaskResult], scoring: Scoring) -> list[SectionScore]:
     """Per section: verdict counts, completion rate, mean points and a dense rank."""
     points = scoring.config.verdict_points
-    by_section: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    order: list[str] = []
-    for task in tasks:
-        if task["section"] not in by_section:
-            order.append(task["section"])
-        by_section[task["section"]].append(task)
+    by_section: dict[str, list[TaskResult]] = defaultdict(list)
+    for task in tasks:  # sections in the plan's order
+        by_section[task.section].append(task)
     rows = []
-    for index, section in enumerate(order):
-        members = by_section[section]
-        judged = [t for t in members if t["verdict"] in VERDICTS]
-        counts = {v: sum(1 for t in members if t["verdict"] == v) for v in (*VERDICTS, NOT_DUE)}
-        done = counts["已完成"] + counts["基本完成"]
-        score = sum(points[t["verdict"]] for t in judged) / len(judged) if judged else None
-        rows.append({"name": section, "order": index, "tasks": len(members), "judged": len(judged),
-                     "counts": counts, "completion_rate": _share(done, len(judged)),
-                     "score": round(score, 2) if score is not None else None})
+    for index, (section, members) in enumerate(by_section.items()):
+        judged = [t for t in members if t.verdict in VERDICTS]
+        counts = {str(v): sum(1 for t in members if t.verdict == v) for v in (*VERDICTS, NOT_DUE)}
+        done = sum(counts[v] for v in DONE_VERDICTS)
+        score = sum(points[t.verdict] for t in judged) / len(judged) if judged else None
+        rows.append(SectionScore(name=section, order=index, tasks=len(members), judged=len(judged), counts=counts,
+                                 completion_rate=_share(done, len(judged)),
+                                 score=round(score, 2) if score is not None else None, rank=None))
     ranked = dense_rank(rows, decimals=scoring.config.ranking.decimals)
-    return sorted(ranked, key=lambda r: r["order"])
+    return sorted(ranked, key=lambda r: r.order)
 
 
-def score_departments(tasks: list[dict[str, Any]], holders: Callable[[int], Iterable[tuple[str, str]]],
-                      reporting: dict[str, dict[str, int]], scoring: Scoring) -> list[dict[str, Any]]:
+def score_departments(tasks: list[TaskResult], holders: Callable[[int], Iterable[tuple[str, str]]],
+                      reporting: dict[str, ReportCounts], scoring: Scoring) -> list[DepartmentScore]:
     """Per department: weighted task score, reporting shares, overall score and dense rank.
 
     ``holders(task_id)`` yields (department name, role); ``reporting`` maps a department name
@@ -166,30 +179,31 @@ def score_departments(tasks: list[dict[str, Any]], holders: Callable[[int], Iter
     weighted: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     roles: dict[str, dict[str, int]] = defaultdict(lambda: {"lead": 0, "support": 0, "responsible": 0})
     for task in tasks:
-        for name, role in holders(task["id"]):
+        for name, role in holders(task.id):
             roles[name][role] = roles[name].get(role, 0) + 1
-            if task["verdict"] in VERDICTS:
+            if task.verdict in VERDICTS:
                 weight = cfg.role_weights.get(role, 0.0)
-                weighted[name][0] += weight * cfg.verdict_points[task["verdict"]]
+                weighted[name][0] += weight * cfg.verdict_points[task.verdict]
                 weighted[name][1] += weight
     rows = []
     for name in sorted(set(roles) | set(reporting)):
         num, den = weighted.get(name, (0.0, 0.0))
-        counts = reporting.get(name, {"expected": 0, "received": 0, "timely": 0})
+        counts = reporting.get(name, ReportCounts())
         parts = {
             "tasks": num / den if den else None,
-            "completeness": 100 * counts["received"] / counts["expected"] if counts["expected"] else None,
-            "timeliness": 100 * counts["timely"] / counts["expected"] if counts["expected"] else None,
+            "completeness": 100 * counts.received / counts.expected if counts.expected else None,
+            "timeliness": 100 * counts.timely / counts.expected if counts.expected else None,
         }
         used = {k: (part, w) for k, w in cfg.components.items() if w > 0 and (part := parts.get(k)) is not None}
         total = sum(w for _, w in used.values())
         score = sum(part * w for part, w in used.values()) / total if total else None
-        rows.append({"name": name, "lead": roles[name]["lead"], "support": roles[name]["support"],
-                     "responsible": roles[name]["responsible"],
-                     "task_score": _round(parts["tasks"]), "completeness": _round(parts["completeness"]),
-                     "timeliness": _round(parts["timeliness"]), **counts, "score": _round(score),
-                     "reported": counts["expected"] == 0 or counts["received"] > 0})
-    return dense_rank(rows, decimals=cfg.ranking.decimals, tier="reported")
+        rows.append(DepartmentScore(name=name, lead=roles[name]["lead"], support=roles[name]["support"],
+                                    responsible=roles[name]["responsible"], task_score=_round(parts["tasks"]),
+                                    completeness=_round(parts["completeness"]),
+                                    timeliness=_round(parts["timeliness"]), expected=counts.expected,
+                                    received=counts.received, timely=counts.timely, score=_round(score), rank=None,
+                                    reported=counts.expected == 0 or counts.received > 0))
+    return dense_rank(rows, decimals=cfg.ranking.decimals, tier=lambda d: d.reported)
 
 
 def _round(value: float | None) -> float | None:

@@ -151,24 +151,26 @@ def load_snapshot(session: Session, plan: Plan, as_of: date) -> PlanSnapshot:
     for completion in session.exec(
             select(MilestoneCompletion).join(Milestone).join(Task)
             .where(Task.plan_id == pid, MilestoneCompletion.completed_on <= as_of)
-            .order_by(MilestoneCompletion.milestone_id, MilestoneCompletion.completed_on, MilestoneCompletion.id)):
+            .order_by(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.completed_on),
+                      col(MilestoneCompletion.id))):
         completions[completion.milestone_id].append((completion.period or "", completion_date(completion)))
     latest: dict[int, LatestUpdate] = {}
     problems: dict[int, dict[int, str]] = defaultdict(dict)
     reports: dict[int, list[ReportText]] = defaultdict(list)
-    for uid, task_id, dept_id, state, percent, progress, text, next_steps, submitted in session.exec(
-            select(StatusUpdate.id, StatusUpdate.task_id, StatusUpdate.department_id, StatusUpdate.state,
-                   StatusUpdate.percent, StatusUpdate.progress, StatusUpdate.problems, StatusUpdate.next_steps,
-                   StatusUpdate.submitted_at).join(Task)
-            .where(Task.plan_id == pid, StatusUpdate.review_state == REVIEW_ACCEPTED,
-                   StatusUpdate.submitted_at <= cutoff)
-            .order_by(StatusUpdate.task_id, StatusUpdate.submitted_at, StatusUpdate.id)):
+    for uid, task_id, dept_id, state, percent, progress, text, next_steps, submitted in rows(session, sa_select(
+            col(StatusUpdate.id), col(StatusUpdate.task_id), col(StatusUpdate.department_id), col(StatusUpdate.state),
+            col(StatusUpdate.percent), col(StatusUpdate.progress), col(StatusUpdate.problems),
+            col(StatusUpdate.next_steps), col(StatusUpdate.submitted_at)).join(Task)
+            .where(col(Task.plan_id) == pid, col(StatusUpdate.review_state) == REVIEW_ACCEPTED,
+                   col(StatusUpdate.submitted_at) <= cutoff)
+            .order_by(col(StatusUpdate.task_id), col(StatusUpdate.submitted_at), col(StatusUpdate.id))):
+        assert uid is not None  # a primary key read back
         at = as_utc(submitted)
         latest[task_id] = LatestUpdate(dept_id, state, percent, at)
         problems[task_id][dept_id] = (text or "").strip()
         reports[task_id].append(ReportText(uid, task_id, dept_id, state, (progress or "").strip(),
                                            (text or "").strip(), (next_steps or "").strip(), at))
-    updates_total = session.exec(select(func.count(StatusUpdate.id)).join(Task)
+    updates_total = session.exec(select(func.count(col(StatusUpdate.id))).join(Task)
                                  .where(Task.plan_id == pid, StatusUpdate.submitted_at <= cutoff)).one()
     deadlines = {r: due for r, due in session.exec(
         select(col(ReportingRound.id), col(ReportingRound.deadline))

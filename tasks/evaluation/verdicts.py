@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from models import Indicator, IndicatorTarget, Milestone, Plan
 from models.base import id_of
+from models.status import IndicatorVerdict, State, Verdict
 from tasks.errors import ValidationFailed
+from tasks.evaluation.figures import IndicatorResult, ReportedProblem, TaskResult
 from tasks.evaluation.jurisdiction import own_scope, scope_column
 from tasks.evaluation.scoring import NOT_DUE, Scoring
 from tasks.evaluation.snapshot import PlanSnapshot, SnapshotTask, unit_name
@@ -118,7 +119,7 @@ def _recurring(m: Milestone, done: list[tuple[str, date]], plan: Plan, as_of: da
     return head + ("；".join(shown) and "：" + "；".join(shown))
 
 
-def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> dict[str, Any]:
+def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> TaskResult:
     """One task's due items, verdict, latest accepted state and reported problems."""
     rules, as_of = scoring.config.verdicts, snapshot.judged_on
     issued = snapshot.plan.issued_on
@@ -131,7 +132,7 @@ def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> 
     pending = False
     milestones = snapshot.milestones.get(task.id, [])
     for m in milestones:
-        done = snapshot.completions.get(m.id, [])
+        done = snapshot.completions.get(id_of(m), [])
         name = milestone_name(m)
         if m.recurrence:
             recurring.append(_recurring(m, done, snapshot.plan, as_of, items, notes, overdue))
@@ -164,24 +165,23 @@ def judge_task(snapshot: PlanSnapshot, task: SnapshotTask, scoring: Scoring) -> 
         if m.ongoing_after:
             notes.append(f"{name}：完成后须持续推进")
     if not milestones and snapshot.final:  # a task without any schedule: its reported state at the period's end
-        items.append("on_time" if latest and latest.state == "已完成" else "not_done")
+        items.append("on_time" if latest and latest.state == State.DONE else "not_done")
         notes.append("无进度安排，按规划期末报送状态评估")
     verdict = _verdict(items, latest.state if latest else None, scoring)
     leads = [unit_name(snapshot, d) for d, r in snapshot.assignments.get(task.id, []) if r != "support"]
     state = latest.state if latest else None
-    return {
-        "id": task.id, "code": task.code, "text": task.text,
-        "section": (task.section_path[0] if task.section_path else task.section) or "未分类",
-        "leads": leads,
-        "supports": [unit_name(snapshot, d) for d, r in snapshot.assignments.get(task.id, []) if r == "support"],
-        "verdict": verdict, "due": len(items), "on_time": items.count("on_time"), "late": items.count("late"),
-        "not_done": items.count("not_done"), "overdue": overdue, "recurring": recurring, "notes": notes,
-        "at_risk": bool(not overdue and (upcoming or (pending and state in rules.lagging_states))),
-        "upcoming": upcoming,
-        "state": state, "percent": latest.percent if latest else None,
-        "reported_on": str(latest.submitted_at.date()) if latest else None,
-        "problems": [{"unit": unit_name(snapshot, d), "text": p} for d, p in snapshot.problems.get(task.id, [])],
-    }
+    return TaskResult(
+        id=task.id, code=task.code, text=task.text,
+        section=(task.section_path[0] if task.section_path else task.section) or "未分类",
+        leads=leads,
+        supports=[unit_name(snapshot, d) for d, r in snapshot.assignments.get(task.id, []) if r == "support"],
+        verdict=verdict, due=len(items), on_time=items.count("on_time"), late=items.count("late"),
+        not_done=items.count("not_done"), overdue=overdue, recurring=recurring, notes=notes,
+        at_risk=bool(not overdue and (upcoming or (pending and state in rules.lagging_states))),
+        upcoming=upcoming, state=state, percent=latest.percent if latest else None,
+        reported_on=str(latest.submitted_at.date()) if latest else None,
+        problems=[ReportedProblem(unit=unit_name(snapshot, d), text=p)
+                  for d, p in snapshot.problems.get(task.id, [])])
 
 
 def _verdict(items: list[str], state: str | None, scoring: Scoring) -> str:
@@ -191,20 +191,20 @@ def _verdict(items: list[str], state: str | None, scoring: Scoring) -> str:
         return NOT_DUE
     not_done = items.count("not_done")
     if items.count("on_time") == len(items):
-        return "已完成"
+        return Verdict.DONE
     if not_done == 0 or (len(items) - not_done) / len(items) >= rules.basic_done_share:
-        return "基本完成"
+        return Verdict.MOSTLY_DONE
     if state in rules.lagging_states:
-        return "滞后"
-    return "未完成"
+        return Verdict.LAGGING
+    return Verdict.NOT_DONE
 
 
-def judge_tasks(snapshot: PlanSnapshot, scoring: Scoring) -> list[dict[str, Any]]:
+def judge_tasks(snapshot: PlanSnapshot, scoring: Scoring) -> list[TaskResult]:
     """Every active task's judgement, in plan order."""
     return [judge_task(snapshot, task, scoring) for task in snapshot.tasks]
 
 
-INDICATOR_VERDICTS = ("达标", "基本达标", "未达标", "无数据")
+INDICATOR_VERDICTS = tuple(IndicatorVerdict)
 
 
 def _pick_target(targets: list[IndicatorTarget], kind: str, year: int, default_year: int,
@@ -246,12 +246,12 @@ def target_label(t: IndicatorTarget, direction: str | None, unit: str | None) ->
     return f"{sign}{_number(t.value)}{unit}"
 
 
-def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, scoring: Scoring) -> dict[str, Any]:
+def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, scoring: Scoring) -> IndicatorResult:
     """An indicator's latest value against the target of the review year, with tolerance."""
     rules = scoring.config.indicators
     plan = snapshot.plan
     final = plan.final_year or plan.period_end or year
-    targets = snapshot.targets.get(indicator.id, [])
+    targets = snapshot.targets.get(id_of(indicator), [])
     scope = own_scope(plan, {t.scope for t in targets}, rules.jurisdiction)
     own = [t for t in targets if t.scope == scope]
     if scope is not None and any(t.kind == "target" for t in own):  # the plan's own column, never another's
@@ -259,50 +259,48 @@ def judge_indicator(snapshot: PlanSnapshot, indicator: Indicator, year: int, sco
     target, later = _pick_target(targets, "target", year, final, rules.scope_preference,
                                  rules.fallback_to_later_target)
     reading = snapshot.readings.get(id_of(indicator))
-    row: dict[str, Any] = {"code": indicator.code, "name": indicator.name, "unit": indicator.unit or "",
-                           "target": None, "target_year": None, "baseline": None,
-                           "value": reading[0] if reading else None,
-                           "value_as_of": str(reading[1]) if reading else None,
-                           "attainment": None, "verdict": "无数据", "note": "", "target_column": None,
-                           "target_scope": None}
+    row = IndicatorResult(code=indicator.code, name=indicator.name, unit=indicator.unit or "", target=None,
+                          target_year=None, baseline=None, value=reading[0] if reading else None,
+                          value_as_of=str(reading[1]) if reading else None, attainment=None,
+                          verdict=IndicatorVerdict.NO_DATA, note="")
     if target is None:
-        row["note"] = "未设定目标值"
+        row.note = "未设定目标值"
         return row
     direction = indicator.direction if indicator.direction in ("higher", "lower", "equal") else None
     if target.value_kind == "relative" and target.value is not None and target.value < 0:
         direction = "lower"
     base, _ = _pick_target(targets, "baseline", year, 0, rules.scope_preference, True, target.scope)
-    row.update(target=target_label(target, direction, indicator.unit), target_year=target.year,
-               target_scope=target.scope,
-               baseline=base.value if base else None,
-               target_column=scope_column(target.scope, target.year or final))
+    row.target, row.target_year = target_label(target, direction, indicator.unit), target.year
+    row.target_scope, row.baseline = target.scope, base.value if base else None
+    row.target_column = scope_column(target.scope, target.year or final)
     if later:
-        row["note"] = f"以{target.year}年目标衡量"
+        row.note = f"以{target.year}年目标衡量"
     if target.value_kind == "text" or target.value is None or (
             target.text and parse_target(target.text).value_kind == "text"):
         judged = rules.evaluator_verdicts.get(indicator.code)
         if judged:  # a text target (2025年建成二级，2027年建成三级) is the evaluator's to judge
-            row.update(verdict=judged, note="目标为定性表述，由评估人员判定")
+            row.verdict, row.note = judged, "目标为定性表述，由评估人员判定"
         else:
-            row["note"] = "目标为定性表述，无法量化比较"
+            row.note = "目标为定性表述，无法量化比较"
         return row
     if target.value_kind == "relative" and (base is None or base.value is None):
-        row["note"] = "相对目标缺少基线值"
+        row.note = "相对目标缺少基线值"
         return row
     if reading is None:
-        row["note"] = f"截至{snapshot.as_of.year}年{snapshot.as_of.month}月{snapshot.as_of.day}日无报送数值"
+        row.note = f"截至{snapshot.as_of.year}年{snapshot.as_of.month}月{snapshot.as_of.day}日无报送数值"
         return row
     value = TargetValue(target.value_kind, target.value, target.value_high, direction, indicator.unit,
                         target.text)
     ratio = attainment(reading[0], value, baseline=base.value if base else None)
     if ratio is None:
-        row["note"] = "无法计算达成度"
+        row.note = "无法计算达成度"
         return row
-    row["attainment"] = round(min(ratio, 9.9999), 4)
-    row["verdict"] = ("达标" if ratio >= 1 - 1e-9 else "基本达标" if ratio >= 1 - rules.tolerance else "未达标")
+    row.attainment = round(min(ratio, 9.9999), 4)
+    row.verdict = (IndicatorVerdict.MET if ratio >= 1 - 1e-9 else
+                   IndicatorVerdict.MOSTLY_MET if ratio >= 1 - rules.tolerance else IndicatorVerdict.NOT_MET)
     return row
 
 
-def judge_indicators(snapshot: PlanSnapshot, year: int, scoring: Scoring) -> list[dict[str, Any]]:
+def judge_indicators(snapshot: PlanSnapshot, year: int, scoring: Scoring) -> list[IndicatorResult]:
     """Every active indicator's attainment as of the snapshot date."""
     return [judge_indicator(snapshot, indicator, year, scoring) for indicator in snapshot.indicators]

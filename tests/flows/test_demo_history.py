@@ -41,9 +41,9 @@ def test_history_is_plausible_and_reproducible(session: Session) -> None:
     session.commit()
     figures_b = evaluate(session, "b", "midterm", None, load_scoring())
     assert first == second
-    assert figures_a["summary"] == figures_b["summary"]
-    assert [d["score"] for d in figures_a["departments"]] == [d["score"] for d in figures_b["departments"]]
-    assert figures_a["completeness"]["indicators_with_data"] == 1
+    assert figures_a.summary == figures_b.summary
+    assert [d.score for d in figures_a.departments] == [d.score for d in figures_b.departments]
+    assert figures_a.completeness.indicators_with_data == 1
 
 
 def test_history_keeps_a_round_that_was_really_held(session: Session) -> None:

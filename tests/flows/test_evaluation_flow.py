@@ -23,10 +23,10 @@ def test_evaluate_plan_flow_writes_reports_and_artifacts(prefect_harness: None, 
 
     build_small_plan(session)
     result = evaluate_plan("small", "final", out_dir=str(tmp_path / "out"))
-    assert result["as_of"] == "2020-12-31"
-    assert sorted(Path(p).name for p in result["outputs"]) == [
+    assert result.as_of == "2020-12-31"
+    assert sorted(Path(p).name for p in result.outputs) == [
         "small-final-2020-12-31.docx", "small-final-2020-12-31.html", "small-final-2020-12-31.xlsx"]
-    assert all(Path(p).stat().st_size > 1000 for p in result["outputs"])
+    assert all(Path(p).stat().st_size > 1000 for p in result.outputs)
     session.expire_all()
     stored = session.exec(select(Evaluation)).all()
     assert [(e.kind, str(e.as_of)) for e in stored] == [("final", "2020-12-31")]
@@ -52,8 +52,8 @@ def test_yearly_flow_writes_due_reviews_once(prefect_harness: None, session: Ses
     build_small_plan(session)
     assert evaluate_due_plans(2016) == []  # no review point at the end of 2016
     first = evaluate_due_plans(2017)
-    assert [r["as_of"] for r in first] == ["2017-12-31"]
-    assert all(Path(p).exists() for p in first[0]["outputs"])
+    assert [r.as_of for r in first] == ["2017-12-31"]
+    assert all(Path(p).exists() for p in first[0].outputs)
     assert evaluate_due_plans(2017) == []  # already written: a re-run repeats nothing
     session.expire_all()
     assert [(e.kind, str(e.as_of)) for e in session.exec(select(Evaluation))] == [("midterm", "2017-12-31")]

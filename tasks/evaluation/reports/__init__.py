@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from config import get_settings
 from models.files import private_dir
 from tasks.errors import ValidationFailed
+from tasks.evaluation.figures import EvaluationFigures
 from tasks.evaluation.reports.charts import report_charts
 from tasks.evaluation.reports.html_report import write_html
 from tasks.evaluation.reports.letterhead import Letterhead
@@ -24,7 +24,8 @@ RENDERERS: dict[str, Renderer] = {"docx": write_docx, "xlsx": write_xlsx, "html"
 FORMATS = tuple(RENDERERS)
 
 
-def build_content(figures: dict[str, Any], rules: ReportRules, letterhead: Letterhead | None = None) -> ReportContent:
+def build_content(figures: EvaluationFigures, rules: ReportRules,
+                  letterhead: Letterhead | None = None) -> ReportContent:
     """Compute the sentences, tables and charts of an evaluation's figures (once for every format)."""
     return ReportContent(figures=figures, title=report_title(figures), summary=summary_sentences(figures),
                          completeness=completeness_sentences(figures), tables=report_tables(figures),
@@ -41,13 +42,12 @@ def parse_formats(text: str | None) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def default_out_dir(figures: dict[str, Any]) -> Path:
+def default_out_dir(figures: EvaluationFigures) -> Path:
     """settings.data_dir/reports/<plan>/<kind>-<as_of>/."""
-    code: str = figures["plan"]["code"]
-    return Path(get_settings().data_dir) / "reports" / code / f"{figures['kind']}-{figures['as_of']}"
+    return Path(get_settings().data_dir) / "reports" / figures.plan.code / f"{figures.kind}-{figures.as_of}"
 
 
-def render(figures: dict[str, Any], rules: ReportRules, formats: list[str] | None = None,
+def render(figures: EvaluationFigures, rules: ReportRules, formats: list[str] | None = None,
            out_dir: Path | None = None, letterhead: Letterhead | None = None) -> list[Path]:
     """Write the report in each format into ``out_dir`` (default: default_out_dir); all or none; returns the paths.
     ``letterhead``: the Word report's office, 文号 and date (default: letterhead_for the figures)."""

@@ -18,6 +18,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from models.status import IndicatorVerdict, Verdict
+from tasks.evaluation.figures import EvaluationFigures
+
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
@@ -26,8 +29,10 @@ log = logging.getLogger(__name__)
 # Preferred CJK families, best first; any family whose name contains "CJK" comes after these.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Zen Hei",
                 "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Noto Serif CJK SC")
-COLOURS = {"已完成": "#2e7d32", "基本完成": "#9ccc65", "未完成": "#ef6c00", "滞后": "#c62828", "未到期": "#b0bec5",
-           "达标": "#2e7d32", "基本达标": "#fbc02d", "未达标": "#c62828", "无数据": "#b0bec5"}
+COLOURS: dict[str, str] = {
+    Verdict.DONE: "#2e7d32", Verdict.MOSTLY_DONE: "#9ccc65", Verdict.NOT_DONE: "#ef6c00", Verdict.LAGGING: "#c62828",
+    Verdict.NOT_DUE: "#b0bec5", IndicatorVerdict.MET: "#2e7d32", IndicatorVerdict.MOSTLY_MET: "#fbc02d",
+    IndicatorVerdict.NOT_MET: "#c62828", IndicatorVerdict.NO_DATA: "#b0bec5"}
 
 
 @dataclass
@@ -105,15 +110,15 @@ def _short(text: str, size: int = 14) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-def section_chart(figures: dict[str, Any]) -> Chart:
+def section_chart(figures: EvaluationFigures) -> Chart:
     """Completion by section: stacked bars of task verdicts."""
-    sections = figures["sections"]
+    sections = figures.sections
     fig, ax = _figure(0.45 * len(sections) + 1.4)
-    labels = [_short(s["name"]) for s in sections][::-1]
+    labels = [_short(s.name) for s in sections][::-1]
     left = [0] * len(sections)
-    for verdict in ("已完成", "基本完成", "未完成", "滞后", "未到期"):
-        counts = [s["counts"][verdict] for s in sections][::-1]
-        ax.barh(labels, counts, left=left, color=COLOURS[verdict], label=verdict)
+    for verdict in Verdict:
+        counts = [s.counts.get(verdict, 0) for s in sections][::-1]
+        ax.barh(labels, counts, left=left, color=COLOURS[verdict], label=str(verdict))
         left = [a + b for a, b in zip(left, counts, strict=True)]
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("任务数（项）")
@@ -122,16 +127,16 @@ def section_chart(figures: dict[str, Any]) -> Chart:
     return Chart("sections", "图1 各领域任务完成情况", _png(fig))
 
 
-def department_chart(figures: dict[str, Any], limit: int) -> Chart:
+def department_chart(figures: EvaluationFigures, limit: int) -> Chart:
     """Department scores, best first (the best and worst halves when there are many)."""
-    ranked = [d for d in figures["departments"] if d["score"] is not None]
+    ranked = [d for d in figures.departments if d.score is not None]
     caption = "图2 部门综合得分"
     if len(ranked) > limit:
         ranked = ranked[: limit // 2] + ranked[-(limit - limit // 2):]
         caption += f"（前{limit // 2}名及后{limit - limit // 2}名）"
     fig, ax = _figure(0.3 * len(ranked) + 1.4)
     if ranked:
-        ax.barh([f"{d['rank']}. {_short(d['name'])}" for d in ranked][::-1], [d["score"] for d in ranked][::-1],
+        ax.barh([f"{d.rank}. {_short(d.name)}" for d in ranked][::-1], [d.score or 0.0 for d in ranked][::-1],
                 color="#1565c0")
         ax.set_xlim(0, 100)
     else:
@@ -141,25 +146,25 @@ def department_chart(figures: dict[str, Any], limit: int) -> Chart:
     return Chart("departments", caption, _png(fig))
 
 
-def indicator_chart(figures: dict[str, Any]) -> Chart:
+def indicator_chart(figures: EvaluationFigures) -> Chart:
     """Indicator attainment: each indicator with data as a share of its target, coloured by verdict."""
-    rows = [x for x in figures["indicators"] if x["attainment"] is not None][:40]
+    rows = [x for x in figures.indicators if x.attainment is not None][:40]
     fig, ax = _figure(0.35 * len(rows) + 1.4)
     if rows:
-        ax.barh([_short(x["name"], 16) for x in rows][::-1], [min(x["attainment"], 1.5) * 100 for x in rows][::-1],
-                color=[COLOURS[x["verdict"]] for x in rows][::-1])
+        ax.barh([_short(x.name, 16) for x in rows][::-1], [min(x.attainment or 0.0, 1.5) * 100 for x in rows][::-1],
+                color=[COLOURS[x.verdict] for x in rows][::-1])
         ax.axvline(100, color="#424242", linestyle="--", linewidth=1)
         ax.set_xlim(0, 150)
     else:
         ax.text(0.5, 0.5, "暂无可比指标数据", ha="center", va="center", transform=ax.transAxes)
-    counts = figures["summary"]["indicators"]
+    counts = figures.summary.indicators
     ax.set_xlabel("达成度（%，100%为达到目标）")
-    ax.set_title("主要指标达成度（达标{达标}项，基本达标{基本达标}项，未达标{未达标}项，无数据{无数据}项）".format(**counts),
+    ax.set_title("主要指标达成度（" + "，".join(f"{v}{counts.get(v, 0)}项" for v in IndicatorVerdict) + "）",
                  fontsize=10)
     return Chart("indicators", "图3 主要指标达成度", _png(fig))
 
 
-def report_charts(figures: dict[str, Any], max_departments: int = 30) -> list[Chart]:
+def report_charts(figures: EvaluationFigures, max_departments: int = 30) -> list[Chart]:
     """The three charts every report carries, drawn with the CJK font."""
     font = cjk_font()
     style: dict[RcKeyType, Any] = {"font.family": "sans-serif", "axes.unicode_minus": False,

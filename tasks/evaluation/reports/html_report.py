@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tasks.evaluation.reports.report_file import replacing
-from tasks.evaluation.reports.review_text import review_text
+from tasks.evaluation.reports.review_text import SectionSentences, review_text
 from tasks.evaluation.reports.summary import chinese_date
 from tasks.evaluation.reports.tables import EMPTY, ReportContent, ReportTable, cell_text, light
 
@@ -18,7 +18,45 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
                    trim_blocks=True, lstrip_blocks=True)
 
 
-def _table(table: ReportTable, content: ReportContent) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class HtmlCell:
+    """A table cell as the page shows it: its text and css classes (num, traffic light)."""
+
+    text: str
+    css: str
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    """A report table with its cells as text."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[HtmlCell]]
+
+
+@dataclass(frozen=True)
+class HtmlChart:
+    """A chart inlined as base64 PNG."""
+
+    caption: str
+    data: str
+
+
+@dataclass(frozen=True)
+class HtmlPart:
+    """One part of the page (一、总体进展 … 附件): sentences, section groups, charts and tables."""
+
+    id: str
+    heading: str
+    sentences: list[str]
+    groups: list[SectionSentences] = field(default_factory=list)
+    charts: list[HtmlChart] = field(default_factory=list)
+    tables: list[HtmlTable] = field(default_factory=list)
+
+
+def _table(table: ReportTable, content: ReportContent) -> HtmlTable:
     """A table's cells as text with a css class (num and traffic light)."""
     rows = []
     for row in table.rows:
@@ -27,21 +65,20 @@ def _table(table: ReportTable, content: ReportContent) -> dict[str, Any]:
             kind, fmt = table.lights.get(index), table.formats.get(index)
             colour = light(kind, value, content.rules.green, content.rules.amber) if kind else None
             css = " ".join(c for c in ("num" if fmt in ("pct", "num") else "", colour or "") if c)
-            cells.append({"text": cell_text(value, fmt), "css": css})
+            cells.append(HtmlCell(cell_text(value, fmt), css))
         rows.append(cells)
-    return {"key": table.key, "title": table.title, "columns": table.columns, "rows": rows}
+    return HtmlTable(table.key, table.title, table.columns, rows)
 
 
 def write_html(content: ReportContent, out_dir: Path) -> Path:
     """Write <stem>.html: the five parts of the review, the annex tables and the three charts."""
-    charts = {c.key: {"caption": c.caption, "data": base64.b64encode(c.png).decode("ascii")} for c in content.charts}
+    charts = {c.key: HtmlChart(c.caption, base64.b64encode(c.png).decode("ascii")) for c in content.charts}
     tables, text = content.tables, review_text(content.figures)
 
     def part(key: str, heading: str, sentences: list[str], chart_keys: tuple[str, ...] = (),
-             table_keys: tuple[str, ...] = (), groups: list[Any] | None = None) -> dict[str, Any]:
-        return {"id": key, "heading": heading, "sentences": sentences, "groups": groups or [],
-                "charts": [charts[c] for c in chart_keys],
-                "tables": [_table(tables[t], content) for t in table_keys if t in tables and tables[t].rows]}
+             table_keys: tuple[str, ...] = (), groups: list[SectionSentences] | None = None) -> HtmlPart:
+        return HtmlPart(key, heading, sentences, groups or [], [charts[c] for c in chart_keys],
+                        [_table(tables[t], content) for t in table_keys if t in tables and tables[t].rows])
 
     risk_text = [] if tables["risks"].rows else [EMPTY["risks"]]
     sections = [
@@ -57,7 +94,7 @@ def write_html(content: ReportContent, out_dir: Path) -> Path:
     if "change" in tables:
         sections.append(part("change", "附件4 与中期评估相比的变化", [], (), ("change",)))
     html = _env.get_template("report.html.j2").render(
-        title=content.title, figures=content.figures, as_of_text=chinese_date(content.figures["as_of"]),
+        title=content.title, figures=content.figures, as_of_text=chinese_date(content.figures.as_of),
         sections=sections)
     path = out_dir / f"{content.stem}.html"
     with replacing(path) as temporary:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from config import get_settings
+from tasks.evaluation.figures import EvaluationFigures
 from tasks.workdays import local_today
 
 
@@ -24,10 +24,9 @@ class Letterhead:
         return f"{self.issued_on.year}年{self.issued_on.month}月{self.issued_on.day}日"
 
 
-def letterhead_for(figures: dict[str, Any], office: str | None = None, doc_number: str | None = None,
+def letterhead_for(figures: EvaluationFigures, office: str | None = None, doc_number: str | None = None,
                    issued_on: date | None = None) -> Letterhead:
     """The letterhead of a report: the given office, else settings.report_office, else the plan's issuing
     office; the given 文号 else none; the given date else today (Asia/Shanghai)."""
-    plan = figures.get("plan", {})
-    return Letterhead(office=office or get_settings().report_office or plan.get("issuing_office") or "",
+    return Letterhead(office=office or get_settings().report_office or figures.plan.issuing_office or "",
                       doc_number=doc_number or "", issued_on=issued_on or local_today())

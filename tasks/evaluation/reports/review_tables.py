@@ -4,9 +4,9 @@ every narrative sentence (叙述来源) and the provenance of the figures (来�
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
-from tasks.evaluation.reports.tables import LIGHT_INDICATOR, ReportTable, cell_text
+from tasks.evaluation.figures import EvaluationFigures, IndicatorResult
+from tasks.evaluation.reports.tables import LIGHT_INDICATOR, Cell, ReportTable, cell_text
 
 
 def display_width(text: str) -> int:
@@ -44,38 +44,37 @@ def page_widths(table: ReportTable, text_width: int, char: int = 120, padding: i
     return [k or int(n * rest / wide) for n, k in zip(need, narrow, strict=True)]
 
 
-def _attainment(row: dict[str, Any]) -> str:
-    share = row.get("attainment")
-    return row["verdict"] if share is None else f"{share * 100:.1f}%（{row['verdict']}）"
+def _attainment(row: IndicatorResult) -> str:
+    share = row.attainment
+    return row.verdict if share is None else f"{share * 100:.1f}%（{row.verdict}）"
 
 
-def indicator_brief_table(figures: dict[str, Any]) -> ReportTable:
+def indicator_brief_table(figures: EvaluationFigures) -> ReportTable:
     """三、指标完成情况 in the Word body: indicator, baseline, the plan's own target, value, attainment."""
-    rows = []
-    for i, x in enumerate(figures["indicators"]):
-        target = x["target"] + (f"（{x['target_column']}）" if x.get("target_scope") else "") if x["target"] else None
-        rows.append([i + 1, x["name"] + (f"（{x['unit']}）" if x["unit"] else ""), x["baseline"], target, x["value"],
+    rows: list[list[Cell]] = []
+    for i, x in enumerate(figures.indicators):
+        target = x.target + (f"（{x.target_column}）" if x.target_scope else "") if x.target else None
+        rows.append([i + 1, x.name + (f"（{x.unit}）" if x.unit else ""), x.baseline, target, x.value,
                      _attainment(x)])
     return ReportTable("指标简表", "主要指标完成情况", ["序号", "指标", "基线值", "目标值", "现值", "达成情况"], rows,
                        formats={2: "num", 4: "num"}, lights={5: LIGHT_INDICATOR})
 
 
-def narrative_source_table(figures: dict[str, Any]) -> ReportTable:
+def narrative_source_table(figures: EvaluationFigures) -> ReportTable:
     """叙述来源: every narrative sentence with its part, section, task codes and report ids."""
     parts = {"achievements": "主要成效", "problems": "存在问题", "next_steps": "下一步工作"}
-    narrative = figures.get("narrative") or {}
-    rows = [[parts[part], s["section"], s["text"], "、".join(s["task_codes"]),
-             "、".join(str(r) for r in s["report_ids"]), s["source"]]
-            for part in parts for s in narrative.get(part, [])]
+    narrative = figures.narrative
+    rows: list[list[Cell]] = [[label, s.section, s.text, "、".join(s.task_codes),
+                              "、".join(str(r) for r in s.report_ids), s.source]
+                             for part, label in parts.items() for s in getattr(narrative, part)]
     return ReportTable("叙述来源", "报告叙述的来源", ["部分", "领域", "句子", "任务编号", "报送编号", "依据"], rows)
 
 
-def provenance_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
+def provenance_rows(figures: EvaluationFigures) -> list[tuple[str, str]]:
     """来源: where the figures came from (scoring file and its SHA-256, data as of, duban version)."""
-    p = figures.get("provenance") or {}
-    scoring = figures.get("scoring") or {}
-    return [("评估类型", figures["kind_label"]), ("数据截至", p.get("data_as_of", figures["as_of"])),
-            ("任务评估时点", p.get("judged_on", figures["as_of"])),
-            ("评分规则文件", p.get("scoring_file", scoring.get("file", ""))),
-            ("评分规则SHA-256", p.get("scoring_sha256", scoring.get("sha256", ""))),
-            ("duban版本", p.get("duban_version", ""))]
+    p, scoring = figures.provenance, figures.scoring
+    return [("评估类型", figures.kind_label), ("数据截至", p.data_as_of if p else figures.as_of),
+            ("任务评估时点", p.judged_on if p else figures.judged_on or figures.as_of),
+            ("评分规则文件", p.scoring_file if p else scoring.file),
+            ("评分规则SHA-256", p.scoring_sha256 if p else scoring.sha256),
+            ("duban版本", p.duban_version if p else "")]

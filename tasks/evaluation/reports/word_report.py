@@ -99,10 +99,10 @@ def _properties(template: DocxTemplate, content: ReportContent, office: str) -> 
     """Provenance in the core properties: title, issuing office, and the scoring file, hash, data date."""
     props = template.docx.core_properties
     figures = content.figures
-    props.title, props.subject, props.author = content.title, figures["kind_label"], office or "duban"
-    props.category = figures["kind_label"]
+    props.title, props.subject, props.author = content.title, figures.kind_label, office or "duban"
+    props.category = figures.kind_label
     props.comments = "；".join(f"{k}：{v}" for k, v in provenance_rows(figures))
-    props.keywords = f"duban {(figures.get('provenance') or {}).get('duban_version', '')}".strip()
+    props.keywords = f"duban {figures.provenance.duban_version if figures.provenance else ''}".strip()
     props.created = props.modified = datetime.now(UTC).replace(tzinfo=None)
     props.last_modified_by = "duban"
 
@@ -115,7 +115,7 @@ def write_docx(content: ReportContent, out_dir: Path) -> Path:
     letter = content.letterhead or letterhead_for(figures)
     context: dict[str, object] = {
         "office": letter.office, "doc_number": letter.doc_number, "date_text": letter.date_text,
-        "title": content.title, "as_of_text": chinese_date(figures["as_of"]),
+        "title": content.title, "as_of_text": chinese_date(figures.as_of),
         "overall": text.overall, "achievements": [asdict(g) for g in text.achievements],
         "achievements_note": text.achievements_note, "indicator_text": text.indicator_text,
         "problems": text.problems, "next_steps": text.next_steps,

@@ -79,11 +79,11 @@ def write_xlsx(content: ReportContent, out_dir: Path) -> Path:
     overview.append([content.title])
     overview["A1"].font = Font(bold=True, size=14)
     figures = content.figures
-    for label, value in (("评估类型", figures["kind_label"]), ("评估时点", figures["as_of"]),
-                         ("任务完成率", figures["summary"]["completion_rate"]),
-                         ("报送完整率", figures["completeness"]["share_received"]),
-                         ("有数据指标", f"{figures['completeness']['indicators_with_data']}/"
-                                        f"{figures['completeness']['indicators_total']}")):
+    for label, value in (("评估类型", figures.kind_label), ("评估时点", figures.as_of),
+                         ("任务完成率", figures.summary.completion_rate),
+                         ("报送完整率", figures.completeness.share_received),
+                         ("有数据指标", f"{figures.completeness.indicators_with_data}/"
+                                        f"{figures.completeness.indicators_total}")):
         overview.append([label, value])
     for row in (4, 5):
         overview.cell(row=row, column=2).number_format = "0.0%"

@@ -36,15 +36,15 @@ def test_final_after_the_period_counts_january_reports_and_dates_completion_by_t
     complete(session, _milestone(session, task.id), date(2020, 12, 28))  # the day the work was done
     session.commit()
     at_end = evaluate(session, "late", "final", date(2020, 12, 31), load_scoring())
-    assert at_end["completeness"]["reports_expected"] == 0  # the round's deadline had not come yet
+    assert at_end.completeness.reports_expected == 0  # the round's deadline had not come yet
     after = evaluate(session, "late", "final", date(2021, 1, 20), load_scoring())
-    [judged] = after["tasks"]
-    assert (judged["verdict"], judged["on_time"], judged["overdue"]) == ("已完成", 1, [])
-    assert (after["completeness"]["reports_expected"], after["completeness"]["reports_received"]) == (1, 1)
-    assert after["judged_on"] == "2020-12-31" and after["as_of"] == "2021-01-20"
+    [judged] = after.tasks
+    assert (judged.verdict, judged.on_time, judged.overdue) == ("已完成", 1, [])
+    assert (after.completeness.reports_expected, after.completeness.reports_received) == (1, 1)
+    assert after.judged_on == "2020-12-31" and after.as_of == "2021-01-20"
     assert any("计入截至2021年1月20日收到" in s for s in completeness_sentences(after))
-    achievements = after["narrative"]["achievements"]
-    assert any(update.id in s["report_ids"] for s in achievements)
+    achievements = after.narrative.achievements
+    assert any(update.id in s.report_ids for s in achievements)
 
 
 def test_reports_accepted_on_the_as_of_day_count_whatever_their_time_zone(session: Session) -> None:
@@ -64,7 +64,7 @@ def test_reports_accepted_on_the_as_of_day_count_whatever_their_time_zone(sessio
     stored = session.exec(select(StatusUpdate.submitted_at).order_by(StatusUpdate.id)).all()
     assert [s.replace(tzinfo=UTC) if s.tzinfo is None else s for s in stored] == stamps  # the instant kept
     figures = evaluate(session, "today", "midterm", day, load_scoring())
-    assert (figures["completeness"]["reports_received"], figures["completeness"]["reports_timely"]) == (3, 3)
+    assert (figures.completeness.reports_received, figures.completeness.reports_timely) == (3, 3)
     assert "实收3份（75.0%）" in "".join(completeness_sentences(figures))
 
 
@@ -75,11 +75,11 @@ def test_undated_tasks_are_judged_at_the_end_of_a_final_not_left_undue(session: 
     done = make_task(session, plan, "2", "开展宣传。", lead=[unit])
     report(session, done, unit, date(2020, 11, 1), "已完成")
     session.commit()
-    midterm = {t["code"]: t["verdict"] for t in evaluate(session, "undated", "midterm", None, load_scoring())["tasks"]}
+    midterm = {t.code: t.verdict for t in evaluate(session, "undated", "midterm", None, load_scoring()).tasks}
     assert midterm == {"1": "未到期", "2": "未到期"}
-    final = {t["code"]: t for t in evaluate(session, "undated", "final", None, load_scoring())["tasks"]}
-    assert (final["1"]["verdict"], final["2"]["verdict"]) == ("未完成", "已完成")
-    assert "持续推进：无明确时限，按规划期末评估" in final["1"]["notes"]
+    final = {t.code: t for t in evaluate(session, "undated", "final", None, load_scoring()).tasks}
+    assert (final["1"].verdict, final["2"].verdict) == ("未完成", "已完成")
+    assert "持续推进：无明确时限，按规划期末评估" in final["1"].notes
 
 
 def test_periods_before_the_plan_was_issued_are_not_missed(session: Session) -> None:
@@ -91,10 +91,10 @@ def test_periods_before_the_plan_was_issued_are_not_missed(session: Session) -> 
     duty = _milestone(session, task.id)
     complete(session, duty, date(2016, 9, 1), "2016Q3")
     session.commit()
-    [judged] = evaluate(session, "issued", "midterm", date(2016, 12, 31), load_scoring())["tasks"]
-    assert (judged["due"], judged["on_time"], judged["not_done"]) == (2, 1, 1)  # Q3 and Q4 only
-    assert judged["overdue"] == ["2016年第四季度"]
-    assert judged["recurring"] == ["每季度（每季度不少于1次）：2016年第三季度：1/1次；2016年第四季度：0/1次"]
+    [judged] = evaluate(session, "issued", "midterm", date(2016, 12, 31), load_scoring()).tasks
+    assert (judged.due, judged.on_time, judged.not_done) == (2, 1, 1)  # Q3 and Q4 only
+    assert judged.overdue == ["2016年第四季度"]
+    assert judged.recurring == ["每季度（每季度不少于1次）：2016年第三季度：1/1次；2016年第四季度：0/1次"]
 
 
 def _two_units(session: Session) -> None:
@@ -113,9 +113,9 @@ def _two_units(session: Session) -> None:
 def test_a_unit_that_never_reported_ranks_after_units_that_did(session: Session) -> None:
     _two_units(session)
     figures = evaluate(session, "rank", "midterm", date(2016, 12, 31), load_scoring())
-    rows = {d["name"]: d for d in figures["departments"]}
-    assert rows["市民政局"]["score"] > rows["市公安局"]["score"]  # 70 against 58 ...
-    assert (rows["市公安局"]["rank"], rows["市民政局"]["rank"]) == (1, 2)  # ... yet it cannot rank first
+    rows = {d.name: d for d in figures.departments}
+    assert rows["市民政局"].score > rows["市公安局"].score  # 70 against 58 ...
+    assert (rows["市公安局"].rank, rows["市民政局"].rank) == (1, 2)  # ... yet it cannot rank first
     text = "".join(summary_sentences(figures))
     assert "市公安局排名第一（58分），市民政局排名最后（70分）" in text
     assert "市民政局在评估期内未报送任何进展，排在已报送的部门之后" in text
@@ -149,8 +149,8 @@ def test_a_text_target_is_no_data_or_the_evaluators_verdict_never_zero_percent(s
         {"kind": "target", "year": 2020, "value": 2025, "text": "2025年建成二级，2027年建成三级"}])
     session.add(IndicatorReading(indicator_id=indicator.id, value=0, as_of=date(2020, 6, 30)))
     session.commit()
-    [row] = evaluate(session, "text", "final", None, load_scoring())["indicators"]
-    assert (row["verdict"], row["attainment"]) == ("无数据", None)
+    [row] = evaluate(session, "text", "final", None, load_scoring()).indicators
+    assert (row.verdict, row.attainment) == ("无数据", None)
     judged = evaluate(session, "text", "final", None, _scoring_with(tmp_path, evaluator_verdicts={"I9": "达标"}))
-    [row] = judged["indicators"]
-    assert (row["verdict"], row["note"]) == ("达标", "目标为定性表述，由评估人员判定")
+    [row] = judged.indicators
+    assert (row.verdict, row.note) == ("达标", "目标为定性表述，由评估人员判定")

@@ -42,9 +42,9 @@ def test_a_county_plan_is_judged_against_the_county_column(session: Session, col
                                                             office: str | None) -> None:
     _county_plan(session, column, issuing_office=office)  # issuer from the office, else from the title
     figures = evaluate(session, "county", "final", None, load_scoring())
-    rows = {x["name"]: x for x in figures["indicators"]}
-    assert {n: rows[n]["verdict"] for n, *_ in ROWS} == {n: v for n, *_, v in ROWS}
-    assert {rows[n]["target_column"] for n, *_ in ROWS} == {f"{column}2025年"}
+    rows = {x.name: x for x in figures.indicators}
+    assert {n: rows[n].verdict for n, *_ in ROWS} == {n: v for n, *_, v in ROWS}
+    assert {rows[n].target_column for n, *_ in ROWS} == {f"{column}2025年"}
     assert any(f"“{column}2025年”列" in s for s in indicator_sentences(figures))  # the report names the column
 
 
@@ -54,9 +54,9 @@ def test_the_scoring_file_can_choose_the_column(session: Session, tmp_path: Path
     data["indicators"]["jurisdiction"] = "全市"
     custom = tmp_path / "scoring.yaml"
     custom.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    rows = {x["name"]: x for x in evaluate(session, "county", "final", None, load_scoring(custom))["indicators"]}
-    assert [rows[n]["verdict"] for n, *_ in ROWS] == ["基本达标", "未达标", "未达标"]
-    assert rows["规范管理率"]["target_column"] == "全市2025年"
+    rows = {x.name: x for x in evaluate(session, "county", "final", None, load_scoring(custom)).indicators}
+    assert [rows[n].verdict for n, *_ in ROWS] == ["基本达标", "未达标", "未达标"]
+    assert rows["规范管理率"].target_column == "全市2025年"
 
 
 @pytest.mark.parametrize(("office", "title", "scopes", "expected"), [

@@ -18,12 +18,16 @@ DRAW = textwrap.dedent("""
     import json, warnings
     warnings.simplefilter("always")
     with warnings.catch_warnings(record=True) as caught:
+        from tasks.evaluation.figures import (DepartmentScore, EvaluationFigures, IndicatorResult, SectionScore,
+                                              Summary)
         from tasks.evaluation.reports.charts import cjk_font, report_charts
         counts = {"已完成": 2, "基本完成": 1, "未完成": 0, "滞后": 1, "未到期": 0}
-        figures = {"sections": [{"name": "一、组织领导", "counts": counts}],
-                   "departments": [{"rank": 1, "name": "市民政局", "score": 88.5}],
-                   "indicators": [{"name": "精神卫生服务覆盖率", "attainment": 0.9, "verdict": "基本达标"}],
-                   "summary": {"indicators": {"达标": 0, "基本达标": 1, "未达标": 0, "无数据": 0}}}
+        # only what the charts read: a section, a department, an indicator and the indicator counts
+        figures = EvaluationFigures.model_construct(
+            sections=[SectionScore.model_construct(name="一、组织领导", counts=counts)],
+            departments=[DepartmentScore.model_construct(rank=1, name="市民政局", score=88.5)],
+            indicators=[IndicatorResult.model_construct(name="精神卫生服务覆盖率", attainment=0.9, verdict="基本达标")],
+            summary=Summary.model_construct(indicators={"达标": 0, "基本达标": 1, "未达标": 0, "无数据": 0}))
         charts = report_charts(figures)
     print(json.dumps({"font": cjk_font(), "charts": len(charts), "warnings": [str(w.message) for w in caught]}))
 """)

@@ -67,4 +67,4 @@ def test_html_page_is_self_contained_with_tables_and_charts(final_reports: tuple
     assert headings[:5] == ["一、总体进展", "二、主要成效", "三、指标完成情况", "四、存在问题", "五、下一步工作"]
     assert "附件1 分任务进展表" in headings and "（一）组织保障" in html
     body = html.split("<body>", 1)[1]  # provenance stays in the page's meta data, out of the text
-    assert "scoring.yaml" not in body and figures["scoring"]["sha256"] not in body
+    assert "scoring.yaml" not in body and figures.scoring.sha256 not in body

@@ -80,10 +80,10 @@ def test_no_machine_in_the_text_but_provenance_in_the_properties(issued: tuple) 
     figures, path = issued
     doc = Document(str(path))
     text = _all_text(doc)
-    assert figures["scoring"]["sha256"] not in text and "scoring.yaml" not in text and "SHA" not in text
+    assert figures.scoring.sha256 not in text and "scoring.yaml" not in text and "SHA" not in text
     assert "/" + "work" not in text and not MACHINE_KEY.search(text) and "未报送问题" not in text
     props = doc.core_properties
-    assert figures["scoring"]["sha256"] in props.comments and "数据截至：2020-12-31" in props.comments
+    assert figures.scoring.sha256 in props.comments and "数据截至：2020-12-31" in props.comments
     assert props.title == TITLE and props.author == OFFICE and props.keywords.startswith("duban")
 
 
@@ -106,17 +106,17 @@ def test_narrative_sentences_are_traced_to_their_reports(session: Session, issue
     progress = session.exec(select(StatusUpdate).where(StatusUpdate.progress == "1推进情况",
                                                        StatusUpdate.review_state == "accepted")
                             .order_by(StatusUpdate.submitted_at.desc())).first()
-    said = next(s for s in figures["narrative"]["achievements"] if progress.id in s["report_ids"])
-    assert said["task_codes"] == ["1"] and said["text"] in achievements and "1推进情况" in said["text"]
+    said = next(s for s in figures.narrative.achievements if progress.id in s.report_ids)
+    assert said.task_codes == ["1"] and said.text in achievements and "1推进情况" in said.text
     difficulty = session.exec(select(StatusUpdate).where(StatusUpdate.problems != "")).one()
-    traced = next(s for s in figures["narrative"]["problems"] if s["report_ids"] == [difficulty.id])
-    assert traced["task_codes"] == ["3"] and traced["text"] in problems and "专项经费未到位" in traced["text"]
+    traced = next(s for s in figures.narrative.problems if s.report_ids == [difficulty.id])
+    assert traced.task_codes == ["3"] and traced.text in problems and "专项经费未到位" in traced.text
     assert "“完善协调小组”（市民政局牵头）2020年的节点逾期未完成。" in problems
     steps = _part(texts, "五、下一步工作")
     assert "“完善协调小组”尚未完成，由市民政局牵头、市公安局配合继续推进。" in steps
     _, [book] = run_evaluation(session, "small", "final", None, load_scoring(), ["xlsx"], tmp_path / "x")
     sources = [[c.value for c in row] for row in load_workbook(book)["叙述来源"].iter_rows(min_row=2)]
-    assert ["存在问题", "救治救助", traced["text"], "3", str(difficulty.id), "存在问题"] in sources
+    assert ["存在问题", "救治救助", traced.text, "3", str(difficulty.id), "存在问题"] in sources
 
 
 def test_body_and_annex_tables(issued: tuple) -> None:
@@ -201,9 +201,9 @@ def test_plan_without_updates_says_so(session: Session, tmp_path: Path) -> None:
 def test_overdue_tasks_show_lead_units_and_reported_problems(session: Session, tmp_path: Path) -> None:
     build_small_plan(session)
     figures, _ = run_evaluation(session, "small", "midterm", None, load_scoring(), ["xlsx"], tmp_path)
-    risks = {t["code"]: t for t in figures["tasks"] if t["overdue"]}
-    assert risks["3"]["leads"] == ["市公安局"] and risks["3"]["state"] == "滞后"
-    assert risks["3"]["overdue"] == ["2016年", "2017年"]
+    risks = {t.code: t for t in figures.tasks if t.overdue}
+    assert risks["3"].leads == ["市公安局"] and risks["3"].state == "滞后"
+    assert risks["3"].overdue == ["2016年", "2017年"]
 
 
 def _libreoffice() -> str:

@@ -14,10 +14,10 @@ def test_sheets_and_values(final_reports: tuple) -> None:
     overview = {row[0].value: row[1].value for row in book["概况"].iter_rows(min_row=2, max_row=8)}
     assert overview["评估时点"] == "2020-12-31" and overview["任务完成率"] == 0.8333
     source = {row[0].value: row[1].value for row in book["来源"].iter_rows(min_row=2)}
-    assert source["评分规则SHA-256"] == figures["scoring"]["sha256"] and source["数据截至"] == "2020-12-31"
+    assert source["评分规则SHA-256"] == figures.scoring.sha256 and source["数据截至"] == "2020-12-31"
     assert source["评分规则文件"].endswith("scoring.yaml") and source["duban版本"]
     overview_text = " ".join(str(c.value) for row in book["概况"].iter_rows() for c in row if c.value)
-    assert figures["scoring"]["sha256"] not in overview_text and "scoring.yaml" not in overview_text
+    assert figures.scoring.sha256 not in overview_text and "scoring.yaml" not in overview_text
     departments = [[c.value for c in row] for row in book["部门排名"].iter_rows(min_row=2)]
     assert [(r[0], r[1], r[-1]) for r in departments] == [
         (1, "市卫计委", 89.59), (2, "市财政局", 86.0), (3, "市公安局", 75.75), (4, "市民政局", 66.74)]
