@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 from urllib.parse import urlsplit
 
 import apprise
@@ -38,7 +39,7 @@ class Outgoing:
     channels: list[str]  # apprise URLs
     department_id: int | None = None
     plan_id: int | None = None
-    items: list[dict[str, Any]] = field(default_factory=list)  # JSON, kept in the ledger row
+    items: list[Mapping[str, object]] = field(default_factory=list)  # JSON entries, kept in the ledger row
     recipient: str = ""  # a readable name for reports (department name, "coordination office")
 
 
@@ -60,6 +61,8 @@ class _Scrubber(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.secrets: set[str] = set()
+        self._lock = threading.Lock()
+        self._users = 0  # parses and sends under way (threads of one delivery, or nested)
 
     def scrub(self, text: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
@@ -71,14 +74,27 @@ class _Scrubber(logging.Filter):
             record.msg, record.args = self.scrub(record.getMessage()), ()
         return True
 
-    def guard(self) -> None:
-        """Attach to the loggers that may print a channel URL (at debug level); once, on first use, not at import."""
-        for name in ("apprise", "urllib3.connectionpool"):
-            logger = logging.getLogger(name)
-            if self not in logger.filters:
-                logger.addFilter(self)
+    @contextmanager
+    def guarding(self) -> Iterator[None]:
+        """While apprise parses or sends: attached to the loggers that may print a channel URL (at debug
+        level), and removed when the last concurrent user leaves — nothing is installed at import, nor left
+        installed on other libraries' loggers after a delivery."""
+        with self._lock:
+            if self._users == 0:
+                for name in _URL_LOGGERS:
+                    logging.getLogger(name).addFilter(self)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    for name in _URL_LOGGERS:
+                        logging.getLogger(name).removeFilter(self)
 
 
+_URL_LOGGERS = ("apprise", "urllib3.connectionpool")
 _scrubber = _Scrubber()
 
 
@@ -100,10 +116,10 @@ def _shorten_secret(part: str, always: bool = False) -> str:
 
 def mask_url(url: str) -> str:
     """The channel URL with passwords, tokens, keys and webhook ids hidden (safe for logs and output)."""
-    _scrubber.guard()
     _scrubber.secrets |= _secrets_of(url)  # apprise logs the URL while parsing it
     try:
-        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        with _scrubber.guarding():
+            plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     except Exception:
         plugin = None
     parts = urlsplit(plugin.url(privacy=True) if plugin else url)
@@ -143,7 +159,12 @@ def _send(url: str, subject: str, body: str, retries: int, backoff: float) -> tu
 
     The body is markdown; apprise renders it for markdown and HTML channels (WeCom, DingTalk, mail), and a
     channel whose format is plain text (the plugin's ``notify_format``) gets it with the markup removed."""
-    _scrubber.guard()
+    with _scrubber.guarding():
+        return _send_guarded(url, subject, body, retries, backoff)
+
+
+def _send_guarded(url: str, subject: str, body: str, retries: int, backoff: float) -> tuple[bool, int, str]:
+    """``_send`` while apprise's and urllib3's log lines are scrubbed of the channel's secrets."""
     sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not sender.add(url):
         return False, 1, "invalid or unsupported channel URL"
@@ -233,7 +254,8 @@ def deliver(session: Session, outgoing: list[Outgoing], *, dry_run: bool = False
                                channel_hash=channel_hash(url), plan_id=out.plan_id,
                                department_id=out.department_id)
             session.add(row)
-        row.subject, row.body, row.items, row.status = out.subject, out.body, out.items, STATUS_PENDING
+        row.subject, row.body, row.status = out.subject, out.body, STATUS_PENDING
+        row.items = [dict(entry) for entry in out.items]
         todo.append((out, url, row))
     if dry_run or not todo:
         return report
