@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
-from sqlalchemy import ColumnElement, Integer, Row, and_, exists, func, literal, or_, union_all
+from sqlalchemy import ColumnElement, Integer, and_, exists, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -170,33 +170,59 @@ def _plans(session: Session, plan_code: str | None) -> tuple[list[_SweptPlan], d
             {row.id: plan_window(row.issued_on, row.period_start, row.period_end) for row in live})
 
 
-# The due rows' columns, labelled: the hot loop of due_items unpacks each row once in this order.
-_ROW_COLUMNS: tuple[ColumnElement[Any], ...] = tuple(column.label(name) for name, column in (
-    ("milestone_id", col(Milestone.id)), ("label", col(Milestone.label)), ("text", col(Milestone.text)),
-    ("due_date", col(Milestone.due_date)), ("soft", col(Milestone.soft)), ("recurrence", col(Milestone.recurrence)),
-    ("recurrence_count", col(Milestone.recurrence_count)), ("recurrence_start", col(Milestone.recurrence_start)),
-    ("recurrence_end", col(Milestone.recurrence_end)), ("recurrence_day", col(Milestone.recurrence_day)),
-    ("unit_ids", col(Milestone.unit_ids)), ("task_id", col(Task.id)), ("task_code", col(Task.code)),
-    ("task_text", col(Task.text)), ("plan_id", col(Task.plan_id)), ("role", col(Assignment.role)),
-    ("department_id", col(Assignment.department_id))))
+class _DueRow(NamedTuple):
+    """One assigned unit of a milestone that may be due (the columns of ``_rows``' query, in its order)."""
+
+    milestone_id: int
+    label: str
+    text: str
+    due_date: date
+    soft: bool
+    recurrence: str | None
+    recurrence_count: int | None
+    recurrence_start: date | None
+    recurrence_end: date | None
+    recurrence_day: str | None
+    unit_ids: list[int] | None
+    task_id: int
+    task_code: str
+    task_text: str
+    plan_id: int
+    role: str
+    department_id: int
+
+
+# _rows' query: one labelled column per field of _DueRow, in its order
+_ROW_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    col(Milestone.id).label("milestone_id"), col(Milestone.label).label("label"), col(Milestone.text).label("text"),
+    col(Milestone.due_date).label("due_date"), col(Milestone.soft).label("soft"),
+    col(Milestone.recurrence).label("recurrence"), col(Milestone.recurrence_count).label("recurrence_count"),
+    col(Milestone.recurrence_start).label("recurrence_start"), col(Milestone.recurrence_end).label("recurrence_end"),
+    col(Milestone.recurrence_day).label("recurrence_day"), col(Milestone.unit_ids).label("unit_ids"),
+    col(Task.id).label("task_id"), col(Task.code).label("task_code"), col(Task.text).label("task_text"),
+    col(Task.plan_id).label("plan_id"), col(Assignment.role).label("role"),
+    col(Assignment.department_id).label("department_id"))
+if tuple(column.name for column in _ROW_COLUMNS) != _DueRow._fields:  # pragma: no cover - a coding error
+    raise TypeError("_ROW_COLUMNS must label _DueRow's fields in order")
 
 
 def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date
-          ) -> list[Row[*tuple[Any, ...]]]:
+          ) -> list[_DueRow]:
     """Open one-off milestones due on a notice date, and recurring duties running near today
-    (of the plans ``plan_ids``; None: of every plan), as rows of the labelled ``_ROW_COLUMNS``."""
+    (of the plans ``plan_ids``; None: of every plan)."""
     wanted, every_plan = set(plan_ids or ()), plan_ids is None
     done = exists().where(col(MilestoneCompletion.milestone_id) == Milestone.id)
     one_off = and_(col(Milestone.due_date).in_(one_off_dates), col(Milestone.recurrence).is_(None), ~done)
     recurring = and_(col(Milestone.recurrence).is_not(None),  # a duty without a start is never reminded
                      col(Milestone.recurrence_start).is_not(None), col(Milestone.recurrence_start) <= upper,
                      or_(col(Milestone.recurrence_end).is_(None), col(Milestone.recurrence_end) >= lower))
-    out: list[Row[*tuple[Any, ...]]] = []
+    out: list[_DueRow] = []
     for condition in (one_off, recurring):  # two index-friendly queries instead of one OR
         query = (sa_select(*_ROW_COLUMNS).join(Task, col(Task.id) == Milestone.task_id)
                  .join(Assignment, col(Assignment.task_id) == Task.id)
                  .where(condition, col(Milestone.active), col(Task.active)))
-        rows = session.connection().execute(query).all()  # Core rows: no ORM overhead per row
+        # Core rows (no ORM overhead per row) as named tuples: read by name at tuple speed
+        rows = map(_DueRow._make, session.connection().execute(query).tuples())
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index;
         # a milestone bound to some of the task's units reaches only those
         out += [row for row in rows if (every_plan or row.plan_id in wanted)
@@ -278,9 +304,8 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     chosen: dict[tuple[int, int, str], DueItem] = {}
     # per (plan, due, support, soft, period start)
     notices: dict[tuple[int, date, bool, bool, date | None], Notice | None] = {}
-    # the hot loop unpacks each row once, in the order of the labelled _ROW_COLUMNS (attribute access per
-    # field costs a measurable share of the sweep); the calendar is asked once per plan, due date, role,
-    # softness and period start
+    # the hot loop unpacks each row once, in _DueRow's order; the calendar is asked once per plan, due date,
+    # role, softness and period start
     for (mid, label, text, due, soft, recurrence, rcount, _, _, day, _, task_id, task_code, task_text, pid,
          role, dept_id) in rows:
         support = role == ROLE_SUPPORT
