@@ -104,7 +104,7 @@ def test_a_digest_carries_the_units_own_link_and_plain_text_channels_get_no_mark
     assert line.startswith("[点此进入本单位报送页面](") and line.endswith(")")
     token = line.split("/u/", 1)[1].rstrip(")")
     assert resolve_unit(session, token)[1].name == "青石镇"  # the unit's own link, not another's
-    assert "2024年第2季度" in town.body and "至少每季度对村（社区）督导1次" in town.body
+    assert "2024年第二季度" in town.body and "至少每季度对村（社区）督导1次" in town.body
     text = markdown_to_text(town.body)
     assert "**" not in text and "## " not in text and "](" not in text and f"/u/{token}" in text
     def plain(url: str) -> bool:
