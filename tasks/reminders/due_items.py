@@ -16,7 +16,7 @@ whose own part of a shared milestone or period is done (``UnitCompletion``) is n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -206,11 +206,10 @@ if tuple(column.name for column in _ROW_COLUMNS) != _DueRow._fields:  # pragma: 
     raise TypeError("_ROW_COLUMNS must label _DueRow's fields in order")
 
 
-def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date
+def _rows(session: Session, plan_ids: Collection[int], one_off_dates: list[date], lower: date, upper: date
           ) -> list[_DueRow]:
-    """Open one-off milestones due on a notice date, and recurring duties running near today
-    (of the plans ``plan_ids``; None: of every plan)."""
-    wanted, every_plan = set(plan_ids or ()), plan_ids is None
+    """Open one-off milestones due on a notice date, and recurring duties running near today, of the plans
+    ``plan_ids`` (issue 14: the sweep's plans, so that rows of draft plans are not swept)."""
     done = exists().where(col(MilestoneCompletion.milestone_id) == Milestone.id)
     one_off = and_(col(Milestone.due_date).in_(one_off_dates), col(Milestone.recurrence).is_(None), ~done)
     recurring = and_(col(Milestone.recurrence).is_not(None),  # a duty without a start is never reminded
@@ -225,7 +224,7 @@ def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date
         rows = map(_DueRow._make, session.connection().execute(query).tuples())
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index;
         # a milestone bound to some of the task's units reaches only those
-        out += [row for row in rows if (every_plan or row.plan_id in wanted)
+        out += [row for row in rows if row.plan_id in plan_ids
                 and (not row.unit_ids or row.department_id in row.unit_ids)]
     return out
 
@@ -285,22 +284,24 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
         return []
     calendars = {p.id: NoticeCalendar(as_of, plan_policy(p.overrides, policy)) for p in plans}
     codes = {p.id: p.code for p in plans}
-    plan_ids = sorted(codes)
     earliest = session.exec(select(func.min(Milestone.due_date))).one()  # an index lookup; a lower bound
     dates = sorted(set[date]().union(*(c.notice_due_dates(earliest) for c in calendars.values())))
     lower = as_of - timedelta(days=400)
     upper = max(c.horizon for c in calendars.values())
-    rows = [r for r in _rows(session, plan_ids if plan_code else None, dates, lower, upper)
-            if r.plan_id in codes]  # issue 14: rows of draft plans (dropped by _plans) are not swept
+    rows = _rows(session, codes.keys(), dates, lower, upper)
     periods: dict[int, list[Period]] = {}
+    milestone_ids: set[int] = set()
+    department_ids: set[int] = set()
     for row in rows:
+        milestone_ids.add(row.milestone_id)
+        department_ids.add(row.department_id)
         if row.recurrence is not None and row.milestone_id not in periods:
             window = windows[row.plan_id]  # no period ending before the plan's start or beginning after its end
             periods[row.milestone_id] = [
                 p for p in recurring_periods(row.recurrence, row.recurrence_start, row.recurrence_end, as_of, upper)
                 if window.start is None or window.holds(p.start, p.end)]
-    counts, unit_done = _done_counts(session, {row.milestone_id for row in rows})
-    recipients = _recipients(session, {row.department_id for row in rows})
+    counts, unit_done = _done_counts(session, milestone_ids)
+    recipients = _recipients(session, department_ids)
     chosen: dict[tuple[int, int, str], DueItem] = {}
     # per (plan, due, support, soft, period start)
     notices: dict[tuple[int, date, bool, bool, date | None], Notice | None] = {}
