@@ -128,12 +128,12 @@ def _reminders(inbox: LocalInbox) -> None:
     before = len(inbox.messages)
     summary = send_reminders(as_of=day, plan_code=PLAN)
     arrived = inbox.messages[before:]
-    console.print(f"sweep of {day}: {len(summary['departments'])} departments, {summary['items']} items, "
-                  f"{summary['sent']} messages sent, {summary['failed']} failed", highlight=False)
+    console.print(f"sweep of {day}: {len(summary.departments)} departments, {summary.items} items, "
+                  f"{summary.sent} messages sent, {summary.failed} failed", highlight=False)
     if arrived:
         console.print(Panel(arrived[0].get("message", ""), title=arrived[0].get("title", ""), expand=False))
     again = send_reminders(as_of=day, plan_code=PLAN)
-    console.print(f"same sweep again: {again['sent']} sent, {again['skipped']} already sent (nothing repeated)",
+    console.print(f"same sweep again: {again.sent} sent, {again.skipped} already sent (nothing repeated)",
                   highlight=False)
 
 

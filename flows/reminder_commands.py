@@ -10,29 +10,30 @@ from rich.table import Table
 
 from flows.console import CommandSet, console, err_console, parse_day, require_database
 from flows.prefect_api import RUN_HELP
+from tasks.reminders.sweep import SweepSummary
 
 commands = CommandSet()
 
 
-def print_summary(summary: dict[str, Any]) -> None:
+def print_summary(summary: SweepSummary) -> None:
     """The sweep summary as a table and a few lines."""
-    head = f"reminder sweep {summary['as_of']}" + (" (dry run: nothing sent)" if summary["dry_run"] else "")
+    head = f"reminder sweep {summary.as_of.isoformat()}" + (" (dry run: nothing sent)" if summary.dry_run else "")
     console.print(f"[bold]{head}[/bold]", highlight=False)
-    if summary["note"]:
-        console.print(summary["note"], highlight=False)
-    if summary["departments"]:
+    if summary.note:
+        console.print(summary.note, highlight=False)
+    if summary.departments:
         table = Table("department", "overdue", "due today", "upcoming", "escalated", "channels")
-        for d in summary["departments"]:
-            table.add_row(d["department"], *(str(d[k]) for k in ("overdue", "due_today", "upcoming", "escalated",
-                                                               "channels")))
+        for d in summary.departments:
+            table.add_row(d.department, *(str(n) for n in (d.overdue, d.due_today, d.upcoming, d.escalated,
+                                                           d.channels)))
         console.print(table)
-    console.print(f"items {summary['items']}, escalated {summary['escalated_items']}, messages "
-                  f"{summary['messages']}: sent {summary['sent']}, already sent {summary['skipped']}, failed "
-                  f"{summary['failed']}" + (f", would send {summary['would_send']}" if summary["dry_run"] else ""),
+    console.print(f"items {summary.items}, escalated {summary.escalated_items}, messages "
+                  f"{summary.messages}: sent {summary.sent}, already sent {summary.skipped}, failed "
+                  f"{summary.failed}" + (f", would send {summary.would_send}" if summary.dry_run else ""),
                   highlight=False)
-    for name in summary["no_channel"]:
+    for name in summary.no_channel:
         err_console.print(f"[yellow]no channel:[/yellow] {escape(name)}", highlight=False)
-    for channel, error in summary["failures"]:
+    for channel, error in summary.failures:
         err_console.print(f"[red]failed:[/red] {escape(channel)}: {escape(error)}", highlight=False)
 
 
@@ -65,8 +66,8 @@ def remind(as_of: str | None = typer.Option(None, "--as-of", help="Sweep as if t
         with session_scope() as session:
             summary = sweep_summary(run_sweep(session, day or local_today(), plan_code=plan, dry_run=dry_run))
     print_summary(summary)
-    if summary["failed"]:
-        raise DeliveryFailed(f"{summary['failed']} message(s) could not be delivered; they are recorded in "
+    if summary.failed:
+        raise DeliveryFailed(f"{summary.failed} message(s) could not be delivered; they are recorded in "
                              "the ledger and retried on the next run (see `duban notifications --failed`)")
 
 @commands.command("done")
@@ -112,9 +113,9 @@ def notifications(failed: bool = typer.Option(False, "--failed", help="Only mess
     with session_scope() as session:
         rows = ledger_rows(session, failed_only=failed, plan_code=plan, day=parse_day(day, "--day"), limit=limit)
     for r in rows:
-        line = (f"{r['day']}  {r['kind']:<10} {r['status']:<7} tries={r['attempts']} items={r['items']}  "
-                f"{r['recipient'] or '-'}  {r['channel']}" + (f"  sent {r['sent_at']}" if r["sent_at"] else "")
-                + (f"  error: {r['error']}" if r["error"] else ""))
+        line = (f"{r.day}  {r.kind:<10} {r.status:<7} tries={r.attempts} items={r.items}  "
+                f"{r.recipient or '-'}  {r.channel}" + (f"  sent {r.sent_at}" if r.sent_at else "")
+                + (f"  error: {r.error}" if r.error else ""))
         console.print(line, highlight=False, markup=False, soft_wrap=True)
     console.print(f"{len(rows)} row(s)", highlight=False)
 

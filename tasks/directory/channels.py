@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import apprise
@@ -22,6 +25,8 @@ class _Scrubber(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.secrets: set[str] = set()
+        self._lock = threading.Lock()
+        self._users = 0  # parses and sends under way (threads of one delivery, or nested)
 
     def scrub(self, text: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
@@ -33,14 +38,27 @@ class _Scrubber(logging.Filter):
             record.msg, record.args = self.scrub(record.getMessage()), ()
         return True
 
-    def guard(self) -> None:
-        """Attach to the loggers that may print a channel URL (at debug level); once, on first use, not at import."""
-        for name in ("apprise", "urllib3.connectionpool"):
-            logger = logging.getLogger(name)
-            if self not in logger.filters:
-                logger.addFilter(self)
+    @contextmanager
+    def guarding(self) -> Iterator[None]:
+        """While apprise parses or sends: attached to the loggers that may print a channel URL (at debug
+        level), and removed when the last concurrent user leaves — nothing is installed at import, nor left
+        installed on other libraries' loggers after a delivery."""
+        with self._lock:
+            if self._users == 0:
+                for name in _URL_LOGGERS:
+                    logging.getLogger(name).addFilter(self)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    for name in _URL_LOGGERS:
+                        logging.getLogger(name).removeFilter(self)
 
 
+_URL_LOGGERS = ("apprise", "urllib3.connectionpool")
 _scrubber = _Scrubber()
 
 
@@ -62,10 +80,10 @@ def _shorten_secret(part: str, always: bool = False) -> str:
 
 def mask_url(url: str) -> str:
     """The channel URL with passwords, tokens, keys and webhook ids hidden (safe for logs and output)."""
-    _scrubber.guard()
     _scrubber.secrets |= _secrets_of(url)  # apprise logs the URL while parsing it
     try:
-        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        with _scrubber.guarding():
+            plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     except Exception:
         plugin = None
     parts = urlsplit(plugin.url(privacy=True) if plugin else url)

@@ -7,10 +7,11 @@ delivery through apprise with the notification ledger (``notify``) and reading t
 """
 
 from tasks.reminders.digest import render_digest, render_escalation
-from tasks.reminders.due_items import DueItem, due_items
-from tasks.reminders.ledger import ledger_rows
-from tasks.reminders.notify import Outgoing, deliver
-from tasks.reminders.sweep import prepare_sweep, run_sweep
+from tasks.reminders.due_items import DueItem, LedgerEntry, due_items
+from tasks.reminders.ledger import LedgerRow, ledger_rows
+from tasks.reminders.notify import DeliveryReport, Outgoing, deliver
+from tasks.reminders.sweep import SweepReport, SweepSummary, prepare_sweep, record_delivery, run_sweep, sweep_summary
 
-__all__ = ["DueItem", "Outgoing", "deliver", "due_items", "ledger_rows", "prepare_sweep", "render_digest",
-           "render_escalation", "run_sweep"]
+__all__ = ["DeliveryReport", "DueItem", "LedgerEntry", "LedgerRow", "Outgoing", "SweepReport", "SweepSummary",
+           "deliver", "due_items", "ledger_rows", "prepare_sweep", "record_delivery", "render_digest",
+           "render_escalation", "run_sweep", "sweep_summary"]

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
 
@@ -42,9 +41,13 @@ def _template(path: Path, source: str) -> Template:
     env.filters.update(shorten=shorten, cn_date=cn_date)
     env.globals["milestone_title"] = milestone_title  # 2024年底前：建成…, not a bare 完成时限
     try:
-        return env.from_string(source)
+        template = env.from_string(source)
     except TemplateError as exc:
         raise ConfigError(f"{path}: template error: {exc}") from exc
+    # render() merges the template's globals into every context: from Jinja's ChainMap that merge costs
+    # several times what it costs from a flat copy of the same names (the public Template.globals)
+    template.globals = dict(template.globals)
+    return template
 
 
 def load_template(path: Path) -> Template:
@@ -58,20 +61,10 @@ def load_template(path: Path) -> Template:
     return _template(path, source)
 
 
-@lru_cache(maxsize=16)
-def _globals(template: Template) -> dict[str, Any]:
-    """The template's globals as one plain dict (Jinja rebuilds it from a ChainMap on every render)."""
-    return dict(template.globals)
-
-
-def _render(template: Template, path: Path, context: dict[str, Any]) -> str:
-    """Render like ``template.render(**context)``, without Jinja's per-call globals merge."""
+def _render(template: Template, path: Path, context: dict[str, object]) -> str:
+    """The template rendered with ``context`` (Jinja's public ``render``); ConfigError naming the file."""
     try:
-        merged = template.new_context({**_globals(template), **context}, shared=True)
-        try:
-            text = template.environment.concat(template.root_render_func(merged))
-        except Exception:
-            template.environment.handle_exception()  # re-raises as Jinja does, with the template's lines
+        text = template.render(context)
     except TemplateError as exc:
         raise ConfigError(f"{path}: cannot render message template: {exc}") from exc
     if "\n\n\n" in text:

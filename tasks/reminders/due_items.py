@@ -16,13 +16,13 @@ whose own part of a shared milestone or period is done (``UnitCompletion``) is n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple, TypedDict
 
-from sqlalchemy import Integer, Row, and_, exists, func, literal, or_, union_all
+from sqlalchemy import ColumnElement, Integer, and_, exists, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -54,7 +54,24 @@ _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 _UNSEEN: Notice = ("", 0, date.min, False)  # a notice not yet asked of the calendar (compared by identity)
 
 
-@dataclass(slots=True)
+class LedgerEntry(TypedDict):
+    """A due item as the notification ledger keeps it (JSON): who was told what, due when."""
+
+    department_id: int
+    department: str
+    role: str
+    plan_code: str
+    task_code: str
+    milestone_id: int
+    label: str
+    period: str
+    due_date: str  # ISO date
+    status: str
+    working_days: int
+    escalate: bool
+
+
+@dataclass(slots=True, kw_only=True)
 class DueItem:
     """One milestone (or one period of a duty) one department is told about today."""
 
@@ -82,13 +99,14 @@ class DueItem:
     # ``department/milestone/period``: what "this item reached this recipient today" is keyed by
     ledger_key: str = field(init=False, repr=False, compare=False)
     # the ledger entry, built once
-    entry: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    entry: LedgerEntry | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.ledger_key = f"{self.department_id}/{self.milestone_id}/{self.period}"
 
     @property
     def status_label(self) -> str:
+        """The status as the messages say it (已逾期, 今日到期, 即将到期)."""
         return STATUS_LABELS[self.status]
 
     @property
@@ -96,15 +114,16 @@ class DueItem:
         """The Chinese name of a recurring duty's period (2016年第二季度), else ""."""
         return _period_label(self.period)
 
-    def as_dict(self) -> dict[str, Any]:
+    def ledger_entry(self) -> LedgerEntry:
         """The item's JSON-safe entry in the notification ledger: who was told what, due when (built once,
         shared by the item's digest and escalations)."""
-        if self.entry is None:
-            self.entry = {
+        if self.entry is None:  # a literal (type-checked against LedgerEntry): cheaper than a keyword call
+            entry: LedgerEntry = {
                 "department_id": self.department_id, "department": self.department, "role": self.role,
                 "plan_code": self.plan_code, "task_code": self.task_code, "milestone_id": self.milestone_id,
                 "label": self.label, "period": self.period, "due_date": self.due_date.isoformat(),
                 "status": self.status, "working_days": self.working_days, "escalate": self.escalate}
+            self.entry = entry
         return self.entry
 
 
@@ -113,7 +132,7 @@ def _period_label(key: str) -> str:
     return parse_period(key).label if key else ""
 
 
-def plan_policy(plan_overrides: dict[str, Any] | None, base: ReminderPolicy | None = None) -> ReminderPolicy:
+def plan_policy(plan_overrides: Mapping[str, object] | None, base: ReminderPolicy | None = None) -> ReminderPolicy:
     """The configured policy (or ``base``) with a plan's overrides applied."""
     base = base or get_settings().reminders
     if not plan_overrides:
@@ -127,45 +146,87 @@ def _code_key(code: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.replace("-", ".").split("."))
 
 
-def _plans(session: Session, plan_code: str | None
-           ) -> tuple[list[tuple[int, str, dict[str, Any]]], dict[int, PlanWindow]]:
-    """(id, code, policy overrides) of the plans in the sweep, and each plan's duty window. A draft plan
-    (read from prose, not yet confirmed by the office) gets no reminders."""
+@dataclass(frozen=True, slots=True)
+class _SweptPlan:
+    """A plan in the sweep: its id, code and reminder-policy overrides."""
+
+    id: int
+    code: str
+    overrides: Mapping[str, object]
+
+
+def _plans(session: Session, plan_code: str | None) -> tuple[list[_SweptPlan], dict[int, PlanWindow]]:
+    """The plans in the sweep, and each plan's duty window. A draft plan (read from prose, not yet
+    confirmed by the office) gets no reminders."""
     query = sa_select(col(Plan.id), col(Plan.code), col(Plan.reminder_policy), col(Plan.status),
                       col(Plan.issued_on), col(Plan.period_start), col(Plan.period_end))
     if plan_code:
         query = query.where(col(Plan.code) == plan_code)
-    rows = [row for row in session.execute(query).all() if row[0] is not None]
+    rows = [row for row in session.execute(query).all() if row.id is not None]
     if plan_code and not rows:
         raise NotFound(f"no plan with code {plan_code!r}")
-    live = [row for row in rows if row[3] != PLAN_DRAFT]
-    return ([(pid, code, policy or {}) for pid, code, policy, *_ in live],
-            {pid: plan_window(issued, start, end) for pid, _, _, _, issued, start, end in live})
+    live = [row for row in rows if row.status != PLAN_DRAFT]
+    return ([_SweptPlan(row.id, row.code, row.reminder_policy or {}) for row in live],
+            {row.id: plan_window(row.issued_on, row.period_start, row.period_end) for row in live})
 
 
-def _rows(session: Session, plan_ids: list[int] | None, one_off_dates: list[date], lower: date, upper: date
-          ) -> list[Row[*tuple[Any, ...]]]:
-    """Open one-off milestones due on a notice date, and recurring duties running near today
-    (of the plans ``plan_ids``; None: of every plan)."""
-    wanted, every_plan = set(plan_ids or ()), plan_ids is None
+class _DueRow(NamedTuple):
+    """One assigned unit of a milestone that may be due (the columns of ``_rows``' query, in its order)."""
+
+    milestone_id: int
+    label: str
+    text: str
+    due_date: date
+    soft: bool
+    recurrence: str | None
+    recurrence_count: int | None
+    recurrence_start: date | None
+    recurrence_end: date | None
+    recurrence_day: str | None
+    unit_ids: list[int] | None
+    task_id: int
+    task_code: str
+    task_text: str
+    plan_id: int
+    role: str
+    department_id: int
+
+
+# _rows' query: one labelled column per field of _DueRow, in its order
+_ROW_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    col(Milestone.id).label("milestone_id"), col(Milestone.label).label("label"), col(Milestone.text).label("text"),
+    col(Milestone.due_date).label("due_date"), col(Milestone.soft).label("soft"),
+    col(Milestone.recurrence).label("recurrence"), col(Milestone.recurrence_count).label("recurrence_count"),
+    col(Milestone.recurrence_start).label("recurrence_start"), col(Milestone.recurrence_end).label("recurrence_end"),
+    col(Milestone.recurrence_day).label("recurrence_day"), col(Milestone.unit_ids).label("unit_ids"),
+    col(Task.id).label("task_id"), col(Task.code).label("task_code"), col(Task.text).label("task_text"),
+    col(Task.plan_id).label("plan_id"), col(Assignment.role).label("role"),
+    col(Assignment.department_id).label("department_id"))
+if tuple(column.name for column in _ROW_COLUMNS) != _DueRow._fields:  # pragma: no cover - a coding error
+    raise TypeError("_ROW_COLUMNS must label _DueRow's fields in order")
+
+
+def _rows(session: Session, plan_ids: Collection[int], one_off_dates: list[date], lower: date, upper: date
+          ) -> list[_DueRow]:
+    """Open one-off milestones due on a notice date, and recurring duties running near today, of the plans
+    ``plan_ids`` (issue 14: the sweep's plans, so that rows of draft plans are not swept)."""
     done = exists().where(col(MilestoneCompletion.milestone_id) == Milestone.id)
     one_off = and_(col(Milestone.due_date).in_(one_off_dates), col(Milestone.recurrence).is_(None), ~done)
     recurring = and_(col(Milestone.recurrence).is_not(None),  # a duty without a start is never reminded
                      col(Milestone.recurrence_start).is_not(None), col(Milestone.recurrence_start) <= upper,
                      or_(col(Milestone.recurrence_end).is_(None), col(Milestone.recurrence_end) >= lower))
-    columns = (Milestone.id, Milestone.label, Milestone.text, Milestone.due_date, Milestone.soft,
-               Milestone.recurrence, Milestone.recurrence_count, Milestone.recurrence_start,
-               Milestone.recurrence_end, Task.id, Task.code, Task.text, Task.plan_id, Assignment.role,
-               Assignment.department_id, Milestone.unit_ids, Milestone.recurrence_day)
-    out: list = []
+    out: list[_DueRow] = []
     for condition in (one_off, recurring):  # two index-friendly queries instead of one OR
-        query = (sa_select(*(col(c) for c in columns)).join(Task, col(Task.id) == Milestone.task_id)
+        query = (sa_select(*_ROW_COLUMNS).join(Task, col(Task.id) == Milestone.task_id)
                  .join(Assignment, col(Assignment.task_id) == Task.id)
                  .where(condition, col(Milestone.active), col(Task.active)))
-        rows = session.connection().execute(query).all()  # Core rows: no ORM overhead per row
-        # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index
-        out += [row for row in rows if (every_plan or row[12] in wanted) and (not row[15] or row[14] in row[15])]
-    return out  # a milestone bound to some of the task's units reaches only those
+        # Core rows (no ORM overhead per row) as named tuples: read by name at tuple speed
+        rows = map(_DueRow._make, session.connection().execute(query).tuples())
+        # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index;
+        # a milestone bound to some of the task's units reaches only those
+        out += [row for row in rows if row.plan_id in plan_ids
+                and (not row.unit_ids or row.department_id in row.unit_ids)]
+    return out
 
 
 def _done_counts(session: Session, milestone_ids: set[int]
@@ -175,13 +236,15 @@ def _done_counts(session: Session, milestone_ids: set[int]
     if not milestone_ids:
         return {}, {}
     ids = sorted(milestone_ids)
-    whole = (select(MilestoneCompletion.milestone_id, MilestoneCompletion.period,
-                    literal(None, Integer).label("department_id"), func.count())
-             .where(MilestoneCompletion.milestone_id.in_(ids))
-             .group_by(MilestoneCompletion.milestone_id, MilestoneCompletion.period))
-    parts = (select(UnitCompletion.milestone_id, UnitCompletion.period, UnitCompletion.department_id, func.count())
-             .where(UnitCompletion.milestone_id.in_(ids))
-             .group_by(UnitCompletion.milestone_id, UnitCompletion.period, UnitCompletion.department_id))
+    whole = (sa_select(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.period),
+                       literal(None, Integer).label("department_id"), func.count())
+             .where(col(MilestoneCompletion.milestone_id).in_(ids))
+             .group_by(col(MilestoneCompletion.milestone_id), col(MilestoneCompletion.period)))
+    parts = (sa_select(col(UnitCompletion.milestone_id), col(UnitCompletion.period),
+                       col(UnitCompletion.department_id), func.count())
+             .where(col(UnitCompletion.milestone_id).in_(ids))
+             .group_by(col(UnitCompletion.milestone_id), col(UnitCompletion.period),
+                       col(UnitCompletion.department_id)))
     counts: dict[tuple[int, str], int] = {}
     units: dict[tuple[int, str, int], int] = {}
     for mid, period, dept, n in session.execute(union_all(whole, parts)):
@@ -219,34 +282,42 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
     plans, windows = _plans(session, plan_code)
     if not plans or not is_working_day(as_of):
         return []
-    calendars = {pid: NoticeCalendar(as_of, plan_policy(overrides, policy)) for pid, _, overrides in plans}
-    codes = {pid: code for pid, code, _ in plans}
-    plan_ids = sorted(codes)
+    calendars = {p.id: NoticeCalendar(as_of, plan_policy(p.overrides, policy)) for p in plans}
+    codes = {p.id: p.code for p in plans}
     earliest = session.exec(select(func.min(Milestone.due_date))).one()  # an index lookup; a lower bound
-    dates = sorted(set().union(*(c.notice_due_dates(earliest) for c in calendars.values())))
+    dates = sorted(set[date]().union(*(c.notice_due_dates(earliest) for c in calendars.values())))
     lower = as_of - timedelta(days=400)
     upper = max(c.horizon for c in calendars.values())
-    rows = [r for r in _rows(session, plan_ids if plan_code else None, dates, lower, upper)
-            if r[12] in codes]  # issue 14: rows of draft plans (dropped by _plans) are not swept
-    periods: dict[int, list] = {}
+    rows = _rows(session, codes.keys(), dates, lower, upper)
+    periods: dict[int, list[Period]] = {}
+    milestone_ids: set[int] = set()
+    department_ids: set[int] = set()
     for row in rows:
-        if row[5] is not None and row[0] not in periods:
-            window = windows[row[12]]  # no period ending before the plan's start or beginning after its end
-            periods[row[0]] = [p for p in recurring_periods(row[5], row[7], row[8], as_of, upper)
-                               if window.start is None or window.holds(p.start, p.end)]
-    counts, unit_done = _done_counts(session, {row[0] for row in rows})
-    recipients = _recipients(session, {row[14] for row in rows})
+        milestone_ids.add(row.milestone_id)
+        department_ids.add(row.department_id)
+        if row.recurrence is not None and row.milestone_id not in periods:
+            window = windows[row.plan_id]  # no period ending before the plan's start or beginning after its end
+            periods[row.milestone_id] = [
+                p for p in recurring_periods(row.recurrence, row.recurrence_start, row.recurrence_end, as_of, upper)
+                if window.start is None or window.holds(p.start, p.end)]
+    counts, unit_done = _done_counts(session, milestone_ids)
+    recipients = _recipients(session, department_ids)
     chosen: dict[tuple[int, int, str], DueItem] = {}
     # per (plan, due, support, soft, period start)
     notices: dict[tuple[int, date, bool, bool, date | None], Notice | None] = {}
-    for (mid, label, text, due, soft, recurrence, rcount, _, _, tid, tcode, ttext, pid, role,
-         dept_id, _, day) in rows:
+    # the hot loop unpacks each row once, in _DueRow's order; the calendar is asked once per plan, due date,
+    # role, softness and period start
+    for (mid, label, text, due, soft, recurrence, rcount, _, _, day, _, task_id, task_code, task_text, pid,
+         role, dept_id) in rows:
         support = role == ROLE_SUPPORT
+        needed = rcount or 1
+        occasions: Iterable[tuple[str, date, int, date | None]]
         if recurrence is None:
-            occasions: Iterable[tuple[str, date, int, date | None]] = (("", due, 0, None),)
+            occasions = (("", due, 0, None),)
         else:  # each period of the duty still short of its count
-            occasions = [(p.key, _period_due(p, day), n, p.start) for p in periods[mid]
-                         if (n := counts.get((mid, p.key), 0)) < (rcount or 1) and _period_due(p, day)]
+            occasions = [(p.key, period_due, n, p.start) for p in periods[mid]
+                         if (n := counts.get((mid, p.key), 0)) < needed
+                         and (period_due := _period_due(p, day)) is not None]
         for period, lead_due, done_count, start in occasions:
             key = (pid, lead_due, support, soft, start)
             notice = notices.get(key, _UNSEEN)
@@ -257,14 +328,16 @@ def due_items(session: Session, as_of: date, *, plan_code: str | None = None,
             status, days, unit_due, escalate = notice
             shown_due = unit_due if support else lead_due  # a lead sees the deadline as written
             for unit_id, unit_name, via in recipients.get(dept_id, ()):
-                if unit_done.get((mid, period, unit_id), 0) >= (rcount or 1):
+                if unit_done.get((mid, period, unit_id), 0) >= needed:
                     continue  # this unit's own part is done
                 item_key = (unit_id, mid, period)
                 held = chosen.get(item_key)
                 if held is not None and (held.role != ROLE_SUPPORT or support) and (held.via is None or via):
                     continue
-                chosen[item_key] = DueItem(unit_id, unit_name, role, pid, codes[pid], tid, tcode, ttext, mid, label,
-                                           text, shown_due, lead_due, status, days, soft, escalate, period,
-                                           rcount or 1, done_count, via)
+                chosen[item_key] = DueItem(
+                    department_id=unit_id, department=unit_name, role=role, plan_id=pid, plan_code=codes[pid],
+                    task_id=task_id, task_code=task_code, task_text=task_text, milestone_id=mid, label=label,
+                    text=text, due_date=shown_due, lead_due_date=lead_due, status=status, working_days=days,
+                    soft=soft, escalate=escalate, period=period, needed=needed, done_count=done_count, via=via)
     return sorted(chosen.values(), key=lambda i: (i.department, _STATUS_RANK[i.status], i.due_date, i.plan_code,
                                                   _code_key(i.task_code), i.label, i.period))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import TypedDict
 
 from sqlmodel import Session, col, select
 
@@ -13,7 +13,8 @@ from models.notification import STATUS_FAILED, STATUS_PENDING
 from tasks.errors import NotFound
 
 
-class LedgerRow(TypedDict):
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
     """One ledger row as shown to people: dates and times as text, empty strings for what is missing."""
 
     day: str
@@ -46,8 +47,8 @@ def ledger_rows(session: Session, *, failed_only: bool = False, plan_code: str |
     rows: list[LedgerRow] = []
     for note, name in session.exec(query):
         sent_at = as_utc(note.sent_at)
-        rows.append({"day": note.day.isoformat(), "kind": note.kind, "recipient": name or "",
-                     "channel": note.channel, "status": note.status, "attempts": note.attempts,
-                     "items": len(note.items or []), "error": note.error or "", "key": note.key,
-                     "sent_at": sent_at.strftime("%Y-%m-%d %H:%M:%SZ") if sent_at else ""})
+        rows.append(LedgerRow(day=note.day.isoformat(), kind=note.kind, recipient=name or "", channel=note.channel,
+                              status=note.status, attempts=note.attempts, items=len(note.items or []),
+                              error=note.error or "", key=note.key,
+                              sent_at=sent_at.strftime("%Y-%m-%d %H:%M:%SZ") if sent_at else ""))
     return rows

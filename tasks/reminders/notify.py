@@ -6,11 +6,10 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import apprise
 from sqlmodel import Session, col, select
@@ -37,7 +36,7 @@ class Outgoing:
     channels: list[str]  # apprise URLs
     department_id: int | None = None
     plan_id: int | None = None
-    items: list[dict[str, Any]] = field(default_factory=list)  # JSON, kept in the ledger row
+    items: list[Mapping[str, object]] = field(default_factory=list)  # JSON entries, kept in the ledger row
     recipient: str = ""  # a readable name for reports (department name, "coordination office")
 
 
@@ -80,7 +79,12 @@ def _send(url: str, subject: str, body: str, retries: int, backoff: float) -> tu
 
     The body is markdown; apprise renders it for markdown and HTML channels (WeCom, DingTalk, mail), and a
     channel whose format is plain text (the plugin's ``notify_format``) gets it with the markup removed."""
-    _scrubber.guard()
+    with _scrubber.guarding():
+        return _send_guarded(url, subject, body, retries, backoff)
+
+
+def _send_guarded(url: str, subject: str, body: str, retries: int, backoff: float) -> tuple[bool, int, str]:
+    """``_send`` while apprise's and urllib3's log lines are scrubbed of the channel's secrets."""
     sender = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not sender.add(url):
         return False, 1, "invalid or unsupported channel URL"
@@ -170,7 +174,8 @@ def deliver(session: Session, outgoing: list[Outgoing], *, dry_run: bool = False
                                channel_hash=channel_hash(url), plan_id=out.plan_id,
                                department_id=out.department_id)
             session.add(row)
-        row.subject, row.body, row.items, row.status = out.subject, out.body, out.items, STATUS_PENDING
+        row.subject, row.body, row.status = out.subject, out.body, STATUS_PENDING
+        row.items = [dict(entry) for entry in out.items]
         todo.append((out, url, row))
     if dry_run or not todo:
         return report

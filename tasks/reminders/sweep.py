@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,7 +59,8 @@ def _unique(*lists: list[str]) -> list[str]:
     return list(dict.fromkeys(url for urls in lists for url in urls))
 
 
-def _item_key(item: dict[str, Any]) -> str:
+def _item_key(item: Mapping[str, object]) -> str:
+    """A stored ledger entry's ``department/milestone/period`` (DueItem.ledger_key)."""
     return f"{item['department_id']}/{item['milestone_id']}/{item.get('period') or ''}"
 
 
@@ -101,9 +102,9 @@ class Ledger:
         return f"{prefix}:{self.day}:{digest}"
 
 
-def _entries(items: list[DueItem]) -> list[dict[str, Any]]:
+def _entries(items: list[DueItem]) -> list[Mapping[str, object]]:
     """The items' ledger entries (each built once, shared by an item's digest and its escalations)."""
-    return [i.entry or i.as_dict() for i in items]
+    return [i.entry or i.ledger_entry() for i in items]
 
 
 def _escalations(session: Session, escalated: list[DueItem], departments: dict[int, Row[*tuple[Any, ...]]], as_of: date,
@@ -216,24 +217,52 @@ def prepare_sweep(session: Session, as_of: date, *, plan_code: str | None = None
     return outgoing, report
 
 
-def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dry_run: bool = False,
-              policy: ReminderPolicy | None = None) -> SweepReport:
-    """Tell every department today's due items once (nothing on non-working days); idempotent per day."""
-    outgoing, report = prepare_sweep(session, as_of, plan_code=plan_code, policy=policy)
+def record_delivery(report: SweepReport, delivery: DeliveryReport, *, dry_run: bool) -> SweepReport:
+    """The sweep's report completed with what delivering its messages did (messages every item of which
+    reached its channels earlier today counted as skipped); the one place both the CLI's direct run and
+    the send_reminders flow finish a sweep."""
     report.dry_run = dry_run
     if report.working_day:
-        report.delivery = deliver(session, outgoing, dry_run=dry_run)
+        report.delivery = delivery
         report.delivery.skipped += report.already_sent
     return report
 
 
-def sweep_summary(report: SweepReport) -> dict[str, Any]:
-    """A JSON-safe summary of a sweep (the flow's result and the CLI's output)."""
+def run_sweep(session: Session, as_of: date, *, plan_code: str | None = None, dry_run: bool = False,
+              policy: ReminderPolicy | None = None) -> SweepReport:
+    """Tell every department today's due items once (nothing on non-working days); idempotent per day."""
+    outgoing, report = prepare_sweep(session, as_of, plan_code=plan_code, policy=policy)
+    delivery = deliver(session, outgoing, dry_run=dry_run) if report.working_day else DeliveryReport()
+    return record_delivery(report, delivery, dry_run=dry_run)
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """What a sweep found and sent, in plain values (the flow's result and the CLI's output)."""
+
+    as_of: date
+    working_day: bool
+    dry_run: bool
+    plan: str | None
+    items: int
+    escalated_items: int
+    messages: int
+    note: str  # why nothing was sent, when nothing was
+    departments: list[DepartmentLine]
+    sent: int
+    failed: int
+    skipped: int
+    would_send: int
+    no_channel: list[str]
+    failures: list[tuple[str, str]]  # (masked channel, error)
+
+
+def sweep_summary(report: SweepReport) -> SweepSummary:
+    """The summary of a sweep (a note says why nothing was sent, when nothing was)."""
     d = report.delivery
     note = report.note or (f"{report.as_of} 没有需要提醒的事项" if report.working_day and not report.items else "")
-    return {"as_of": report.as_of.isoformat(), "working_day": report.working_day, "dry_run": report.dry_run,
-            "plan": report.plan_code, "items": report.items, "escalated_items": report.escalated_items,
-            "messages": report.messages, "note": note,
-            "departments": [line.__dict__ for line in report.departments],
-            "sent": d.sent, "failed": d.failed, "skipped": d.skipped, "would_send": d.would_send,
-            "no_channel": list(d.no_channel), "failures": [list(f) for f in d.failures]}
+    return SweepSummary(as_of=report.as_of, working_day=report.working_day, dry_run=report.dry_run,
+                        plan=report.plan_code, items=report.items, escalated_items=report.escalated_items,
+                        messages=report.messages, note=note, departments=list(report.departments), sent=d.sent,
+                        failed=d.failed, skipped=d.skipped, would_send=d.would_send, no_channel=list(d.no_channel),
+                        failures=list(d.failures))

@@ -42,7 +42,7 @@ def test_send_reminders_flow_sends_once_and_summarises(prefect_harness: None, se
     build_city(session, webhook)
     webhook.failing.add("/czj")
     summary = send_reminders(as_of=date(2016, 10, 31))
-    assert summary["working_day"] and summary["escalated_items"] == 4 and summary["failed"] == 1
+    assert summary.working_day and summary.escalated_items == 4 and summary.failed == 1
     assert {h.path for h in webhook.hits} >= {"/wjw", "/gaj", "/mzj", "/office", "/plan-office", "/wjw-head"}
     artifact = asyncio.run(_artifact("send-reminders"))
     assert "# 督办提醒 2016-10-31" in artifact and "| 市卫生计生委 | 1 | 0 | 0 | 1 | 1 |" in artifact
@@ -50,9 +50,9 @@ def test_send_reminders_flow_sends_once_and_summarises(prefect_harness: None, se
     assert "## 未配置渠道" in artifact and "市残联" in artifact
     webhook.failing.clear()
     again = send_reminders(as_of=date(2016, 10, 31))
-    assert (again["sent"], again["failed"]) == (1, 0) and len(webhook.to("/czj")) == 1
+    assert (again.sent, again.failed) == (1, 0) and len(webhook.to("/czj")) == 1
     holiday = send_reminders(as_of=date(2016, 10, 3))
-    assert not holiday["working_day"] and holiday["messages"] == 0
+    assert not holiday.working_day and holiday.messages == 0
     assert "不是工作日" in asyncio.run(_artifact("send-reminders"))
 
 
@@ -81,7 +81,7 @@ def test_a_sweep_with_no_failure_warns_only_about_units_without_a_channel(
             summary = send_reminders(as_of=date(2016, 10, 31))
     finally:
         run_logger.removeHandler(caplog.handler)
-    assert summary["failed"] == 0 and summary["no_channel"], summary
+    assert summary.failed == 0 and summary.no_channel, summary
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert not [w for w in warnings if "failed" in w], warnings
     assert any("no channel" in w and "市残联" in w for w in warnings), warnings

@@ -121,6 +121,27 @@ def test_secrets_never_reach_the_ledger_the_report_or_the_log(session: Session, 
     assert "SECRETTOKEN99" not in mask_url("nosuchscheme://user:pw@SECRETTOKEN99/x")
 
 
+def test_log_scrubbing_is_attached_only_while_apprise_parses_or_sends(session: Session, webhook: WebhookReceiver,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing duban installs nothing on other libraries' loggers; during a send the filter is there."""
+    def scrubbers() -> list[str]:
+        return [name for name in ("apprise", "urllib3.connectionpool")
+                if any(isinstance(f, notify._Scrubber) for f in logging.getLogger(name).filters)]
+
+    assert scrubbers() == []
+    seen: list[list[str]] = []
+    real_send = notify._send_guarded
+
+    def watched(*args: object) -> tuple[bool, int, str]:
+        seen.append(scrubbers())
+        return real_send(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(notify, "_send_guarded", watched)
+    report = deliver(session, [message("市民政局", [f"json://127.0.0.1:{webhook.port}/hook"])])
+    assert report.sent == 1 and seen == [["apprise", "urllib3.connectionpool"]]
+    assert scrubbers() == []  # removed once the delivery is over
+
+
 def test_no_channel_is_reported_not_skipped_silently(session: Session, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="duban.notify"):
         report = deliver(session, [message("市残联", [])])
