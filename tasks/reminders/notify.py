@@ -58,13 +58,14 @@ def channel_hash(url: str) -> str:
 
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
-_MD_MARKS = re.compile(r"^#{1,6}\s+|\*\*|__", re.MULTILINE)
+# heading and bold marks, outside web addresses (a link token may hold "__")
+_MD_MARKS = re.compile(r"(https?://\S+)|^#{1,6}\s+|\*\*|__", re.MULTILINE)
 
 
 def markdown_to_text(body: str) -> str:
     """A markdown message for a channel that shows plain text (SMS, plain webhooks): headings and bold marks
     dropped, a link ``[报送](https://…)`` written as ``报送：https://…`` so that the address stays clickable."""
-    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1：\2", body))
+    return _MD_MARKS.sub(lambda m: m.group(1) or "", _MD_LINK.sub(r"\1：\2", body))
 
 
 def shows_plain_text(notify_format: object) -> bool:

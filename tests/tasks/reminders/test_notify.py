@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from config import get_settings
 from models import Notification
+from tasks.directory import channels
 from tasks.reminders import notify
 from tasks.reminders.notify import Outgoing, deliver, mask_url
 from tests.receivers import SmtpReceiver, WebhookReceiver
@@ -126,7 +127,7 @@ def test_log_scrubbing_is_attached_only_while_apprise_parses_or_sends(session: S
     """Importing duban installs nothing on other libraries' loggers; during a send the filter is there."""
     def scrubbers() -> list[str]:
         return [name for name in ("apprise", "urllib3.connectionpool")
-                if any(isinstance(f, notify._Scrubber) for f in logging.getLogger(name).filters)]
+                if any(isinstance(f, channels._Scrubber) for f in logging.getLogger(name).filters)]
 
     assert scrubbers() == []
     seen: list[list[str]] = []
@@ -159,3 +160,10 @@ def test_dry_run_writes_and_sends_nothing(session: Session, webhook: WebhookRece
     report = deliver(session, [message("市民政局", [webhook.url("/a")])], dry_run=True)
     assert (report.would_send, report.sent) == (1, 0)
     assert webhook.hits == [] and ledger(session) == []
+
+
+def test_plain_text_keeps_a_link_whole_whatever_its_token_holds() -> None:
+    """A portal token may contain ``__`` or ``**``: only the markup around it goes, never part of the address."""
+    body = "## 今日到期\n\n- **1.1** 建立机制\n\n[点此进入本单位报送页面](http://127.0.0.1:8000/u/ab__cd**ef.g__h)\n"
+    assert notify.markdown_to_text(body) == ("今日到期\n\n- 1.1 建立机制\n\n"
+                                             "点此进入本单位报送页面：http://127.0.0.1:8000/u/ab__cd**ef.g__h\n")

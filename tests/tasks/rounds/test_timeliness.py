@@ -74,7 +74,7 @@ def test_dashboard_and_evaluation_agree_on_who_reported_on_time(session: Session
 
     dashboard = {r.department.name: (r.expected, r.reported, r.on_time) for r in round_rates(session, round_)}
     judgement = judge(session, s.plan.code, "midterm", date(2016, 12, 31), load_scoring(None))
-    evaluation = {name: (r["expected"], r["received"], r["timely"]) for name, r in judgement.reporting.items()}
+    evaluation = {name: (r.expected, r.received, r.timely) for name, r in judgement.reporting.items()}
     assert dashboard == {"市民政局": (1, 1, 1), "市卫生计生委": (1, 1, 1), "市公安局": (1, 1, 0),
                          "上城区政府": (1, 1, 0), "下城区政府": (1, 1, 0)}
     assert evaluation == dashboard
@@ -90,5 +90,5 @@ def test_a_report_sent_back_and_not_resubmitted_is_counted_by_none(session: Sess
     dashboard = {r.department.name: (r.reported, r.on_time) for r in round_rates(session, round_)}
     judgement = judge(session, s.plan.code, "midterm", date(2016, 12, 31), load_scoring(None))
     assert dashboard["市卫生计生委"] == (0, 0)
-    assert (judgement.reporting["市卫生计生委"]["received"], judgement.reporting["市卫生计生委"]["timely"]) == (0, 0)
+    assert (judgement.reporting["市卫生计生委"].received, judgement.reporting["市卫生计生委"].timely) == (0, 0)
     assert id_of(s.tasks["T1"]) in outstanding(session, round_)[id_of(s.health)]  # the chase asks for it again
