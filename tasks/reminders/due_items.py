@@ -221,7 +221,7 @@ def _rows(session: Session, plan_ids: Collection[int], one_off_dates: list[date]
                  .join(Assignment, col(Assignment.task_id) == Task.id)
                  .where(condition, col(Milestone.active), col(Task.active)))
         # Core rows (no ORM overhead per row) as named tuples: read by name at tuple speed
-        rows = map(_DueRow._make, session.connection().execute(query).tuples())
+        rows = map(_DueRow._make, session.connection().execute(query))
         # the plan is filtered here, not in SQL, so that the planner drives the query by the due-date index;
         # a milestone bound to some of the task's units reaches only those
         out += [row for row in rows if row.plan_id in plan_ids
